@@ -1,0 +1,45 @@
+"""Read a delivered CSV the way real exports need: BOMs, cp1252, mixed line endings, multi-line quoted fields."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from pathlib import Path
+
+from ingest.delivery import RejectedDelivery
+
+ENCODINGS = ("utf-8-sig", "cp1252")
+
+
+def decode(data: bytes, name: str) -> str:
+    for encoding in ENCODINGS:
+        try:
+            return data.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+    raise RejectedDelivery(f"{name}: not readable as UTF-8 or cp1252")
+
+
+def read_csv_records(path: Path) -> tuple[list[str], list[tuple[int, list[str]]]]:
+    """Header (whitespace collapsed) and (record number, fields) pairs, numbered from 1 after the header.
+
+    A file with no header is rejected; blank records are dropped (their numbers are skipped).
+    """
+    text = decode(path.read_bytes(), path.name)
+    try:
+        records = list(csv.reader(io.StringIO(text, newline="")))
+    except csv.Error as error:
+        raise RejectedDelivery(f"{path.name}: not a readable CSV ({error})") from error
+    if not records or not any(cell.strip() for cell in records[0]):
+        raise RejectedDelivery(f"{path.name}: empty file, no header row")
+    header = [" ".join(cell.split()) for cell in records[0]]
+    rows = [(number, record) for number, record in enumerate(records[1:], start=1) if any(c.strip() for c in record)]
+    return header, rows
+
+
+def record_json(header: list[str], row: list[str]) -> str:
+    """A raw record kept verbatim for the quarantine table."""
+    if len(row) == len(header):
+        return json.dumps(dict(zip(header, row)), ensure_ascii=False)
+    return json.dumps({"header": header, "fields": row}, ensure_ascii=False)

@@ -1,0 +1,66 @@
+"""A delivery is one source file as received, with its provenance; parsing it gives good rows and quarantine."""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from pathlib import Path
+
+import polars as pl
+
+QUARANTINE_COLUMNS = {"row_number": pl.Int64, "reason": pl.Utf8, "record": pl.Utf8}
+
+
+def sha256_of(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+@dataclass(frozen=True)
+class Delivery:
+    source: str
+    """Short source name, e.g. `skypilot_catalog`."""
+    edition: str
+    """Edition or vintage: the AI Index report year, a snapshot date, or `latest` for a file replaced in place."""
+    source_file: str
+    """The file as published: a path relative to the source root, or the URL it was fetched from."""
+    path: Path
+    """Where the bytes are on this machine."""
+    sha256: str
+    retrieved_at: datetime = field(default_factory=lambda: datetime.now(timezone.utc))
+
+    @classmethod
+    def from_file(cls, source: str, edition: str, source_file: str, path: Path, retrieved_at=None) -> Delivery:
+        kwargs = {"retrieved_at": retrieved_at} if retrieved_at else {}
+        return cls(source=source, edition=edition, source_file=source_file, path=path, sha256=sha256_of(path), **kwargs)
+
+
+class RejectedDelivery(ValueError):
+    """The whole file is unusable (empty, unknown layout, unreadable); the reason is recorded in raw.deliveries."""
+
+
+@dataclass
+class Parsed:
+    """The outcome of parsing one delivery: rows that passed, and rows set aside with a reason."""
+
+    rows: pl.DataFrame
+    quarantine: pl.DataFrame = field(default_factory=lambda: pl.DataFrame(schema=QUARANTINE_COLUMNS))
+
+    @property
+    def counts(self) -> dict[str, int]:
+        return {"rows_accepted": self.rows.height, "rows_quarantined": self.quarantine.height}
+
+
+def quarantine_frame(rows: list[tuple[int, str, str]]) -> pl.DataFrame:
+    """Build a quarantine frame from (row_number, reason, record-as-json) tuples."""
+    return pl.DataFrame(rows, schema=QUARANTINE_COLUMNS, orient="row")
+
+
+def frame_for(model, rows: list[tuple]) -> pl.DataFrame:
+    """Rows (tuples in the model's column order) as a frame typed by a pandera DataFrameModel."""
+    schema = {name: column.dtype.type for name, column in model.to_schema().columns.items()}
+    return pl.DataFrame(rows, schema=schema, orient="row")

@@ -1,0 +1,69 @@
+"""Download public source files with timeouts, retries with backoff, and a local cache folder."""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import os
+import tempfile
+from pathlib import Path
+from urllib.parse import urlparse
+
+import httpx
+from tenacity import retry, retry_if_exception, stop_after_attempt, wait_exponential
+
+from ingest.settings import SourceSettings
+
+log = logging.getLogger(__name__)
+
+
+class SourceUnavailable(RuntimeError):
+    """A URL could not be fetched after the retries; the message says which URL and why."""
+
+
+def _retryable(error: BaseException) -> bool:
+    if isinstance(error, httpx.HTTPStatusError):
+        return error.response.status_code == 429 or error.response.status_code >= 500
+    return isinstance(error, httpx.TransportError)
+
+
+def cache_path_for(url: str, settings: SourceSettings) -> Path:
+    name = Path(urlparse(url).path).name or "index"
+    return settings.cache_dir / hashlib.sha256(url.encode()).hexdigest()[:16] / name
+
+
+def fetch(url: str, settings: SourceSettings, client: httpx.Client | None = None) -> Path:
+    """Fetch `url` into the cache and return the local path. Raises SourceUnavailable after the retries."""
+    target = cache_path_for(url, settings)
+    target.parent.mkdir(parents=True, exist_ok=True)
+
+    @retry(
+        retry=retry_if_exception(_retryable),
+        stop=stop_after_attempt(max(1, settings.http_retries)),
+        wait=wait_exponential(multiplier=0.5, max=8),
+        reraise=True,
+    )
+    def download(http: httpx.Client) -> bytes:
+        response = http.get(url, timeout=settings.http_timeout_s, follow_redirects=True)
+        response.raise_for_status()
+        if "text/html" in response.headers.get("content-type", "") and not url.endswith((".html", ".htm")):
+            raise SourceUnavailable(f"{url} returned an HTML page instead of data")
+        return response.content
+
+    own_client = client is None
+    http = client or httpx.Client()
+    try:
+        body = download(http)
+    except SourceUnavailable:
+        raise
+    except httpx.HTTPError as error:
+        raise SourceUnavailable(f"could not fetch {url} after {settings.http_retries} attempts: {error}") from error
+    finally:
+        if own_client:
+            http.close()
+    fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=".part-")
+    with os.fdopen(fd, "wb") as handle:
+        handle.write(body)
+    os.replace(tmp, target)
+    log.info("fetched %s (%d bytes) into %s", url, len(body), target)
+    return target

@@ -1,0 +1,44 @@
+"""Every source the warehouse ingests: each module has `locate(settings)` and `parse(delivery)`."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from types import ModuleType
+
+from ingest.delivery import Delivery, Parsed
+from ingest.settings import SourceSettings
+from ingest.sources import ai_index, ecb_fx, funding, gpu_tracker, skypilot
+
+
+@dataclass(frozen=True)
+class Source:
+    name: str
+    raw_table: str
+    parser_version: str
+    schema: type
+    locate: Callable[[SourceSettings], list[Delivery]]
+    parse: Callable[[Delivery], Parsed]
+    description: str
+    arrives_as: str
+    """`url` (fetched unless a mirror is set), `files` (read from the inbox or mirror) or `package`."""
+
+
+def _source(module: ModuleType, schema: type, arrives_as: str) -> Source:
+    return Source(
+        name=module.SOURCE, raw_table=module.RAW_TABLE, parser_version=module.PARSER_VERSION, schema=schema,
+        locate=module.locate, parse=module.parse, description=(module.__doc__ or "").strip().splitlines()[0],
+        arrives_as=arrives_as,
+    )
+
+
+SOURCES: dict[str, Source] = {
+    s.name: s
+    for s in (
+        _source(ai_index, ai_index.FigureValues, "files"),
+        _source(skypilot, skypilot.SkypilotOffers, "url"),
+        _source(gpu_tracker, gpu_tracker.TrackerObservations, "url"),
+        _source(funding, funding.FundingRounds, "files"),
+        _source(ecb_fx, ecb_fx.FxRates, "package"),
+    )
+}

@@ -1,0 +1,96 @@
+"""The daily GPU rental price tracker: one row per provider, GPU, rental type, region and day.
+
+Prices are USD per instance-hour for `gpu_count` GPUs (min, median, max over the offers seen that day).
+The file is append-only upstream, so each new version replaces the previous one (edition `latest`).
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from pathlib import Path
+
+import pandera.polars as pa
+import polars as pl
+
+from ingest.csvfile import read_csv_records, record_json
+from ingest.delivery import Delivery, Parsed, RejectedDelivery, frame_for, quarantine_frame
+from ingest.fetch import fetch
+from ingest.settings import SourceSettings
+from ingest.values import parse_date, parse_number
+
+SOURCE = "gpu_pricing_tracker"
+RAW_TABLE = "gpu_tracker_observations"
+PARSER_VERSION = "1"
+URL = "https://raw.githubusercontent.com/cherielilili/gpu-pricing-tracker/main/data/observations.csv"
+MIRROR_PATH = "gpu_pricing_tracker/observations.csv"
+COLUMNS = ("date", "provider", "gpu_model", "gpu_count", "region", "rental_type",
+           "price_min_usd", "price_median_usd", "price_max_usd", "n_offers", "source_url", "fetched_at")
+
+
+def locate(settings: SourceSettings) -> list[Delivery]:
+    if settings.mirror_dir:
+        path = settings.mirror_dir / MIRROR_PATH
+        return [Delivery.from_file(SOURCE, "latest", MIRROR_PATH, path)] if path.is_file() else []
+    return [Delivery.from_file(SOURCE, "latest", URL, fetch(URL, settings))]
+
+
+class TrackerObservations(pa.DataFrameModel):
+    observed_on: pl.Date
+    provider: str = pa.Field(str_length={"min_value": 1})
+    gpu_name: str = pa.Field(str_length={"min_value": 1})
+    gpu_count: int = pa.Field(ge=1, le=64)
+    region: str = pa.Field(nullable=True)
+    rental_type: str = pa.Field(str_length={"min_value": 1})
+    price_min_usd: float = pa.Field(nullable=True, gt=0)
+    price_median_usd: float = pa.Field(gt=0, lt=10_000)
+    price_max_usd: float = pa.Field(nullable=True, gt=0)
+    n_offers: int = pa.Field(nullable=True, ge=0)
+    price_source_url: str = pa.Field(nullable=True)
+    fetched_at: pl.Datetime(time_zone="UTC") = pa.Field(nullable=True)
+
+    class Config:
+        strict = True
+
+
+def _timestamp(text: str):
+    try:
+        return datetime.fromisoformat(text) if text else None
+    except ValueError:
+        return None
+
+
+def parse(delivery: Delivery) -> Parsed:
+    header, records = read_csv_records(delivery.path)
+    index = {name.lower(): i for i, name in enumerate(header)}
+    missing = [name for name in COLUMNS if name not in index]
+    if missing:
+        raise RejectedDelivery(f"{delivery.source_file}: not a GPU tracker file, missing columns {missing}")
+    rows, bad, seen = [], [], {}
+    for number, record in records:
+        if len(record) != len(header):
+            bad.append((number, f"record has {len(record)} fields, header has {len(header)}", record_json(header, record)))
+            continue
+        value = {name: record[index[name]].strip() for name in COLUMNS}
+        observed_on = parse_date(value["date"], ("%Y-%m-%d",))
+        count, median = parse_number(value["gpu_count"]), parse_number(value["price_median_usd"])
+        problem = (
+            "date is not YYYY-MM-DD" if observed_on is None
+            else "gpu_count is not a whole number >= 1" if count is None or count < 1 or count != int(count)
+            else "median price is missing or not positive" if median is None or median <= 0
+            else "provider or gpu_model is empty" if not value["provider"] or not value["gpu_model"]
+            else None
+        )
+        key = (value["date"], value["provider"], value["gpu_model"], value["rental_type"], value["region"], value["gpu_count"])
+        if problem is None and key in seen:
+            problem = f"duplicate of record {seen[key]}"
+        if problem:
+            bad.append((number, problem, record_json(header, record)))
+            continue
+        seen[key] = number
+        offers = parse_number(value["n_offers"])
+        rows.append((
+            observed_on, value["provider"], value["gpu_model"], int(count), value["region"] or None,
+            value["rental_type"], parse_number(value["price_min_usd"]), median, parse_number(value["price_max_usd"]),
+            int(offers) if offers is not None else None, value["source_url"] or None, _timestamp(value["fetched_at"]),
+        ))
+    return Parsed(rows=frame_for(TrackerObservations, rows), quarantine=quarantine_frame(bad))

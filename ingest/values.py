@@ -1,0 +1,67 @@
+"""Parsing of cell values as real exports write them: `$` strings, `%`, thousands separators, float years, NaN words."""
+
+from __future__ import annotations
+
+import re
+from datetime import date, datetime
+
+MISSING_WORDS = {"", "nan", "n/a", "na", "none", "null", "-", "--", "undisclosed", "unknown"}
+
+_NUMBER = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$")
+_GROUPED = re.compile(r"^[+-]?\d{1,3}(,\d{2,3})+(\.\d+)?$")  # 1,234,567 and Indian 20,00,00,000
+
+
+def is_missing(text: str | None) -> bool:
+    return text is None or text.strip().lower() in MISSING_WORDS
+
+
+def parse_number(text: str | None) -> float | None:
+    """A number as published, or None. `83.33%` gives 83.33 (the unit says %), `$1,234.5` gives 1234.5."""
+    if is_missing(text):
+        return None
+    cleaned = text.strip().replace("\u00a0", "").replace(" ", "")
+    cleaned = cleaned.removeprefix("$").removeprefix("US$").removesuffix("%")
+    if _GROUPED.match(cleaned):
+        cleaned = cleaned.replace(",", "")
+    if not _NUMBER.match(cleaned):
+        return None
+    return float(cleaned)
+
+
+_DATE_FORMATS = ("%Y-%m-%d", "%m/%d/%y", "%m/%d/%Y", "%Y/%m/%d")
+
+
+def parse_date(text: str | None, formats: tuple[str, ...] = _DATE_FORMATS) -> date | None:
+    """ISO or US month-first dates (as the AI Index and Epoch write them); None when no format fits."""
+    if is_missing(text):
+        return None
+    value = text.strip()
+    for fmt in formats:
+        try:
+            return datetime.strptime(value, fmt).date()
+        except ValueError:
+            continue
+    return None
+
+
+_MONEY = re.compile(
+    r"^(?P<symbol>[$€£¥₩]|[A-Z]{3})?(?P<number>\d+(?:[.,]\d+)*)\s*(?P<scale>[KkMmBbTt]|bn|mn)?$"
+)
+_SYMBOL_CURRENCY = {"$": "USD", "€": "EUR", "£": "GBP", "¥": "JPY", "₩": "KRW"}
+_SCALE = {"k": 1e3, "m": 1e6, "mn": 1e6, "b": 1e9, "bn": 1e9, "t": 1e12}
+
+
+def parse_money(text: str | None, default_currency: str | None = None) -> tuple[float, str | None] | None:
+    """`$180M` -> (180e6, 'USD'), `€8.8M` -> (8.8e6, 'EUR'), `EUR 2,000` -> (2000, 'EUR'); None if not money."""
+    if is_missing(text):
+        return None
+    match = _MONEY.match(re.sub(r"\s+", "", text))
+    if not match:
+        return None
+    number = parse_number(match["number"])
+    if number is None:
+        return None
+    symbol = (match["symbol"] or "").strip()
+    currency = _SYMBOL_CURRENCY.get(symbol, symbol or default_currency)
+    scale = _SCALE.get((match["scale"] or "").lower(), 1.0)
+    return number * scale, currency

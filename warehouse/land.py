@@ -1,0 +1,119 @@
+"""Land every delivery of one source: locate, skip unchanged, parse, validate with pandera, load atomically."""
+
+from __future__ import annotations
+
+import json
+import logging
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandera.errors
+import polars as pl
+
+from ingest.delivery import Delivery, Parsed, RejectedDelivery, quarantine_frame
+from ingest.settings import SourceSettings, source_settings
+from ingest.sources import Source
+from warehouse.db import connect_write
+from warehouse.load import (DeliveryKey, LoadOutcome, checked_identifier, is_already_loaded, load_delivery,
+                            record_rejection)
+from warehouse.schema import ensure_raw_table
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class DeliveryReport:
+    source_file: str
+    edition: str
+    sha256: str
+    outcome: LoadOutcome
+
+
+@dataclass
+class LandingReport:
+    source: str
+    raw_table: str
+    deliveries: list[DeliveryReport] = field(default_factory=list)
+    table_rows: int = 0
+
+    def count(self, status: str) -> int:
+        return sum(1 for d in self.deliveries if d.outcome.status == status)
+
+    @property
+    def rows_accepted(self) -> int:
+        return sum(d.outcome.rows_accepted for d in self.deliveries)
+
+    @property
+    def rows_quarantined(self) -> int:
+        return sum(d.outcome.rows_quarantined for d in self.deliveries)
+
+
+def split_by_schema(parsed: Parsed, schema: type) -> Parsed:
+    """Move rows that fail the pandera model into quarantine with the failed check as the reason.
+
+    A failure that is not about particular rows (a missing column, a wrong type) rejects the delivery.
+    """
+    try:
+        schema.validate(parsed.rows, lazy=True)
+        return parsed
+    except pandera.errors.SchemaErrors as errors:
+        cases = errors.failure_cases
+        row_cases = cases.filter(pl.col("index").is_not_null())
+        if row_cases.height < cases.height:
+            raise RejectedDelivery(f"schema check failed: {cases.filter(pl.col('index').is_null()).to_dicts()[:3]}")
+        reasons: dict[int, list[str]] = {}
+        for case in row_cases.iter_rows(named=True):
+            reasons.setdefault(int(case["index"]), []).append(f"{case['column']} failed {case['check']}: {case['failure_case']}")
+    rows = parsed.rows.with_row_index("_i")
+    bad = rows.filter(pl.col("_i").is_in(list(reasons)))
+    extra = quarantine_frame([
+        (None, "; ".join(reasons[record["_i"]]), json.dumps({k: v for k, v in record.items() if k != "_i"}, default=str))
+        for record in bad.iter_rows(named=True)
+    ])
+    good = rows.filter(~pl.col("_i").is_in(list(reasons))).drop("_i")
+    return Parsed(rows=good, quarantine=pl.concat([parsed.quarantine, extra]))
+
+
+def empty_frame(schema: type) -> pl.DataFrame:
+    return pl.DataFrame(schema={name: column.dtype.type for name, column in schema.to_schema().columns.items()})
+
+
+def _key(delivery: Delivery) -> DeliveryKey:
+    return DeliveryKey(delivery.source, delivery.edition, delivery.source_file, delivery.sha256, delivery.retrieved_at)
+
+
+def land_source(source: Source, db_path: Path | None = None, settings: SourceSettings | None = None,
+                deliveries: list[Delivery] | None = None) -> LandingReport:
+    """Land the given deliveries (default: all that the source locates) into raw.<source.raw_table>."""
+    settings = settings or source_settings()
+    table = checked_identifier(source.raw_table)
+    found = source.locate(settings) if deliveries is None else deliveries
+    report = LandingReport(source=source.name, raw_table=table)
+    if not found:
+        log.warning("%s: no deliveries found (%s)", source.name,
+                    "mirror " + str(settings.mirror_dir) if settings.mirror_dir else "inbox " + str(settings.inbox_dir))
+    with connect_write(db_path) as conn:
+        conn.execute("begin transaction")
+        ensure_raw_table(conn, table, _provenanced_schema(source.schema))
+        conn.execute("commit")
+        for delivery in found:
+            key = _key(delivery)
+            if is_already_loaded(conn, key, source.parser_version):
+                outcome = LoadOutcome("skipped", reason="already loaded (same checksum and parser version)")
+            else:
+                try:
+                    parsed = split_by_schema(source.parse(delivery), source.schema)
+                    outcome = load_delivery(conn, table, key, source.parser_version, parsed.rows, parsed.quarantine)
+                except RejectedDelivery as error:
+                    log.warning("%s: rejected %s: %s", source.name, delivery.source_file, error)
+                    outcome = record_rejection(conn, table, key, source.parser_version, str(error))
+            report.deliveries.append(DeliveryReport(delivery.source_file, delivery.edition, delivery.sha256, outcome))
+        report.table_rows = conn.execute(f'select count(*) from raw."{table}"').fetchone()[0]
+    return report
+
+
+def _provenanced_schema(schema: type) -> pl.Schema:
+    frame = empty_frame(schema).with_columns(
+        pl.lit(None, pl.Utf8).alias(name) for name in ("_source", "_edition", "_source_file", "_source_sha256")
+    ).with_columns(pl.lit(None, pl.Datetime("us", "UTC")).alias("_ingested_at"))
+    return frame.schema

@@ -1,0 +1,75 @@
+"""DDL of the raw layer. Source tables take their columns from the parsed frame plus provenance columns;
+new columns are added (never dropped), so a source that grows a column keeps its history."""
+
+from __future__ import annotations
+
+import duckdb
+import polars as pl
+
+RAW_DDL = """
+create schema if not exists raw;
+create table if not exists raw.deliveries (
+    source varchar not null,
+    edition varchar not null,
+    source_file varchar not null,
+    sha256 varchar not null,
+    parser_version varchar not null,
+    raw_table varchar not null,
+    status varchar not null check (status in ('loaded', 'superseded', 'rejected')),
+    reason varchar,
+    rows_accepted bigint not null,
+    rows_quarantined bigint not null,
+    retrieved_at timestamptz not null,
+    loaded_at timestamptz not null,
+    primary key (source, source_file, edition, sha256)
+);
+create table if not exists raw.quarantine (
+    raw_table varchar not null,
+    row_number bigint,
+    reason varchar not null,
+    record varchar,
+    _source varchar not null,
+    _edition varchar not null,
+    _source_file varchar not null,
+    _source_sha256 varchar not null,
+    _ingested_at timestamptz not null
+);
+"""
+
+
+def _duckdb_type(dtype: pl.DataType) -> str:
+    if dtype == pl.Int64 or dtype == pl.Int32:
+        return "BIGINT"
+    if dtype == pl.Float64 or dtype == pl.Float32:
+        return "DOUBLE"
+    if dtype == pl.Boolean:
+        return "BOOLEAN"
+    if dtype == pl.Date:
+        return "DATE"
+    if isinstance(dtype, pl.Datetime):
+        return "TIMESTAMPTZ" if dtype.time_zone else "TIMESTAMP"
+    if dtype == pl.Utf8:
+        return "VARCHAR"
+    raise TypeError(f"no DuckDB type for polars {dtype}")
+
+
+def create_raw_layer(conn: duckdb.DuckDBPyConnection) -> None:
+    conn.execute(RAW_DDL)
+
+
+def ensure_raw_table(conn: duckdb.DuckDBPyConnection, table: str, schema: pl.Schema) -> None:
+    """Create raw.<table> for these columns, or add the columns it lacks. `table` must be a checked identifier."""
+    create_raw_layer(conn)
+    existing = {
+        name for (name,) in conn.execute(
+            "select column_name from information_schema.columns where table_schema = 'raw' and table_name = ?",
+            [table],
+        ).fetchall()
+    }
+    if not existing:
+        columns = ", ".join(f'"{name}" {_duckdb_type(dtype)}' for name, dtype in schema.items())
+        conn.execute(f'create table raw."{table}" ({columns})')
+        return
+    for name, dtype in schema.items():
+        if name not in existing:
+            conn.execute(f'alter table raw."{table}" add column "{name}" {_duckdb_type(dtype)}')
