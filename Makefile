@@ -1,0 +1,40 @@
+# The README's set-up: `make run` (install + materialize everything) and `make test` (install + whole suite).
+SHELL := /bin/bash
+PYTHON ?= python3
+PORT ?= 3000
+VENV := .venv
+UV := $(shell command -v uv 2>/dev/null || echo .tools/bin/uv)
+DBT := $(VENV)/bin/dbt --no-use-colors
+
+export DO_NOT_TRACK := 1
+export UV_PYTHON_DOWNLOADS := never
+export DAGSTER_HOME ?= $(CURDIR)/.dagster_home
+
+.PHONY: run test ui setup docs bench clean
+
+run: setup ## install, then materialize every asset into the warehouse and print a summary
+	$(VENV)/bin/aimetrics run
+
+test: setup ## install, then run the whole test suite
+	$(VENV)/bin/pytest
+
+ui: setup ## the Dagster UI on 127.0.0.1:$(PORT) (Ctrl-C stops it)
+	env --default-signal=INT,TERM $(VENV)/bin/dagster dev -m orchestration.definitions -h 127.0.0.1 -p $(PORT)
+
+docs: setup ## dbt docs for every table, served on 127.0.0.1:8080
+	cd dbt_project && ../$(DBT) docs generate --profiles-dir . && ../$(DBT) docs serve --profiles-dir . --host 127.0.0.1 --port 8080
+
+setup: $(UV) $(DAGSTER_HOME)/dagster.yaml
+	$(UV) sync --locked --compile-bytecode --quiet --python "$$($(PYTHON) -c 'import sys; print(sys.executable)')"
+	cd dbt_project && ../$(DBT) --quiet parse --profiles-dir .
+
+.tools/bin/uv:
+	$(PYTHON) -m venv .tools
+	.tools/bin/pip install --quiet --disable-pip-version-check uv==0.13.9
+
+$(DAGSTER_HOME)/dagster.yaml: orchestration/dagster.yaml
+	mkdir -p $(DAGSTER_HOME)
+	cp orchestration/dagster.yaml $@
+
+clean: ## remove the virtualenv, dbt build files and the Dagster home (the warehouse file is kept)
+	rm -rf $(VENV) .tools .dagster_home dbt_project/target dbt_project/logs

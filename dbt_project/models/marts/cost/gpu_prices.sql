@@ -1,0 +1,32 @@
+-- Every observed GPU offer from every price feed, with one canonical gpu_model per chip.
+with offers as (
+    select
+        observed_on, provider, region, instance_type, source_gpu_name, gpu_count, pricing, usd_per_hour,
+        source, source_file
+    from {{ ref('stg_skypilot__offers') }}
+    union all
+    select
+        observed_on, provider, region, null as instance_type, source_gpu_name, gpu_count, pricing, usd_per_hour,
+        source, source_file
+    from {{ ref('stg_gpu_tracker__observations') }}
+),
+
+names as (
+    select lower(trim(source_name)) as name_key, gpu_model from {{ ref('gpu_model_names') }}
+)
+
+select
+    offers.observed_on,
+    offers.provider,
+    offers.region,
+    offers.instance_type,
+    names.gpu_model,
+    cast(offers.gpu_count as double) as gpu_count,
+    offers.pricing,
+    offers.usd_per_hour,
+    offers.usd_per_hour / offers.gpu_count as usd_per_gpu_hour,
+    offers.source,
+    offers.source_gpu_name,
+    offers.source_file
+from offers
+left join names on names.name_key = lower(trim(offers.source_gpu_name))

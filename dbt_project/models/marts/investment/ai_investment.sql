@@ -1,0 +1,14 @@
+-- AI Index investment aggregates by edition; where figures overlap, the one with the lowest priority wins.
+select
+    cast(edition as integer) as edition,
+    year,
+    geography,
+    category,
+    usd_billions,
+    figure_id,
+    source_file,
+    source_sha256
+from {{ ref('int_ai_index__investment') }}
+qualify row_number() over (
+    partition by edition, year, geography, category order by priority, figure_id
+) = 1

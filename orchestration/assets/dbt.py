@@ -1,0 +1,90 @@
+"""The dbt project as Dagster assets: staging views, intermediate models and marts, with dbt tests as checks."""
+
+import shutil
+import sys
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+import dagster as dg
+from dagster_dbt import DagsterDbtTranslator, DagsterDbtTranslatorSettings, DbtCliResource, DbtProject, dbt_assets
+
+from orchestration.constants import OWNERS, WAREHOUSE_POOL
+from warehouse.db import connect_read
+
+DBT_PROJECT_DIR = Path(__file__).resolve().parents[2] / "dbt_project"
+
+dbt_project = DbtProject(project_dir=DBT_PROJECT_DIR, profiles_dir=DBT_PROJECT_DIR)
+dbt_project.prepare_if_dev()
+if not dbt_project.manifest_path.exists():
+    # Outside `dagster dev` nothing builds the manifest; `make` runs `dbt parse` first, this covers other entry points.
+    dbt_project.preparer.prepare(dbt_project)
+
+
+class WarehouseTranslator(DagsterDbtTranslator):
+    """Keys are [schema, name] (`marts/gpu_prices`, `raw/skypilot_offers`); groups follow the model folders."""
+
+    def get_asset_key(self, dbt_resource_props: Mapping[str, Any]) -> dg.AssetKey:
+        if dbt_resource_props["resource_type"] == "source":
+            return dg.AssetKey([dbt_resource_props["source_name"], dbt_resource_props["name"]])
+        return dg.AssetKey([dbt_resource_props["schema"], dbt_resource_props["name"]])
+
+    def get_group_name(self, dbt_resource_props: Mapping[str, Any]) -> str | None:
+        if dbt_resource_props["resource_type"] == "seed":
+            return "reference"
+        folders = dbt_resource_props.get("fqn", [])[1:-1]
+        return "_".join(folders) if folders else "dbt"
+
+    def get_owners(self, dbt_resource_props: Mapping[str, Any]) -> list[str]:
+        return OWNERS
+
+
+translator = WarehouseTranslator(settings=DagsterDbtTranslatorSettings(enable_source_tests_as_checks=True))
+
+
+@dbt_assets(manifest=dbt_project.manifest_path, project=dbt_project, dagster_dbt_translator=translator,
+            pool=WAREHOUSE_POOL)
+def warehouse_dbt_models(context: dg.AssetExecutionContext, dbt: DbtCliResource):
+    """`dbt build` of the selected models, seeds and tests; row counts added once dbt has released the file."""
+    events = []
+    try:
+        for event in dbt.cli(["build"], context=context).stream():
+            events.append(event)
+    finally:
+        # dbt holds the DuckDB file until it exits, so counting happens after the stream, not beside it.
+        yield from with_row_counts(context, events)
+
+
+def with_row_counts(context: dg.AssetExecutionContext, events: list) -> list:
+    keys = {id(event): _event_key(context, event) for event in events}
+    counts = count_rows({tuple(key.path) for key in keys.values() if key and len(key.path) == 2})
+    enriched = []
+    for event in events:
+        key = keys[id(event)]
+        if key and tuple(key.path) in counts:
+            event = event.with_metadata({**event.metadata, "dagster/row_count": counts[tuple(key.path)]})
+        enriched.append(event)
+    return enriched
+
+
+def _event_key(context: dg.AssetExecutionContext, event) -> dg.AssetKey | None:
+    if isinstance(event, dg.Output):
+        return context.asset_key_for_output(event.output_name)
+    if isinstance(event, dg.AssetMaterialization):
+        return event.asset_key
+    return None
+
+
+def count_rows(tables: set[tuple[str, str]]) -> dict[tuple[str, str], int]:
+    if not tables:
+        return {}
+    with connect_read() as conn:
+        existing = set(conn.execute("select table_schema, table_name from information_schema.tables").fetchall())
+        return {t: conn.execute(f'select count(*) from "{t[0]}"."{t[1]}"').fetchone()[0] for t in tables if t in existing}
+
+
+def dbt_resource() -> DbtCliResource:
+    # The dbt installed beside this Python, so that it works without an activated virtualenv.
+    beside_python = Path(sys.executable).parent / "dbt"
+    executable = str(beside_python) if beside_python.exists() else (shutil.which("dbt") or "dbt")
+    return DbtCliResource(project_dir=dbt_project, dbt_executable=executable)

@@ -1,0 +1,65 @@
+"""One Dagster asset per raw table: land the source's deliveries (see warehouse.land) and report what happened."""
+
+import dagster as dg
+
+from ingest.sources import SOURCES, Source
+from orchestration.constants import OWNERS, SOURCE_GROUPS, WAREHOUSE_POOL
+from warehouse.land import LandingReport, land_source
+from warehouse.preview import table_preview_markdown
+
+
+def raw_key(source: Source) -> dg.AssetKey:
+    return dg.AssetKey(["raw", source.raw_table])
+
+
+def _deliveries_markdown(report: LandingReport, limit: int = 25) -> str:
+    lines = ["| file | edition | sha256 | status | rows | quarantined | reason |", "|---|---|---|---|---|---|---|"]
+    for item in report.deliveries[:limit]:
+        outcome = item.outcome
+        lines.append(
+            f"| {item.source_file} | {item.edition} | {item.sha256[:12]} | {outcome.status} | "
+            f"{outcome.rows_accepted} | {outcome.rows_quarantined} | {outcome.reason or ''} |"
+        )
+    if len(report.deliveries) > limit:
+        lines.append(f"| … {len(report.deliveries) - limit} more | | | | | | |")
+    return "\n".join(lines)
+
+
+def build_raw_asset(source: Source) -> dg.AssetsDefinition:
+    @dg.asset(
+        key=raw_key(source),
+        group_name=SOURCE_GROUPS[source.name],
+        description=source.description,
+        kinds={"duckdb", "polars"},
+        owners=OWNERS,
+        pool=WAREHOUSE_POOL,
+        tags={"source": source.name, "arrives_as": source.arrives_as},
+        retry_policy=dg.RetryPolicy(max_retries=2, delay=5, backoff=dg.Backoff.EXPONENTIAL)
+        if source.arrives_as == "url" else None,
+    )
+    def _raw_asset(context: dg.AssetExecutionContext) -> dg.MaterializeResult:
+        report = land_source(source)
+        if not report.deliveries:
+            context.log.warning(f"{source.name}: no deliveries found; the table keeps what it had")
+        rejected = [d for d in report.deliveries if d.outcome.status == "rejected"]
+        for item in rejected:
+            context.log.warning(f"rejected {item.source_file}: {item.outcome.reason}")
+        return dg.MaterializeResult(
+            metadata={
+                "dagster/row_count": report.table_rows,
+                "deliveries_found": len(report.deliveries),
+                "deliveries_loaded": report.count("loaded"),
+                "deliveries_skipped_unchanged": report.count("skipped"),
+                "deliveries_rejected": len(rejected),
+                "rows_accepted": report.rows_accepted,
+                "rows_quarantined": report.rows_quarantined,
+                "parser_version": source.parser_version,
+                "deliveries": dg.MetadataValue.md(_deliveries_markdown(report)),
+                "preview": dg.MetadataValue.md(table_preview_markdown(f"raw.{source.raw_table}")),
+            }
+        )
+
+    return _raw_asset
+
+
+RAW_ASSETS = [build_raw_asset(source) for source in SOURCES.values()]

@@ -1,0 +1,71 @@
+"""Jobs, schedules and sensors. Sensors only look at files: they never open the warehouse."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+
+import dagster as dg
+
+from ingest.settings import source_settings
+
+EVERYTHING = dg.AssetSelection.all()
+GPU_PRICE_FEEDS = dg.AssetSelection.assets(["raw", "skypilot_offers"], ["raw", "gpu_tracker_observations"])
+INBOX_ASSETS = {
+    "ai_index": dg.AssetKey(["raw", "ai_index_figure_values"]),
+    "funding": dg.AssetKey(["raw", "funding_rounds"]),
+}
+
+materialize_everything = dg.define_asset_job(
+    "materialize_everything", selection=EVERYTHING, description="Ingest every source, then build every dbt model."
+)
+refresh_gpu_prices = dg.define_asset_job(
+    "refresh_gpu_prices",
+    selection=GPU_PRICE_FEEDS | GPU_PRICE_FEEDS.downstream(),
+    description="Poll the GPU price feeds and rebuild what depends on them.",
+)
+ingest_inbox = dg.define_asset_job(
+    "ingest_inbox",
+    selection=dg.AssetSelection.assets(*INBOX_ASSETS.values()) | dg.AssetSelection.assets(*INBOX_ASSETS.values()).downstream(),
+    description="Land files dropped into the inbox and rebuild what depends on them.",
+)
+
+gpu_prices_daily = dg.ScheduleDefinition(
+    name="gpu_prices_daily", job=refresh_gpu_prices, cron_schedule="0 6 * * *", execution_timezone="UTC",
+    default_status=dg.DefaultScheduleStatus.RUNNING,
+)
+everything_weekly = dg.ScheduleDefinition(
+    name="everything_weekly", job=materialize_everything, cron_schedule="0 5 * * 1", execution_timezone="UTC",
+    default_status=dg.DefaultScheduleStatus.RUNNING,
+)
+
+
+def inbox_fingerprint(folder) -> dict[str, str]:
+    """Path -> size and modification time of every file under `folder` (cheap; checksums are the loader's job)."""
+    if not folder.is_dir():
+        return {}
+    return {
+        str(path.relative_to(folder)): f"{path.stat().st_size}:{path.stat().st_mtime_ns}"
+        for path in sorted(folder.rglob("*")) if path.is_file()
+    }
+
+
+@dg.sensor(job=ingest_inbox, minimum_interval_seconds=60, default_status=dg.DefaultSensorStatus.RUNNING)
+def inbox_sensor(context: dg.SensorEvaluationContext):
+    """Request a run when files appear or change in the AI Index or funding inbox folders."""
+    inbox = source_settings().inbox_dir
+    previous = json.loads(context.cursor) if context.cursor else {}
+    current = {name: inbox_fingerprint(inbox / name) for name in INBOX_ASSETS}
+    changed = [name for name in INBOX_ASSETS if current[name] and current[name] != previous.get(name)]
+    if not changed:
+        yield dg.SkipReason(f"no new or changed files under {inbox}")
+        return
+    digest = hashlib.sha256(json.dumps(current, sort_keys=True).encode()).hexdigest()[:16]
+    selection = [INBOX_ASSETS[name] for name in changed]
+    yield dg.RunRequest(run_key=digest, asset_selection=selection + _downstream_of(selection, context))
+    context.update_cursor(json.dumps(current))
+
+
+def _downstream_of(keys, context) -> list[dg.AssetKey]:
+    graph = context.repository_def.asset_graph
+    return sorted(dg.AssetSelection.assets(*keys).downstream().resolve(graph) - set(keys))

@@ -1,0 +1,88 @@
+"""Materialize every asset in this process, recorded in the Dagster instance, and summarize the outcome."""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+
+import dagster as dg
+
+from warehouse.db import connect_read, warehouse_path
+
+SUMMARY_SCHEMAS = ("raw", "staging", "marts")
+
+
+@dataclass
+class RunSummary:
+    run_id: str
+    success: bool
+    seconds: float
+    checks_passed: list[str] = field(default_factory=list)
+    checks_failed: list[str] = field(default_factory=list)
+    failed_steps: list[str] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return self.success and not self.checks_failed
+
+
+def materialize_everything(
+    job_name: str = "materialize_everything", instance: dg.DagsterInstance | None = None, log_level: str = "INFO"
+) -> RunSummary:
+    from orchestration.definitions import defs
+
+    started = time.monotonic()
+    instance = instance or dg.DagsterInstance.get()
+    result = defs.resolve_job_def(job_name).execute_in_process(
+        instance=instance,
+        raise_on_error=False,
+        run_config={"loggers": {"console": {"config": {"log_level": log_level}}}},
+    )
+    summary = RunSummary(run_id=result.run_id, success=result.success, seconds=time.monotonic() - started)
+    for evaluation in result.get_asset_check_evaluations():
+        name = f"{evaluation.asset_key.to_user_string()}:{evaluation.check_name}"
+        (summary.checks_passed if evaluation.passed else summary.checks_failed).append(name)
+    summary.failed_steps = [event.step_key for event in result.all_events if event.is_step_failure]
+    return summary
+
+
+def table_counts(schemas: tuple[str, ...] = SUMMARY_SCHEMAS) -> list[tuple[str, int]]:
+    with connect_read() as conn:
+        tables = conn.execute(
+            "select table_schema, table_name from information_schema.tables "
+            "where table_schema in (select unnest(?)) order by table_schema, table_name",
+            [list(schemas)],
+        ).fetchall()
+        return [(f"{s}.{t}", conn.execute(f'select count(*) from "{s}"."{t}"').fetchone()[0]) for s, t in tables]
+
+
+def delivery_totals() -> dict[str, int]:
+    with connect_read() as conn:
+        rows = conn.execute("select status, count(*) from raw.deliveries group by status").fetchall()
+        quarantined = conn.execute("select count(*) from raw.quarantine").fetchone()[0]
+    return {**dict(rows), "quarantined_rows": quarantined}
+
+
+def format_summary(summary: RunSummary) -> str:
+    lines = [
+        f"Run {summary.run_id[:8]}: {'SUCCESS' if summary.success else 'FAILED'} in {summary.seconds:.1f} s",
+        f"Warehouse: {warehouse_path()}",
+        "",
+        "Tables:",
+    ]
+    try:
+        lines += [f"  {name:<48} {rows:>10,} rows" for name, rows in table_counts()]
+        totals = delivery_totals()
+        lines += ["", "Deliveries: " + ", ".join(f"{k} {v}" for k, v in sorted(totals.items()))]
+    except FileNotFoundError as error:
+        lines.append(f"  (no warehouse: {error})")
+    lines += ["", f"Checks: {len(summary.checks_passed)} passed, {len(summary.checks_failed)} failed"]
+    lines += [f"  FAILED {name}" for name in summary.checks_failed]
+    lines += [f"  FAILED step {step}" for step in summary.failed_steps]
+    lines += [
+        "",
+        'Query it:   .venv/bin/aimetrics query "select * from marts.ai_investment where geography = \'World\' order by year"',
+        "Tables:     .venv/bin/aimetrics tables",
+        "Open the UI: make ui   (then http://127.0.0.1:3000)",
+    ]
+    return "\n".join(lines)
