@@ -1,0 +1,98 @@
+"""The whole graph (raw assets, pandera checks, dbt build) materialized into a temporary DuckDB file."""
+
+import hashlib
+
+import dagster as dg
+import pytest
+
+from orchestration.run import materialize_everything
+from warehouse.db import connect_read
+from tests.conftest import FIXTURE_MIRROR
+
+pytestmark = pytest.mark.integration
+
+MARTS = ("ai_investment", "gpu_prices", "funding_rounds", "funding_by_year")
+
+
+def _run():
+    summary = materialize_everything(instance=dg.DagsterInstance.ephemeral(), log_level="WARNING")
+    assert summary.success, summary.failed_steps
+    assert summary.checks_failed == []
+    return summary
+
+
+def _scalar(sql: str, params=None):
+    with connect_read() as conn:
+        return conn.execute(sql, params or []).fetchone()[0]
+
+
+def _fingerprints() -> dict[str, tuple[int, str]]:
+    """Row count and a content checksum per mart (row order ignored)."""
+    prints = {}
+    with connect_read() as conn:
+        for mart in MARTS:
+            rows = sorted(map(repr, conn.execute(f"select * from marts.{mart}").fetchall()))
+            prints[mart] = (len(rows), hashlib.sha256("\n".join(rows).encode()).hexdigest())
+    return prints
+
+
+def test_fixture_mirror_end_to_end_and_rerun_gives_the_same_marts(monkeypatch):
+    monkeypatch.setenv("AIMETRICS_DATA_DIR", str(FIXTURE_MIRROR))
+    summary = _run()
+    assert len(summary.checks_passed) >= 40  # 5 pandera checks + dbt tests on sources and models
+
+    # AI Index: overlapping figures resolve to one number per (edition, year, geography, category)
+    assert _scalar("select usd_billions from marts.ai_investment where edition = 2025 and year = 2023 "
+                   "and geography = 'World' and category = 'private'") == 60.125
+    assert _scalar("select figure_id from marts.ai_investment where year = 2023 and geography = 'World' "
+                   "and category = 'private'") == "fig_4.3.2"
+    assert _scalar("select usd_billions from marts.ai_investment where year = 2023 and category = 'merger_acquisition'") == 30.0
+    assert _scalar("select usd_billions from marts.ai_investment where year = 2024 and geography = 'South Korea'") == 1.25
+    assert _scalar("select usd_billions from marts.ai_investment where year = 2023 "
+                   "and category = 'Creative, music, video content'") == 1.5
+
+    # GPU prices: canonical names, per-GPU prices, placeholder spot prices never used
+    assert _scalar("select count(*) from marts.gpu_prices where source = 'skypilot_catalog'") == 7  # 6 on-demand + 1 spot
+    assert _scalar("select usd_per_gpu_hour from marts.gpu_prices where instance_type = 'gpu-8x-h100' "
+                   "and pricing = 'on_demand'") == 3.0
+    assert _scalar("select count(*) from marts.gpu_prices where pricing = 'spot' and source = 'skypilot_catalog'") == 1
+    assert _scalar("select string_agg(distinct gpu_model, ',' order by gpu_model) from marts.gpu_prices") == \
+        "A100 80GB,H100 SXM,RTX 4090,T4,V100 16GB"
+    assert _scalar("select usd_per_gpu_hour from marts.gpu_prices where source = 'gpu_pricing_tracker' "
+                   "and gpu_count = 8") == 18.0 / 8
+
+    # Funding: ECB conversion on the announcement day (or the last rate before it)
+    assert _scalar("select amount_usd from marts.funding_rounds where company = 'Example Robotics'") == 12e6
+    eur_usd = _scalar("select units_per_eur from raw.fx_rates where currency = 'USD' and rate_date = '2024-01-15'")
+    assert _scalar("select amount_usd from marts.funding_rounds where company = 'Beispiel KI'") == pytest.approx(2e6 * eur_usd)
+    assert _scalar("select country from marts.funding_rounds where company = 'Hanguk AI'") == "South Korea"
+    assert _scalar("select amount_krw from marts.funding_rounds where company = 'Hanguk AI'") == pytest.approx(5e9)
+    # 2024-04-10 was a Wednesday: the rate of that day; a Saturday announcement takes Friday's rate
+    assert str(_scalar("select fx_rate_date from marts.funding_rounds where company = 'Exemple IA'")) == "2024-04-10"
+    assert _scalar("select count(*) from raw.quarantine where _source = 'funding_exports'") == 3
+
+    first = _fingerprints()
+    assert all(count > 0 for count, _ in first.values())
+    _run()
+    _run()
+    assert _fingerprints() == first
+    assert _scalar("select count(*) from raw.deliveries where status = 'loaded'") == \
+        _scalar("select count(distinct (source, source_file)) from raw.deliveries")
+
+
+def test_real_shared_data_end_to_end(monkeypatch, shared_data):
+    monkeypatch.setenv("AIMETRICS_DATA_DIR", str(shared_data))
+    _run()
+    # counts from the source files (PROVENANCE.md): 119 figure files, 33,426 tracker rows, 50 + 37 funding rounds
+    assert _scalar("select count(distinct figure_id) from raw.ai_index_figure_values where edition = 2025") == 119
+    assert _scalar("select count(*) from raw.gpu_tracker_observations") == 33426
+    assert _scalar("select count(*) from marts.funding_rounds") == 87
+    # AI Index 2025, fig_4.3.2: global private AI investment in 2023 was $104.3B
+    assert _scalar("select round(usd_billions, 1) from marts.ai_investment where edition = 2025 and year = 2023 "
+                   "and geography = 'World' and category = 'private'") == 104.3
+    assert _scalar("select round(usd_billions, 2) from marts.ai_investment where edition = 2025 and year = 2024 "
+                   "and geography = 'United States' and category = 'private'") == 109.08
+    assert _scalar("select count(*) from marts.gpu_prices where gpu_model is null") == 0
+    assert _scalar("select count(distinct provider) from marts.gpu_prices where source = 'skypilot_catalog'") == 16  # 10 clouds in v5, 11 in v7
+    assert _scalar("select count(*) from marts.gpu_prices where source = 'skypilot_catalog' and usd_per_hour >= 99999") == 0
+    assert _scalar("select amount_usd from marts.funding_rounds where company = 'Cursor' and announced_on = '2025-11-01'") == 2.3e9

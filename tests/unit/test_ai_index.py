@@ -1,0 +1,87 @@
+from datetime import date
+
+import pytest
+
+from ingest.delivery import Delivery, RejectedDelivery
+from ingest.sources import ai_index
+from tests.conftest import FIXTURE_MIRROR
+
+
+def _parse(figure: str):
+    delivery = next(d for d in ai_index.deliveries(FIXTURE_MIRROR) if d.source_file.endswith(f"/{figure}.csv"))
+    return delivery, ai_index.parse(delivery)
+
+
+def test_every_figure_of_the_edition_is_found_with_its_edition_and_checksum():
+    found = ai_index.deliveries(FIXTURE_MIRROR)
+    assert len(found) == 9
+    assert {d.edition for d in found} == {"2025"}
+    assert all(len(d.sha256) == 64 for d in found)
+
+
+def test_float_years_and_units_from_the_header():
+    _, parsed = _parse("fig_4.3.2")
+    rows = parsed.rows
+    years = rows.filter(column_name="Year")
+    assert years["value_number"].to_list() == [2021.0, 2022.0, 2023.0, 2024.0]
+    values = rows.filter(column_index=2)
+    assert set(values["unit"]) == {"billion USD"}
+    assert values["value_number"].to_list() == [50.5, 40.25, 60.125, 80.0]
+    assert set(rows["chapter"]) == {4} and set(rows["chapter_name"]) == {"Economy"}
+    ai_index.FigureValues.validate(rows)
+
+
+def test_bom_crlf_and_percent_strings():
+    _, parsed = _parse("fig_1.1.2")
+    assert parsed.rows["column_name"].unique(maintain_order=True).to_list()[0] == "Year"  # no BOM left
+    share = parsed.rows.filter(column_index=2)
+    assert share["value_text"].to_list() == ["41.5%", "42.25%"]
+    assert share["value_number"].to_list() == [41.5, 42.25]
+    assert set(share["unit"]) == {"%"}
+
+
+def test_dates_scientific_notation_grouped_numbers_and_ragged_rows():
+    _, parsed = _parse("fig_1.3.25")
+    dates = parsed.rows.filter(column_name="Publication date")["value_date"].to_list()
+    assert dates == [date(2023, 12, 24), date(2024, 3, 1)]
+    costs = parsed.rows.filter(column_index=3)
+    assert costs["value_number"].to_list() == [1.5e7, 4.2e6]
+    assert set(costs["unit"]) == {"USD"}
+    # the short record is quarantined with its reason; the blank record is ignored
+    assert parsed.quarantine["row_number"].to_list() == [3]
+    assert "2 fields, header has 3" in parsed.quarantine["reason"][0]
+
+
+def test_blank_column_names_get_a_positional_name():
+    _, parsed = _parse("fig_1.4.2")
+    assert parsed.rows["column_name"].to_list() == ["Hardware", "column_2", "FLOP/s"]
+
+
+def test_a_file_that_is_not_a_figure_is_rejected(tmp_path):
+    path = tmp_path / "notes.csv"
+    path.write_text("a,b\n1,2\n")
+    with pytest.raises(RejectedDelivery, match="not an AI Index figure file"):
+        ai_index.parse(Delivery.from_file("ai_index", "2025", "ai_index_2025/notes.csv", path))
+
+
+def test_an_empty_figure_file_is_rejected(tmp_path):
+    path = tmp_path / "fig_9.9.9.csv"
+    path.write_text("")
+    with pytest.raises(RejectedDelivery, match="empty file"):
+        ai_index.parse(Delivery.from_file("ai_index", "2025", "ai_index_2025/fig_9.9.9.csv", path))
+
+
+@pytest.mark.parametrize(
+    ("header", "unit"),
+    [
+        ("Total investment (in billions of US dollars)", "billion USD"),
+        ("Total Investment (in Billions of U.S. Dollars)", "billion USD"),
+        ("Average investment (in millions of US dollars)", "million USD"),
+        ("Training compute (petaFLOP – log scale)", "petaFLOP"),
+        ("Training power draw (watts)", "W"),
+        ("C02eq_emissions", "tCO2e"),
+        ("Year", None),
+    ],
+)
+def test_unit_from_header(header, unit):
+    assert ai_index.unit_from_header(header) == unit
