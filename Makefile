@@ -9,6 +9,8 @@ DBT := $(VENV)/bin/dbt --no-use-colors
 export DO_NOT_TRACK := 1
 export UV_PYTHON_DOWNLOADS := never
 export DAGSTER_HOME ?= $(CURDIR)/.dagster_home
+# The project's own tools first (dagster dev prepares the dbt manifest with the `dbt` it finds on the PATH).
+export PATH := $(CURDIR)/$(VENV)/bin:$(PATH)
 
 .PHONY: run test ui setup docs bench clean
 

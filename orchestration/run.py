@@ -42,7 +42,11 @@ def materialize_everything(
     for evaluation in result.get_asset_check_evaluations():
         name = f"{evaluation.asset_key.to_user_string()}:{evaluation.check_name}"
         (summary.checks_passed if evaluation.passed else summary.checks_failed).append(name)
-    summary.failed_steps = [event.step_key for event in result.all_events if event.is_step_failure]
+    summary.failed_steps = [
+        f"{event.step_key}: {event.step_failure_data.error.message.strip().splitlines()[-1]}"
+        if event.step_failure_data and event.step_failure_data.error else event.step_key
+        for event in result.all_events if event.is_step_failure
+    ]
     return summary
 
 

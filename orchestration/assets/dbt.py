@@ -85,6 +85,6 @@ def count_rows(tables: set[tuple[str, str]]) -> dict[tuple[str, str], int]:
 
 def dbt_resource() -> DbtCliResource:
     # The dbt installed beside this Python, so that it works without an activated virtualenv.
-    beside_python = Path(sys.executable).parent / "dbt"
+    beside_python = Path(sys.prefix) / "bin" / "dbt"
     executable = str(beside_python) if beside_python.exists() else (shutil.which("dbt") or "dbt")
     return DbtCliResource(project_dir=dbt_project, dbt_executable=executable)
