@@ -11,4 +11,13 @@ SOURCE_GROUPS = {
     "gpu_pricing_tracker": "ingest_gpu_prices",
     "funding_exports": "ingest_funding",
     "ecb_fx": "ingest_reference",
+    "epoch_notable_models": "ingest_epoch",
+    "epoch_large_scale_models": "ingest_epoch",
+    "epoch_ml_hardware": "ingest_epoch",
+    "epoch_gpu_clusters": "ingest_epoch",
+    "epoch_company_funding_rounds": "ingest_epoch",
+    "epoch_company_revenue": "ingest_epoch",
+    "epoch_company_compute_spend": "ingest_epoch",
+    "epoch_model_costs": "ingest_epoch",
+    "epoch_hardware_prices": "ingest_epoch",
 }

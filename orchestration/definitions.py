@@ -6,13 +6,13 @@ import dagster as dg
 
 from orchestration.assets.dbt import dbt_resource, warehouse_dbt_models
 from orchestration.assets.raw import RAW_ASSETS
-from orchestration.checks import SCHEMA_CHECKS
+from orchestration.checks import MART_CHECKS, RAW_CHECKS
 from orchestration.jobs import (everything_weekly, gpu_prices_daily, inbox_sensor, ingest_inbox,
                                 materialize_everything, refresh_gpu_prices)
 
 defs = dg.Definitions(
     assets=[*RAW_ASSETS, warehouse_dbt_models],
-    asset_checks=SCHEMA_CHECKS,
+    asset_checks=[*RAW_CHECKS, *MART_CHECKS],
     jobs=[materialize_everything, refresh_gpu_prices, ingest_inbox],
     schedules=[gpu_prices_daily, everything_weekly],
     sensors=[inbox_sensor],

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import partial
 from types import ModuleType
 
 from ingest.delivery import Delivery, Parsed
 from ingest.settings import SourceSettings
-from ingest.sources import ai_index, ecb_fx, funding, gpu_tracker, skypilot
+from ingest.sources import ai_index, ecb_fx, epoch, funding, gpu_tracker, skypilot
 
 
 @dataclass(frozen=True)
@@ -32,6 +33,14 @@ def _source(module: ModuleType, schema: type, arrives_as: str) -> Source:
     )
 
 
+def _epoch_source(dataset: epoch.Dataset) -> Source:
+    return Source(
+        name=dataset.name, raw_table=dataset.raw_table, parser_version=epoch.PARSER_VERSION, schema=dataset.model(),
+        locate=partial(epoch.locate, dataset), parse=partial(epoch.parse, dataset), description=dataset.description,
+        arrives_as="url",
+    )
+
+
 SOURCES: dict[str, Source] = {
     s.name: s
     for s in (
@@ -40,5 +49,6 @@ SOURCES: dict[str, Source] = {
         _source(gpu_tracker, gpu_tracker.TrackerObservations, "url"),
         _source(funding, funding.FundingRounds, "files"),
         _source(ecb_fx, ecb_fx.FxRates, "package"),
+        *(_epoch_source(dataset) for dataset in epoch.DATASETS.values()),
     )
 }

@@ -1,20 +1,22 @@
-"""AI Index public data: one CSV per figure, in chapter folders, per report edition, as one long table.
+"""AI Index public data: every figure of every edition (CSV per figure, or workbook sheets) as one long table.
 
 Every cell becomes a row (edition, chapter, figure, row, column as published, value as text and number,
-unit parsed from the header), so a new edition's figures load without code; dbt maps figures to marts
-through the `ai_index_figure_map` seed.
+unit parsed from the header), so a new edition's figures load without code; dbt maps figures to typed
+tables through the `ai_index_figure_map` seed. Older editions come as workbooks: each sheet is a figure
+named `sheet:<sheet name>`. An edition may be dropped as a folder or as a zip of that folder.
 """
 
 from __future__ import annotations
 
 import re
+import zipfile
 from pathlib import Path
 
 import pandera.polars as pa
 import polars as pl
 
 from ingest.csvfile import read_csv_records, record_json
-from ingest.delivery import Delivery, Parsed, RejectedDelivery, frame_for, quarantine_frame
+from ingest.delivery import Delivery, Parsed, RejectedDelivery, frame_for, quarantine_frame, sha256_of
 from ingest.settings import SourceSettings
 from ingest.values import parse_date, parse_number
 
@@ -24,6 +26,7 @@ PARSER_VERSION = "1"
 
 _EDITION_DIR = re.compile(r"^ai_index_(\d{4})$")
 _FIGURE_FILE = re.compile(r"^(fig_\d+(?:\.\d+)+)\.csv$", re.IGNORECASE)
+_WORKBOOK = re.compile(r"^[^~].*\.xlsx$", re.IGNORECASE)
 _CHAPTER_DIR = re.compile(r"^(\d+)\.\s*(.+)$")
 
 # Ordered: the first pattern found in a header names its unit.
@@ -51,23 +54,47 @@ def unit_from_header(header: str) -> str | None:
     return None
 
 
-def deliveries(root: Path) -> list[Delivery]:
-    """Every figure CSV under `root/ai_index_<edition>/` (a mirror or the inbox), edition taken from the folder."""
+def deliveries(root: Path, extract_dir: Path | None = None) -> list[Delivery]:
+    """Every figure file under `root/ai_index_<edition>/` (folders, or `ai_index_<edition>.zip` unpacked
+    into `extract_dir`), the edition taken from the folder name."""
     found = []
+    for zipped in sorted(root.glob("ai_index_*.zip")):
+        if _EDITION_DIR.match(zipped.stem) and not (root / zipped.stem).is_dir():
+            found += _zip_deliveries(zipped, extract_dir or root / ".extracted")
     for edition_dir in sorted(p for p in root.glob("ai_index_*") if p.is_dir()):
         match = _EDITION_DIR.match(edition_dir.name)
-        if not match:
-            continue
-        for path in sorted(edition_dir.rglob("*.csv")):
-            if _FIGURE_FILE.match(path.name):
-                found.append(Delivery.from_file(SOURCE, match[1], path.relative_to(root).as_posix(), path))
+        if match:
+            found += _folder_deliveries(edition_dir, match[1], root)
     return found
 
 
+def _folder_deliveries(folder: Path, edition: str, root: Path, prefix: str = "") -> list[Delivery]:
+    return [
+        Delivery.from_file(SOURCE, edition, prefix + path.relative_to(root).as_posix(), path)
+        for path in sorted(folder.rglob("*"))
+        if path.is_file() and (_FIGURE_FILE.match(path.name) or _WORKBOOK.match(path.name))
+    ]
+
+
+def _zip_deliveries(zipped: Path, extract_dir: Path) -> list[Delivery]:
+    """Unpack a zipped edition (members checked against path traversal) and list its figure files."""
+    target = extract_dir / f"{zipped.stem}-{sha256_of(zipped)[:12]}"
+    if not target.is_dir():
+        with zipfile.ZipFile(zipped) as archive:
+            for member in archive.namelist():
+                resolved = (target / member).resolve()
+                if not resolved.is_relative_to(target.resolve()):
+                    raise RejectedDelivery(f"{zipped.name}: member {member!r} points outside the archive")
+            archive.extractall(target)
+    edition = _EDITION_DIR.match(zipped.stem)[1]
+    inner = target / zipped.stem if (target / zipped.stem).is_dir() else target
+    return _folder_deliveries(inner, edition, inner, prefix=f"{zipped.name}/")
+
+
 def locate(settings: SourceSettings) -> list[Delivery]:
-    """The mirror's `ai_index_<edition>/` folders, else those dropped into `<inbox>/ai_index/`."""
+    """The mirror's `ai_index_<edition>/` folders, else those dropped (as folders or zips) into `<inbox>/ai_index/`."""
     root = settings.mirror_dir or settings.inbox_dir / "ai_index"
-    return deliveries(root) if root.is_dir() else []
+    return deliveries(root, settings.cache_dir / "ai_index_extracted") if root.is_dir() else []
 
 
 def _chapter(source_file: str) -> tuple[int | None, str | None]:
@@ -82,7 +109,7 @@ class FigureValues(pa.DataFrameModel):
     edition: int = pa.Field(ge=2017, le=2100)
     chapter: int = pa.Field(nullable=True, ge=1, le=20)
     chapter_name: str = pa.Field(nullable=True)
-    figure_id: str = pa.Field(str_matches=r"^fig_\d+(\.\d+)+$")
+    figure_id: str = pa.Field(str_matches=r"^(fig_\d+(\.\d+)+|sheet:.+)$")
     row_number: int = pa.Field(ge=1)
     column_index: int = pa.Field(ge=1)
     column_name: str = pa.Field(str_length={"min_value": 1})
@@ -96,23 +123,55 @@ class FigureValues(pa.DataFrameModel):
 
 
 def parse(delivery: Delivery) -> Parsed:
-    figure = _FIGURE_FILE.match(Path(delivery.source_file).name)
+    name = Path(delivery.source_file).name
+    if _WORKBOOK.match(name):
+        return _parse_workbook(delivery)
+    figure = _FIGURE_FILE.match(name)
     if not figure:
-        raise RejectedDelivery(f"{delivery.source_file}: not an AI Index figure file (fig_<chapter>.<n>.csv)")
+        raise RejectedDelivery(f"{delivery.source_file}: not an AI Index figure file (fig_<chapter>.<n>.csv or .xlsx)")
     header, records = read_csv_records(delivery.path)
+    chapter, chapter_name = _chapter(delivery.source_file)
+    return _cells(delivery, chapter, chapter_name, figure[1].lower(), header, records)
+
+
+def _parse_workbook(delivery: Delivery) -> Parsed:
+    """Each non-empty sheet is a figure; padded empty rows are dropped, truncated sheet names kept as published."""
+    try:
+        sheets = pl.read_excel(delivery.path, sheet_id=0, engine="calamine", has_header=False,
+                               infer_schema_length=0, raise_if_empty=False)
+    except Exception as error:  # calamine raises several error types for unreadable files
+        raise RejectedDelivery(f"{delivery.source_file}: not a readable workbook ({error})") from error
+    parts = []
+    for sheet_name, frame in sheets.items():
+        rows = [[("" if v is None else str(v)) for v in row] for row in frame.iter_rows()]
+        numbered = [(n, row) for n, row in enumerate(rows[1:], start=1) if any(c.strip() for c in row)]
+        if not rows or not any(c.strip() for c in rows[0]):
+            continue
+        header = [" ".join(cell.split()) for cell in rows[0]]
+        while header and not header[-1] and not any(row[len(header) - 1].strip() for _, row in numbered):
+            header.pop()
+            numbered = [(n, row[: len(header)]) for n, row in numbered]
+        chapter_name = Path(delivery.source_file).stem.replace("_", " ")
+        parts.append(_cells(delivery, None, chapter_name, f"sheet:{sheet_name.strip()}", header, numbered))
+    if not parts:
+        raise RejectedDelivery(f"{delivery.source_file}: workbook has no sheet with a header row")
+    return Parsed(rows=pl.concat([p.rows for p in parts]), quarantine=pl.concat([p.quarantine for p in parts]))
+
+
+def _cells(delivery: Delivery, chapter: int | None, chapter_name: str | None, figure_id: str,
+           header: list[str], records: list[tuple[int, list[str]]]) -> Parsed:
     columns = [name or f"column_{index}" for index, name in enumerate(header, start=1)]
     units = [unit_from_header(name) for name in columns]
-    chapter, chapter_name = _chapter(delivery.source_file)
     cells, bad = [], []
     for number, record in records:
         if len(record) != len(columns):
-            bad.append((number, f"record has {len(record)} fields, header has {len(columns)}", record_json(header, record)))
+            bad.append((number, f"{figure_id}: record has {len(record)} fields, header has {len(columns)}",
+                        record_json(header, record)))
             continue
         for index, (column, text) in enumerate(zip(columns, record), start=1):
             value = text.strip()
             cells.append(
-                (int(delivery.edition), chapter, chapter_name, figure[1].lower(), number, index, column,
+                (int(delivery.edition), chapter, chapter_name, figure_id, number, index, column,
                  value or None, parse_number(value), parse_date(value), units[index - 1])
             )
-    rows = frame_for(FigureValues, cells)
-    return Parsed(rows=rows, quarantine=quarantine_frame(bad))
+    return Parsed(rows=frame_for(FigureValues, cells), quarantine=quarantine_frame(bad))

@@ -49,7 +49,7 @@ def test_dates_scientific_notation_grouped_numbers_and_ragged_rows():
     assert set(costs["unit"]) == {"USD"}
     # the short record is quarantined with its reason; the blank record is ignored
     assert parsed.quarantine["row_number"].to_list() == [3]
-    assert "2 fields, header has 3" in parsed.quarantine["reason"][0]
+    assert "fig_1.3.25: record has 2 fields, header has 3" in parsed.quarantine["reason"][0]
 
 
 def test_blank_column_names_get_a_positional_name():

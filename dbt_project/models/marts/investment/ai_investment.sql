@@ -1,7 +1,7 @@
 -- AI Index investment aggregates by edition; where figures overlap, the one with the lowest priority wins.
 select
     cast(edition as integer) as edition,
-    year,
+    cast(year as integer) as year,
     geography,
     category,
     usd_billions,

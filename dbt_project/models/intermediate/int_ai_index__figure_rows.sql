@@ -1,0 +1,78 @@
+-- Every row of every mapped AI Index figure, its cells pivoted into roles by the ai_index_figure_map seed.
+with cells as (
+    select * from {{ ref('stg_ai_index__figure_values') }}
+),
+
+figure_map as (
+    select * from {{ ref('ai_index_figure_map') }}
+),
+
+figure_rows as (
+    select distinct cells.edition, cells.figure_id, cells.row_number, cells.source_file, cells.source_sha256
+    from cells
+    inner join (select distinct edition, figure_id from figure_map) as mapped using (edition, figure_id)
+),
+
+role_values as (
+    select cells.edition, cells.figure_id, cells.row_number, figure_map.role,
+           cells.value_text, cells.value_number, cells.value_date
+    from cells
+    inner join figure_map
+        on cells.edition = figure_map.edition
+        and cells.figure_id = figure_map.figure_id
+        and cells.column_name = figure_map.column_name
+    union all
+    select figure_rows.edition, figure_rows.figure_id, figure_rows.row_number, figure_map.role,
+           figure_map.constant, try_cast(figure_map.constant as double), try_cast(figure_map.constant as date)
+    from figure_rows
+    inner join figure_map
+        on figure_rows.edition = figure_map.edition
+        and figure_rows.figure_id = figure_map.figure_id
+        and figure_map.constant is not null
+),
+
+pivoted as (
+    select
+        edition,
+        figure_id,
+        row_number,
+        {% for role in ['geography', 'category', 'model', 'hardware', 'label', 'benchmark', 'threshold'] -%}
+        max(value_text) filter (where role = '{{ role }}') as {{ role }},
+        {% endfor -%}
+        {% for role in ['value', 'compute', 'parameters'] -%}
+        max(value_number) filter (where role = '{{ role }}') as {{ role }},
+        {% endfor -%}
+        max(value_number) filter (where role = 'year') as year_number,
+        max(value_date) filter (where role = 'date') as date_value
+    from role_values
+    group by edition, figure_id, row_number
+),
+
+targets as (
+    select distinct edition, figure_id, target, priority, note from figure_map
+)
+
+select
+    pivoted.edition,
+    targets.target,
+    targets.priority,
+    pivoted.figure_id,
+    pivoted.row_number,
+    coalesce(cast(pivoted.year_number as integer), year(pivoted.date_value)) as year,
+    pivoted.date_value as date,
+    pivoted.geography,
+    pivoted.category,
+    pivoted.model,
+    pivoted.hardware,
+    pivoted.label,
+    pivoted.benchmark,
+    pivoted.threshold,
+    pivoted.value,
+    pivoted.compute,
+    pivoted.parameters,
+    targets.note as figure_note,
+    figure_rows.source_file,
+    figure_rows.source_sha256
+from pivoted
+inner join targets using (edition, figure_id)
+inner join figure_rows using (edition, figure_id, row_number)

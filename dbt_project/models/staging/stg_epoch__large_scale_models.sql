@@ -1,0 +1,1 @@
+{{ latest_vintage(source('raw', 'epoch_large_scale_models')) }}

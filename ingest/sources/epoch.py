@@ -1,0 +1,276 @@
+"""Epoch AI data sets: notable and large-scale models, ML hardware, GPU clusters, AI companies, training costs.
+
+Each data set is declared once (file, URL, natural key, the columns typed here); every other published
+column is kept verbatim in `extra` (JSON), so nothing is lost when Epoch adds columns. A delivery's vintage
+is the day it was retrieved (a mirror file's modification day); vintages are kept side by side, so revised
+rows stay queryable, and an unchanged file is never loaded twice.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from pathlib import Path
+
+import pandera.polars as pa
+import polars as pl
+
+from ingest.csvfile import read_csv_records, record_json
+from ingest.delivery import Delivery, Parsed, RejectedDelivery, frame_for, quarantine_frame
+from ingest.fetch import fetch
+from ingest.settings import SourceSettings
+from ingest.values import parse_date, parse_number
+
+PARSER_VERSION = "1"
+EPOCH_DATA_URL = "https://epoch.ai/data/{name}"
+COST_TRENDS_URL = "https://raw.githubusercontent.com/epoch-research/training-cost-trends/main/{name}"
+
+# kind -> (python annotation for pandera, parser)
+_KINDS = {
+    "text": (str, lambda v: v or None),
+    "number": (float, parse_number),
+    "date": (pl.Date, lambda v: parse_date(v, ("%Y-%m-%d", "%m/%d/%Y", "%m/%d/%y"))),
+    "list": (str, lambda v: ", ".join(dict.fromkeys(p.strip() for p in v.split(",") if p.strip())) or None),
+}
+
+
+@dataclass(frozen=True)
+class Dataset:
+    name: str
+    raw_table: str
+    mirror_path: str
+    url: str
+    key: tuple[str, ...]
+    """Our names of the columns that identify a row (the natural key); they must be present."""
+    columns: tuple[tuple[str, str, str], ...]
+    """(column as published, our name, kind) for the columns typed here; `kind` in text, number, date, list."""
+    unique_key: bool = True
+    description: str = ""
+
+    def model(self) -> type[pa.DataFrameModel]:
+        annotations, fields = {}, {}
+        for _, ours, kind in self.columns:
+            annotations[ours] = _KINDS[kind][0]
+            fields[ours] = pa.Field(nullable=ours not in self.key, **({"ge": 0} if kind == "number" else {}))
+        annotations["extra"] = str
+        fields["extra"] = pa.Field(nullable=True)
+        config = {"strict": True, **({"unique": list(self.key)} if self.unique_key else {})}
+        return type(_model_name(self.name), (pa.DataFrameModel,),
+                    {"__annotations__": annotations, **fields, "Config": type("Config", (), config)})
+
+
+def _model_name(name: str) -> str:
+    return "".join(part.title() for part in name.split("_"))
+
+
+def locate(dataset: Dataset, settings: SourceSettings) -> list[Delivery]:
+    if settings.mirror_dir:
+        path = settings.mirror_dir / dataset.mirror_path
+        if not path.is_file():
+            return []
+        vintage = datetime.fromtimestamp(path.stat().st_mtime, tz=timezone.utc).date().isoformat()
+        return [Delivery.from_file(dataset.name, vintage, dataset.mirror_path, path)]
+    now = datetime.now(timezone.utc)
+    path = fetch(dataset.url, settings)
+    return [Delivery.from_file(dataset.name, now.date().isoformat(), dataset.url, path, now)]
+
+
+def parse(dataset: Dataset, delivery: Delivery) -> Parsed:
+    header, records = read_csv_records(delivery.path)
+    index = {name: i for i, name in enumerate(header)}
+    missing = [published for published, ours, _ in dataset.columns if ours in dataset.key and published not in index]
+    if missing:
+        raise RejectedDelivery(f"{delivery.source_file}: not the Epoch {dataset.name} file, missing key columns {missing}")
+    typed = {published for published, _, _ in dataset.columns}
+    rows, bad, seen = [], [], {}
+    for number, record in records:
+        if len(record) != len(header):
+            bad.append((number, f"record has {len(record)} fields, header has {len(header)}", record_json(header, record)))
+            continue
+        values, problems = [], []
+        for published, ours, kind in dataset.columns:
+            text = record[index[published]].strip() if published in index else ""
+            value = _KINDS[kind][1](text) if text else None
+            if text and value is None and kind in ("number", "date"):
+                problems.append(f"{published} {text!r} is not a {kind}")
+            values.append(value)
+        key = tuple(values[i] for i, (_, ours, _) in enumerate(dataset.columns) if ours in dataset.key)
+        if any(part is None for part in key):
+            problems.append(f"natural key {dataset.key} is empty")
+        elif dataset.unique_key and key in seen:
+            problems.append(f"duplicate of record {seen[key]} (same {', '.join(dataset.key)})")
+        if problems:
+            bad.append((number, "; ".join(problems), record_json(header, record)))
+            continue
+        seen[key] = number
+        extra = {name: record[i] for name, i in index.items() if name and name not in typed and record[i].strip()}
+        rows.append((*values, json.dumps(extra, ensure_ascii=False) if extra else None))
+    return Parsed(rows=frame_for(dataset.model(), rows), quarantine=quarantine_frame(bad))
+
+
+_MODEL_COLUMNS = (
+    ("Model", "model", "text"),
+    ("Organization", "organization", "list"),
+    ("Publication date", "publication_date", "date"),
+    ("Domain", "domain", "list"),
+    ("Parameters", "parameters", "number"),
+    ("Training compute (FLOP)", "training_compute_flop", "number"),
+    ("Training dataset size (datapoints)", "training_dataset_size", "number"),
+    ("Training time (hours)", "training_time_hours", "number"),
+    ("Training hardware", "training_hardware", "list"),
+    ("Hardware quantity", "hardware_quantity", "number"),
+    ("Country (of organization)", "country", "list"),
+    ("Model accessibility", "model_accessibility", "text"),
+    ("Confidence", "confidence", "text"),
+)
+
+DATASETS = {
+    d.name: d
+    for d in (
+        Dataset(
+            name="epoch_notable_models", raw_table="epoch_notable_models",
+            mirror_path="epoch_ai_models/notable_ai_models.csv", url=EPOCH_DATA_URL.format(name="notable_ai_models.csv"),
+            key=("model",),
+            columns=_MODEL_COLUMNS + (
+                ("Hardware utilization", "hardware_utilization", "number"),
+                ("Training compute cost (2023 USD)", "training_compute_cost_2023_usd", "number"),
+                ("Training power draw (W)", "training_power_draw_w", "number"),
+                ("Organization categorization", "organization_categorization", "list"),
+                ("Frontier model", "frontier_model", "text"),
+            ),
+            description="Epoch AI notable AI models: compute, hardware, training time, cost, power.",
+        ),
+        Dataset(
+            name="epoch_large_scale_models", raw_table="epoch_large_scale_models",
+            mirror_path="epoch_ai_models/large_scale_ai_models.csv",
+            url=EPOCH_DATA_URL.format(name="large_scale_ai_models.csv"), key=("model",), columns=_MODEL_COLUMNS,
+            description="Epoch AI large-scale AI models (over 10^23 FLOP).",
+        ),
+        Dataset(
+            name="epoch_ml_hardware", raw_table="epoch_ml_hardware",
+            mirror_path="epoch_ml_hardware/ml_hardware.csv", url=EPOCH_DATA_URL.format(name="ml_hardware.csv"),
+            key=("hardware_name",),
+            columns=(
+                ("Hardware name", "hardware_name", "text"),
+                ("Manufacturer", "manufacturer", "text"),
+                ("Type", "type", "text"),
+                ("Release date", "release_date", "date"),
+                ("Release price (USD)", "release_price_usd", "number"),
+                ("FP32 (single precision) performance (FLOP/s)", "fp32_flops", "number"),
+                ("FP16 (half precision) performance (FLOP/s)", "fp16_flops", "number"),
+                ("TF32 (TensorFloat-32) performance (FLOP/s)", "tf32_flops", "number"),
+                ("Tensor-FP16/BF16 performance (FLOP/s)", "tensor_fp16_bf16_flops", "number"),
+                ("FP8 performance (FLOP/s)", "fp8_flops", "number"),
+                ("INT8 performance (OP/s)", "int8_ops", "number"),
+                ("Memory size per board (Byte)", "memory_bytes", "number"),
+                ("Memory bandwidth (byte/s)", "memory_bandwidth_bytes_per_s", "number"),
+                ("TDP (W)", "tdp_watts", "number"),
+                ("Process size (nm)", "process_size_nm", "number"),
+                ("Foundry", "foundry", "text"),
+            ),
+            description="Epoch AI machine-learning hardware: release date and price, FLOP/s by precision, TDP.",
+        ),
+        Dataset(
+            name="epoch_gpu_clusters", raw_table="epoch_gpu_clusters",
+            mirror_path="epoch_gpu_clusters/gpu_clusters.csv", url=EPOCH_DATA_URL.format(name="gpu_clusters.csv"),
+            key=("name",),
+            unique_key=False,  # 257 distinct Chinese systems are all published as "Anonymized Chinese System"
+            columns=(
+                ("Name", "name", "text"),
+                ("Status", "status", "text"),
+                ("Certainty", "certainty", "text"),
+                ("Country", "country", "list"),
+                ("Owner", "owner", "list"),
+                ("Sector", "sector", "text"),
+                ("First Operational Date", "first_operational_date", "date"),
+                ("Chip type (primary)", "chip_type", "text"),
+                ("Chip quantity (primary)", "chip_quantity", "number"),
+                ("Total number of AI chips", "total_ai_chips", "number"),
+                ("H100 equivalents", "h100_equivalents", "number"),
+                ("Power Capacity (MW)", "power_capacity_mw", "number"),
+                ("Hardware Cost", "hardware_cost_usd", "number"),
+            ),
+            description="Epoch AI GPU clusters (AI supercomputers): chips, power, cost, owner, country.",
+        ),
+        Dataset(
+            name="epoch_company_funding_rounds", raw_table="epoch_company_funding_rounds",
+            mirror_path="epoch_ai_companies/ai_companies_funding_rounds.csv",
+            url=EPOCH_DATA_URL.format(name="ai_companies_funding_rounds.csv"), key=("round_id",),
+            columns=(
+                ("Id", "round_id", "text"),
+                ("Company", "company", "text"),
+                ("Close date", "close_date", "date"),
+                ("Status", "status", "text"),
+                ("Funding (equity)", "funding_equity_usd", "number"),
+                ("Funding (debt)", "funding_debt_usd", "number"),
+                ("Valuation (post-money)", "valuation_post_money_usd", "number"),
+                ("Report date", "report_date", "date"),
+                ("Type", "type", "text"),
+                ("Confidence", "confidence", "text"),
+            ),
+            description="Epoch AI funding rounds of frontier AI companies (closed and in discussion).",
+        ),
+        Dataset(
+            name="epoch_company_revenue", raw_table="epoch_company_revenue",
+            mirror_path="epoch_ai_companies/ai_companies_revenue_reports.csv",
+            url=EPOCH_DATA_URL.format(name="ai_companies_revenue_reports.csv"), key=("company", "date"),
+            unique_key=False,  # the same company and day can carry two reports (e.g. run-rate and booked)
+            columns=(
+                ("Company", "company", "text"),
+                ("Date", "date", "date"),
+                ("Revenue amount (normalize to annual)", "annualized_revenue_usd", "number"),
+            ),
+            description="Epoch AI revenue reports of frontier AI companies, normalized to annual.",
+        ),
+        Dataset(
+            name="epoch_company_compute_spend", raw_table="epoch_company_compute_spend",
+            mirror_path="epoch_ai_companies/ai_companies_compute_spend.csv",
+            url=EPOCH_DATA_URL.format(name="ai_companies_compute_spend.csv"), key=("spend_id",),
+            columns=(
+                ("Id", "spend_id", "text"),
+                ("Company", "company", "text"),
+                ("Amount", "amount_usd", "number"),
+                ("Category", "category", "list"),
+                ("Period type", "period_type", "text"),
+                ("Date", "date", "date"),
+                ("Report date", "report_date", "date"),
+                ("Confidence", "confidence", "text"),
+            ),
+            description="Epoch AI compute spending of frontier AI companies.",
+        ),
+        Dataset(
+            name="epoch_model_costs", raw_table="epoch_model_costs",
+            mirror_path="epoch_training_cost_trends/model_costs.csv", url=COST_TRENDS_URL.format(name="model_costs.csv"),
+            key=("model",),
+            columns=(
+                ("Model", "model", "text"),
+                ("Cloud_Cost", "cloud_cost_usd", "number"),
+                ("Hardware_Acquisition_Cost", "hardware_acquisition_cost_usd", "number"),
+                ("Hardware_Capex_Energy_Cost", "hardware_capex_energy_cost_usd", "number"),
+            ),
+            description="Epoch AI training cost of frontier models by three methods (Cottier et al. 2024).",
+        ),
+        Dataset(
+            name="epoch_hardware_prices", raw_table="epoch_hardware_prices",
+            mirror_path="epoch_training_cost_trends/Hardware prices.csv",
+            url=COST_TRENDS_URL.format(name="data/Hardware%20prices.csv"), key=("hardware_model", "price_date"),
+            unique_key=False,  # one chip has several vendors and locations on the same day
+            columns=(
+                ("Hardware model", "hardware_model", "text"),
+                ("Price date", "price_date", "date"),
+                ("Manufacturer", "manufacturer", "text"),
+                ("Vendor", "vendor", "text"),
+                ("Location", "location", "text"),
+                ("Price per chip-hour (on-demand)", "usd_per_chip_hour_on_demand", "number"),
+                ("Price per chip-hour (1-year CUD)", "usd_per_chip_hour_1y_commit", "number"),
+                ("Price per chip-hour (3-year CUD)", "usd_per_chip_hour_3y_commit", "number"),
+                ("Price (hardware purchase)", "purchase_price_usd", "number"),
+                ("Number of GPUs", "gpus", "number"),
+                ("Price source", "price_source", "text"),
+            ),
+            description="Epoch AI dated hardware prices 2010-2025: cloud rental per chip-hour and purchase prices.",
+        ),
+    )
+}
