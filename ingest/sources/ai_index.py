@@ -60,7 +60,11 @@ def deliveries(root: Path, extract_dir: Path | None = None) -> list[Delivery]:
     found = []
     for zipped in sorted(root.glob("ai_index_*.zip")):
         if _EDITION_DIR.match(zipped.stem) and not (root / zipped.stem).is_dir():
-            found += _zip_deliveries(zipped, extract_dir or root / ".extracted")
+            try:
+                found += _zip_deliveries(zipped, extract_dir or root / ".extracted")
+            except RejectedDelivery:
+                # the zip itself becomes the delivery, so parse() rejects it with the reason on record
+                found.append(Delivery.from_file(SOURCE, _EDITION_DIR.match(zipped.stem)[1], zipped.name, zipped))
     for edition_dir in sorted(p for p in root.glob("ai_index_*") if p.is_dir()):
         match = _EDITION_DIR.match(edition_dir.name)
         if match:
@@ -80,15 +84,21 @@ def _zip_deliveries(zipped: Path, extract_dir: Path) -> list[Delivery]:
     """Unpack a zipped edition (members checked against path traversal) and list its figure files."""
     target = extract_dir / f"{zipped.stem}-{sha256_of(zipped)[:12]}"
     if not target.is_dir():
+        _check_zip(zipped, target)
         with zipfile.ZipFile(zipped) as archive:
-            for member in archive.namelist():
-                resolved = (target / member).resolve()
-                if not resolved.is_relative_to(target.resolve()):
-                    raise RejectedDelivery(f"{zipped.name}: member {member!r} points outside the archive")
             archive.extractall(target)
     edition = _EDITION_DIR.match(zipped.stem)[1]
     inner = target / zipped.stem if (target / zipped.stem).is_dir() else target
     return _folder_deliveries(inner, edition, inner, prefix=f"{zipped.name}/")
+
+
+def _check_zip(zipped: Path, target: Path) -> None:
+    if not zipfile.is_zipfile(zipped):
+        raise RejectedDelivery(f"{zipped.name}: not a readable zip file")
+    with zipfile.ZipFile(zipped) as archive:
+        for member in archive.namelist():
+            if not (target / member).resolve().is_relative_to(target.resolve()):
+                raise RejectedDelivery(f"{zipped.name}: member {member!r} points outside the archive")
 
 
 def locate(settings: SourceSettings) -> list[Delivery]:
@@ -124,6 +134,9 @@ class FigureValues(pa.DataFrameModel):
 
 def parse(delivery: Delivery) -> Parsed:
     name = Path(delivery.source_file).name
+    if name.lower().endswith(".zip"):
+        _check_zip(delivery.path, delivery.path.parent / ".check")
+        raise RejectedDelivery(f"{name}: zip could not be unpacked")
     if _WORKBOOK.match(name):
         return _parse_workbook(delivery)
     figure = _FIGURE_FILE.match(name)

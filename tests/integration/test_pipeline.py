@@ -1,6 +1,7 @@
 """The whole graph (raw assets, pandera checks, dbt build) materialized into a temporary DuckDB file."""
 
 import hashlib
+import shutil
 
 import dagster as dg
 import pytest
@@ -8,10 +9,11 @@ import pytest
 from orchestration.run import materialize_everything
 from warehouse.db import connect_read
 from tests.conftest import FIXTURE_MIRROR
+from tests.fixtures.workbook import write_ai_index_2022_workbook
 
 pytestmark = pytest.mark.integration
 
-MARTS = ("ai_investment", "gpu_prices", "funding_rounds", "funding_by_year")
+MARTS = ("ai_investment", "gpu_prices", "funding_rounds", "funding_by_year", "training_costs")
 
 
 def _run():
@@ -36,8 +38,17 @@ def _fingerprints() -> dict[str, tuple[int, str]]:
     return prints
 
 
-def test_fixture_mirror_end_to_end_and_rerun_gives_the_same_marts(monkeypatch):
-    monkeypatch.setenv("AIMETRICS_DATA_DIR", str(FIXTURE_MIRROR))
+@pytest.fixture
+def fixture_mirror(tmp_path):
+    """The hand-written fixture mirror plus a generated AI Index 2022 workbook."""
+    mirror = tmp_path / "mirror"
+    shutil.copytree(FIXTURE_MIRROR, mirror)
+    write_ai_index_2022_workbook(mirror / "ai_index_2022" / "Corporate_Private_investment.xlsx")
+    return mirror
+
+
+def test_fixture_mirror_end_to_end_and_rerun_gives_the_same_marts(monkeypatch, fixture_mirror):
+    monkeypatch.setenv("AIMETRICS_DATA_DIR", str(fixture_mirror))
     summary = _run()
     assert len(summary.checks_passed) >= 40  # 5 pandera checks + dbt tests on sources and models
 
@@ -50,6 +61,28 @@ def test_fixture_mirror_end_to_end_and_rerun_gives_the_same_marts(monkeypatch):
     assert _scalar("select usd_billions from marts.ai_investment where year = 2024 and geography = 'South Korea'") == 1.25
     assert _scalar("select usd_billions from marts.ai_investment where year = 2023 "
                    "and category = 'Creative, music, video content'") == 1.5
+    # editions side by side: the 2022 workbook's sheets map to the same table
+    assert _scalar("select usd_billions from marts.ai_investment where edition = 2022 and year = 2021 "
+                   "and geography = 'World' and category = 'private'") == 70.25
+    assert _scalar("select usd_billions from marts.ai_investment where edition = 2022 and year = 2021 "
+                   "and geography = 'China'") == 12.5
+    assert _scalar("select min(edition) from marts.ai_investment_latest") == 2025
+
+    # training costs: chips x hours x median rental price within a year (2.0 and 3.0) = 100 x 1000 x 2.5
+    assert _scalar("select cost_usd_estimated from marts.training_costs where model = 'Example-LM 1'") == 250_000
+    assert _scalar("select cost_usd_published from marts.training_costs where model = 'Example-LM 1'") == 1.5e7
+    assert _scalar("select cost_source from marts.training_costs where model = 'Example-LM 1'") == \
+        "AI Index 2025 fig_1.3.25 (inflation-adjusted USD)"
+    assert _scalar("select epoch_hardware_acquisition_cost_usd from marts.training_costs where model = 'Example-LM 1'") == 3.1e6
+    # compute only: 3.6e21 FLOP / (1e15 FLOP/s x assumed 0.4) / 3600 = 2,500 chip-hours at the 2025 price of 4.0
+    assert _scalar("select chip_hours from marts.training_costs where model = 'Example-LM 2'") == pytest.approx(2500)
+    assert _scalar("select cost_usd_estimated from marts.training_costs where model = 'Example-LM 2'") == pytest.approx(10_000)
+    assert "assumed utilization 0.4" in _scalar("select estimate_method from marts.training_costs where model = 'Example-LM 2'")
+    assert _scalar("select cost_source from marts.training_costs where model = 'Example-LM 2'") == \
+        "Epoch AI notable models: training compute cost (2023 USD)"
+    # a model only the AI Index prices still gets its row, with the AI Index date
+    assert str(_scalar("select publication_date from marts.training_costs where model = 'Example-LM 9'")) == "2024-03-01"
+    assert _scalar("select cost_usd_published from marts.training_costs where model = 'Example-LM 9'") == 4.2e6
 
     # GPU prices: canonical names, per-GPU prices, placeholder spot prices never used
     assert _scalar("select count(*) from marts.gpu_prices where source = 'skypilot_catalog'") == 7  # 6 on-demand + 1 spot
@@ -85,6 +118,16 @@ def test_real_shared_data_end_to_end(monkeypatch, shared_data):
     _run()
     # counts from the source files (PROVENANCE.md): 119 figure files, 33,426 tracker rows, 50 + 37 funding rounds
     assert _scalar("select count(distinct figure_id) from raw.ai_index_figure_values where edition = 2025") == 119
+    # every file accounted for: 119 figure CSVs and the 2022 workbook, all loaded
+    assert _scalar("select count(*) from raw.deliveries where source = 'ai_index' and status = 'loaded'") == 120
+    # 2021 private investment as each edition published it (revised between editions)
+    assert _scalar("select round(usd_billions, 1) from marts.ai_investment where edition = 2022 and year = 2021 "
+                   "and geography = 'World' and category = 'private'") == 93.5
+    assert _scalar("select round(usd_billions, 1) from marts.ai_investment where edition = 2025 and year = 2021 "
+                   "and geography = 'World' and category = 'private'") == 145.4
+    assert _scalar("select count(*) from raw.epoch_notable_models") == 953
+    assert _scalar("select count(*) from raw.epoch_gpu_clusters") == 786
+    assert _scalar("select training_hours from marts.training_costs where model = 'GPT-4'") == 2280
     assert _scalar("select count(*) from raw.gpu_tracker_observations") == 33426
     assert _scalar("select count(*) from marts.funding_rounds") == 87
     # AI Index 2025, fig_4.3.2: global private AI investment in 2023 was $104.3B

@@ -1,4 +1,5 @@
 from datetime import date
+from pathlib import Path
 
 import pytest
 
@@ -85,3 +86,54 @@ def test_an_empty_figure_file_is_rejected(tmp_path):
 )
 def test_unit_from_header(header, unit):
     assert ai_index.unit_from_header(header) == unit
+
+
+def test_workbook_sheets_become_figures_of_their_edition(tmp_path):
+    from tests.fixtures.workbook import VALUE_2022, write_ai_index_2022_workbook
+
+    write_ai_index_2022_workbook(tmp_path / "ai_index_2022" / "Corporate_Private_investment.xlsx")
+    found = ai_index.deliveries(tmp_path)
+    assert [(d.edition, d.source_file) for d in found] == [("2022", "ai_index_2022/Corporate_Private_investment.xlsx")]
+    parsed = ai_index.parse(found[0])
+    rows = parsed.rows
+    assert sorted(rows["figure_id"].unique()) == [
+        "sheet:Global Corporate AI Investment", "sheet:Private AI Investment by Geo (2",
+        "sheet:Private Investment in AI", "sheet:Sheet16",
+    ]
+    private = rows.filter(figure_id="sheet:Private Investment in AI", column_name=VALUE_2022)
+    assert private["value_number"].to_list() == [30.5, 70.25]
+    assert set(private["unit"]) == {"billion USD"}
+    assert rows["row_number"].max() == 2  # padded empty rows are not records
+    assert set(rows["edition"]) == {2022}
+    ai_index.FigureValues.validate(rows)
+
+
+def test_a_zipped_edition_in_the_inbox_is_unpacked_and_found(tmp_path):
+    import shutil
+    import zipfile
+
+    edition = FIXTURE_MIRROR / "ai_index_2025"
+    archive = tmp_path / "inbox" / "ai_index_2025.zip"
+    archive.parent.mkdir(parents=True)
+    with zipfile.ZipFile(archive, "w") as zipped:
+        for path in sorted(edition.rglob("*.csv")):
+            zipped.write(path, Path("ai_index_2025") / path.relative_to(edition))
+    found = ai_index.deliveries(archive.parent, tmp_path / "extracted")
+    assert len(found) == 9 and {d.edition for d in found} == {"2025"}
+    assert all(d.source_file.startswith("ai_index_2025.zip/") for d in found)
+    # the same bytes as the folder's files: checksums agree, so a zipped re-delivery of a folder is recognised
+    assert sorted(d.sha256 for d in found) == sorted(d.sha256 for d in ai_index.deliveries(FIXTURE_MIRROR))
+    shutil.rmtree(tmp_path / "extracted")
+
+
+def test_a_zip_member_pointing_outside_the_archive_is_rejected(tmp_path):
+    import zipfile
+
+    archive = tmp_path / "ai_index_2030.zip"
+    with zipfile.ZipFile(archive, "w") as zipped:
+        zipped.writestr("../../escape/fig_1.1.1.csv", "Year,Value\n2030,1\n")
+    found = ai_index.deliveries(tmp_path, tmp_path / "extracted")
+    assert [(d.source_file, d.edition) for d in found] == [("ai_index_2030.zip", "2030")]
+    with pytest.raises(RejectedDelivery, match="points outside the archive"):
+        ai_index.parse(found[0])
+    assert not (tmp_path.parent / "escape").exists()
