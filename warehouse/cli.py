@@ -28,14 +28,35 @@ def _render(columns: list[str], rows: list[tuple], fmt: str) -> str:
         return json.dumps([dict(zip(columns, row)) for row in rows], default=str, indent=2)
     if fmt == "csv":
         buffer = io.StringIO()
-        writer = csv.writer(buffer)
+        writer = csv.writer(buffer, lineterminator="\n")
         writer.writerow(columns)
         writer.writerows(rows)
-        return buffer.getvalue()
+        return buffer.getvalue().rstrip("\n")
     return markdown_table(columns, rows, max_chars=60)
 
 
+READ_STATEMENTS = {duckdb.StatementType.SELECT, duckdb.StatementType.EXPLAIN}
+
+
+def refusal(sql: str) -> str | None:
+    """Why `sql` may not run through the query command (it only reads), or None."""
+    try:
+        statements = duckdb.extract_statements(sql)
+    except duckdb.Error as error:
+        return f"query failed: {str(error).splitlines()[0]}"
+    if len(statements) != 1:
+        return f"refused: give exactly one statement (got {len(statements)})"
+    if statements[0].type not in READ_STATEMENTS:
+        return (f"refused: the query command only reads the warehouse; "
+                f"{statements[0].type.name} statements are not allowed")
+    return None
+
+
 def _query(args: argparse.Namespace) -> int:
+    problem = refusal(args.sql)
+    if problem:
+        print(problem, file=sys.stderr)
+        return 2
     with connect_read() as conn:
         try:
             relation = conn.sql(args.sql)
