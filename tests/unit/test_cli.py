@@ -25,7 +25,7 @@ def test_query_formats(small_warehouse, capsys, tmp_path):
     assert "| b |" in capsys.readouterr().out
     out = tmp_path / "t.parquet"
     assert main(["query", "select * from marts.t", "--format", "parquet", "--output", str(out)]) == 0
-    assert duckdb.sql(f"select count(*) from '{out}'").fetchone()[0] == 2
+    assert duckdb.execute(f"select count(*) from '{out}'").fetchone()[0] == 2
 
 
 @pytest.mark.parametrize(
