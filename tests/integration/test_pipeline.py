@@ -13,7 +13,8 @@ from tests.fixtures.workbook import write_ai_index_2022_workbook
 
 pytestmark = pytest.mark.integration
 
-MARTS = ("ai_investment", "gpu_prices", "funding_rounds", "funding_by_year", "training_costs")
+MARTS = ("ai_investment", "gpu_prices", "gpu_price_index", "gpu_hardware", "funding_rounds", "funding_by_year",
+         "training_costs")
 
 
 def _run():
@@ -94,6 +95,18 @@ def test_fixture_mirror_end_to_end_and_rerun_gives_the_same_marts(monkeypatch, f
     assert _scalar("select usd_per_gpu_hour from marts.gpu_prices where source = 'gpu_pricing_tracker' "
                    "and gpu_count = 8") == 18.0 / 8
 
+    # hardware: release price in KRW at the ECB rate of the release day; monthly price index per chip
+    krw_per_usd = _scalar("select k.units_per_eur / u.units_per_eur from raw.fx_rates k join raw.fx_rates u "
+                          "using (rate_date) where k.currency = 'KRW' and u.currency = 'USD' and rate_date = '2022-09-20'")
+    assert _scalar("select release_price_krw from marts.gpu_hardware where gpu_model = 'H100 SXM'") == \
+        pytest.approx(25000 * krw_per_usd)
+    assert _scalar("select gpu_model from marts.gpu_hardware where hardware_name = 'Example GPU X'") == "Example GPU X"
+    march = "from marts.gpu_price_index where month = '2026-03-01' and gpu_model = 'H100 SXM' and pricing = 'on_demand'"
+    assert _scalar(f"select median_usd_per_gpu_hour {march}") == 2.4  # 2.5, 18/8 and 2.4 from the tracker
+    assert _scalar(f"select offers {march}") == 3 and _scalar(f"select providers {march}") == 1
+    assert _scalar(f"select p10_usd_per_gpu_hour {march}") == pytest.approx(2.28)
+    assert _scalar(f"select usd_per_pflop_hour {march}") == pytest.approx(2.4)  # peak 1e15 FLOP/s in the fixture
+
     # Funding: ECB conversion on the announcement day (or the last rate before it)
     assert _scalar("select amount_usd from marts.funding_rounds where company = 'Example Robotics'") == 12e6
     eur_usd = _scalar("select units_per_eur from raw.fx_rates where currency = 'USD' and rate_date = '2024-01-15'")
@@ -128,6 +141,8 @@ def test_real_shared_data_end_to_end(monkeypatch, shared_data):
     assert _scalar("select count(*) from raw.epoch_notable_models") == 953
     assert _scalar("select count(*) from raw.epoch_gpu_clusters") == 786
     assert _scalar("select training_hours from marts.training_costs where model = 'GPT-4'") == 2280
+    # "an H100 costs about 40M KRW": Epoch's release price of the H100 SXM at the ECB rate of its release day
+    assert 40e6 < _scalar("select release_price_krw from marts.gpu_hardware where gpu_model = 'H100 SXM'") < 50e6
     assert _scalar("select count(*) from raw.gpu_tracker_observations") == 33426
     assert _scalar("select count(*) from marts.funding_rounds") == 87
     # AI Index 2025, fig_4.3.2: global private AI investment in 2023 was $104.3B
