@@ -6,12 +6,14 @@ import hashlib
 import logging
 import os
 import tempfile
+from datetime import datetime, timezone
 from pathlib import Path
 from urllib.parse import urlparse
 
 import httpx
 from tenacity import retry, retry_if_exception, stop_after_attempt, wait_exponential
 
+from ingest.delivery import Delivery
 from ingest.settings import SourceSettings
 
 log = logging.getLogger(__name__)
@@ -67,3 +69,20 @@ def fetch(url: str, settings: SourceSettings, client: httpx.Client | None = None
     os.replace(tmp, target)
     log.info("fetched %s (%d bytes) into %s", url, len(body), target)
     return target
+
+
+def locate_file(source: str, mirror_path: str, url: str, settings: SourceSettings,
+                edition: str | None = None) -> list[Delivery]:
+    """One file: from the mirror when one is set (nothing if it lacks the file), else fetched from `url`.
+
+    Without a fixed `edition`, the vintage is the day of retrieval (a mirror file's modification day, UTC).
+    """
+    if settings.mirror_dir:
+        path = settings.mirror_dir / mirror_path
+        if not path.is_file():
+            return []
+        day = datetime.fromtimestamp(path.stat().st_mtime, tz=timezone.utc).date().isoformat()
+        return [Delivery.from_file(source, edition or day, mirror_path, path)]
+    now = datetime.now(timezone.utc)
+    path = fetch(url, settings)
+    return [Delivery.from_file(source, edition or now.date().isoformat(), url, path, now)]

@@ -9,7 +9,7 @@ from types import ModuleType
 
 from ingest.delivery import Delivery, Parsed
 from ingest.settings import SourceSettings
-from ingest.sources import ai_index, ecb_fx, epoch, funding, gpu_tracker, skypilot
+from ingest.sources import ai_index, carbon_reference, ecb_fx, epoch, funding, gpu_tracker, skypilot
 
 
 @dataclass(frozen=True)
@@ -50,5 +50,10 @@ SOURCES: dict[str, Source] = {
         _source(funding, funding.FundingRounds, "files"),
         _source(ecb_fx, ecb_fx.FxRates, "package"),
         *(_epoch_source(dataset) for dataset in epoch.DATASETS.values()),
+        *(
+            Source(name=name, raw_table=table, parser_version=carbon_reference.PARSER_VERSION, schema=schema,
+                   locate=locate, parse=parse, description=description, arrives_as="url")
+            for name, table, schema, locate, parse, description in carbon_reference.SOURCES
+        ),
     )
 }

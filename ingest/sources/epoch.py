@@ -11,7 +11,6 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import dataclass
-from datetime import datetime, timezone
 from pathlib import Path
 
 import pandera.polars as pa
@@ -19,7 +18,7 @@ import polars as pl
 
 from ingest.csvfile import read_csv_records, record_json
 from ingest.delivery import Delivery, Parsed, RejectedDelivery, frame_for, quarantine_frame
-from ingest.fetch import fetch
+from ingest.fetch import locate_file
 from ingest.settings import SourceSettings
 from ingest.values import parse_date, parse_number
 
@@ -66,15 +65,7 @@ def _model_name(name: str) -> str:
 
 
 def locate(dataset: Dataset, settings: SourceSettings) -> list[Delivery]:
-    if settings.mirror_dir:
-        path = settings.mirror_dir / dataset.mirror_path
-        if not path.is_file():
-            return []
-        vintage = datetime.fromtimestamp(path.stat().st_mtime, tz=timezone.utc).date().isoformat()
-        return [Delivery.from_file(dataset.name, vintage, dataset.mirror_path, path)]
-    now = datetime.now(timezone.utc)
-    path = fetch(dataset.url, settings)
-    return [Delivery.from_file(dataset.name, now.date().isoformat(), dataset.url, path, now)]
+    return locate_file(dataset.name, dataset.mirror_path, dataset.url, settings)
 
 
 def parse(dataset: Dataset, delivery: Delivery) -> Parsed:

@@ -14,7 +14,7 @@ import polars as pl
 
 from ingest.csvfile import read_csv_records, record_json
 from ingest.delivery import Delivery, Parsed, RejectedDelivery, frame_for, quarantine_frame
-from ingest.fetch import fetch
+from ingest.fetch import locate_file
 from ingest.settings import SourceSettings
 from ingest.values import parse_date, parse_number
 
@@ -28,10 +28,7 @@ COLUMNS = ("date", "provider", "gpu_model", "gpu_count", "region", "rental_type"
 
 
 def locate(settings: SourceSettings) -> list[Delivery]:
-    if settings.mirror_dir:
-        path = settings.mirror_dir / MIRROR_PATH
-        return [Delivery.from_file(SOURCE, "latest", MIRROR_PATH, path)] if path.is_file() else []
-    return [Delivery.from_file(SOURCE, "latest", URL, fetch(URL, settings))]
+    return locate_file(SOURCE, MIRROR_PATH, URL, settings, edition="latest")
 
 
 class TrackerObservations(pa.DataFrameModel):

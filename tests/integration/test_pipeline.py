@@ -14,7 +14,7 @@ from tests.fixtures.workbook import write_ai_index_2022_workbook
 pytestmark = pytest.mark.integration
 
 MARTS = ("ai_investment", "gpu_prices", "gpu_price_index", "gpu_hardware", "funding_rounds", "funding_by_year",
-         "training_costs")
+         "training_costs", "training_emissions")
 
 
 def _run():
@@ -95,6 +95,20 @@ def test_fixture_mirror_end_to_end_and_rerun_gives_the_same_marts(monkeypatch, f
     assert _scalar("select usd_per_gpu_hour from marts.gpu_prices where source = 'gpu_pricing_tracker' "
                    "and gpu_count = 8") == 18.0 / 8
 
+    # emissions: 100 chips x 1000 h x 700 W x PUE 1.1 (Industry) = 77 MWh; x 400 gCO2/kWh (United States) = 30.8 t
+    emissions = "from marts.training_emissions where model = 'Example-LM 1'"
+    assert _scalar(f"select energy_mwh {emissions}") == pytest.approx(77.0)
+    assert _scalar(f"select tco2e_estimated {emissions}") == pytest.approx(30.8)
+    assert _scalar(f"select tco2e_reported {emissions}") == 25.0
+    assert _scalar(f"select reported_source {emissions}") == "AI Index 2025 fig_1.4.8"
+    assert _scalar(f"select assumptions {emissions}") == (
+        "gpu_hours: chips x hours; chip_watts: TDP of Example GPU X; PUE 1.1 for Industry; grid of United States (2022)")
+    # 2,500 chip-hours derived from compute, PUE 1.6 (Academia, the first kind listed), United Kingdom 250.5 g/kWh
+    assert _scalar("select tco2e_estimated from marts.training_emissions where model = 'Example-LM 2'") == \
+        pytest.approx(2500 * 700 * 1.6 / 1e6 * 250.5 / 1000)
+    # a reported-only model under its Epoch name (the AI Index writes "GPT-3")
+    assert _scalar("select tco2e_reported from marts.training_emissions where model = 'GPT-3 175B (davinci)'") == 500.5
+
     # hardware: release price in KRW at the ECB rate of the release day; monthly price index per chip
     krw_per_usd = _scalar("select k.units_per_eur / u.units_per_eur from raw.fx_rates k join raw.fx_rates u "
                           "using (rate_date) where k.currency = 'KRW' and u.currency = 'USD' and rate_date = '2022-09-20'")
@@ -143,6 +157,10 @@ def test_real_shared_data_end_to_end(monkeypatch, shared_data):
     assert _scalar("select training_hours from marts.training_costs where model = 'GPT-4'") == 2280
     # "an H100 costs about 40M KRW": Epoch's release price of the H100 SXM at the ECB rate of its release day
     assert 40e6 < _scalar("select release_price_krw from marts.gpu_hardware where gpu_model = 'H100 SXM'") < 50e6
+    # the carbon mart covers the large runs, and the broken reference rows are quarantined, not shifted
+    assert _scalar("select tco2e_reported from marts.training_emissions where model = 'Llama 3.1-405B'") == 8930
+    assert _scalar("select count(*) from marts.training_emissions where tco2e_estimated is not null") > 200
+    assert _scalar("select count(*) from raw.quarantine where _source = 'mlco2_gpus'") == 2
     assert _scalar("select count(*) from raw.gpu_tracker_observations") == 33426
     assert _scalar("select count(*) from marts.funding_rounds") == 87
     # AI Index 2025, fig_4.3.2: global private AI investment in 2023 was $104.3B

@@ -77,7 +77,7 @@ def test_urls_are_fetched_when_no_mirror_is_set(monkeypatch, tmp_path):
         (tmp_path / "f.csv").write_text("Model\n")
         return tmp_path / "f.csv"
 
-    monkeypatch.setattr(epoch, "fetch", fake_fetch)
+    monkeypatch.setattr("ingest.fetch.fetch", fake_fetch)
     found = epoch.locate(epoch.DATASETS["epoch_notable_models"], source_settings())
     assert fetched == ["https://epoch.ai/data/notable_ai_models.csv"]
     assert found[0].source_file == fetched[0]

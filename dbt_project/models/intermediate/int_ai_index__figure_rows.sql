@@ -62,7 +62,7 @@ select
     pivoted.date_value as date,
     pivoted.geography,
     pivoted.category,
-    pivoted.model,
+    coalesce(aliases.model, pivoted.model) as model,
     pivoted.hardware,
     pivoted.label,
     pivoted.benchmark,
@@ -76,3 +76,4 @@ select
 from pivoted
 inner join targets using (edition, figure_id)
 inner join figure_rows using (edition, figure_id, row_number)
+left join {{ ref('model_aliases') }} as aliases on aliases.alias = pivoted.model

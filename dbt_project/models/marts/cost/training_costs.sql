@@ -1,19 +1,7 @@
 -- One row per AI model: what training it cost, as published (AI Index, Epoch AI) and as we estimate it
 -- from chips x hours x the rental price of that chip near the publication date.
-{% set assumed_utilization = 0.4 %}
 with models as (
-    select
-        model,
-        organization,
-        publication_date,
-        training_compute_flop,
-        training_hardware,
-        trim(split_part(training_hardware, ',', 1)) as primary_hardware,
-        hardware_quantity,
-        training_time_hours,
-        hardware_utilization,
-        training_compute_cost_2023_usd
-    from {{ ref('stg_epoch__notable_models') }}
+    select * from {{ ref('int_training_runs') }}
 ),
 
 ai_index as (
@@ -21,17 +9,12 @@ ai_index as (
 ),
 
 spine as (
-    select coalesce(models.model, ai_index.model) as model, models.*, ai_index.cost_usd as ai_index_cost_usd,
+    select coalesce(models.model, ai_index.model) as model, models.* exclude (model), ai_index.cost_usd as ai_index_cost_usd,
            ai_index.figure_id as ai_index_figure, ai_index.edition as ai_index_edition,
            ai_index.publication_date as ai_index_publication_date, ai_index.year as ai_index_year,
            ai_index.training_compute_flop as ai_index_compute_flop
     from models
     full outer join ai_index on ai_index.model = models.model
-),
-
-hardware as (
-    select hardware_name, coalesce(tensor_fp16_bf16_flops, fp16_flops) as peak_flops_16bit
-    from {{ ref('stg_epoch__ml_hardware') }}
 ),
 
 prices as (
@@ -60,30 +43,8 @@ epoch_methods as (
 ),
 
 estimated as (
-    select
-        spine.*,
-        hardware.peak_flops_16bit,
-        chip_prices.usd_per_chip_hour,
-        chip_prices.prices_within_a_year,
-        chip_prices.nearest_price_days,
-        case
-            when spine.hardware_quantity > 0 and spine.training_time_hours > 0
-                then spine.hardware_quantity * spine.training_time_hours
-            when spine.training_compute_flop > 0 and hardware.peak_flops_16bit > 0
-                then spine.training_compute_flop
-                    / (hardware.peak_flops_16bit * coalesce(spine.hardware_utilization, {{ assumed_utilization }})) / 3600
-        end as chip_hours,
-        case
-            when spine.hardware_quantity > 0 and spine.training_time_hours > 0 then 'chips x hours'
-            when spine.training_compute_flop > 0 and hardware.peak_flops_16bit > 0
-                then 'compute / (peak 16-bit FLOP/s x '
-                    || case when spine.hardware_utilization is null
-                            then 'assumed utilization {{ assumed_utilization }}'
-                            else 'reported utilization ' || round(spine.hardware_utilization, 3) end
-                    || ')'
-        end as chip_hours_method
+    select spine.*, chip_prices.usd_per_chip_hour, chip_prices.prices_within_a_year, chip_prices.nearest_price_days
     from spine
-    left join hardware on hardware.hardware_name = spine.primary_hardware
     left join chip_prices on chip_prices.model = spine.model
 )
 

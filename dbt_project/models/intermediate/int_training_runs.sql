@@ -1,0 +1,48 @@
+-- Every notable model's training run with what the cost and carbon marts need: chips, hours, chip-hours
+-- (reported, or derived from compute), the chip's peak FLOP/s and TDP, country and kind of organization.
+{% set utilization_default = "(select value from " ~ ref('carbon_assumptions') ~ " where parameter = 'utilization' and applies_to = 'default')" %}
+with models as (
+    select
+        model,
+        organization,
+        publication_date,
+        training_compute_flop,
+        training_hardware,
+        trim(split_part(training_hardware, ',', 1)) as primary_hardware,
+        hardware_quantity,
+        training_time_hours,
+        hardware_utilization,
+        training_compute_cost_2023_usd,
+        training_power_draw_w,
+        trim(split_part(country, ',', 1)) as country,
+        trim(split_part(organization_categorization, ',', 1)) as organization_kind
+    from {{ ref('stg_epoch__notable_models') }}
+),
+
+hardware as (
+    select hardware_name, coalesce(tensor_fp16_bf16_flops, fp16_flops) as peak_flops_16bit, tdp_watts
+    from {{ ref('stg_epoch__ml_hardware') }}
+)
+
+select
+    models.*,
+    hardware.peak_flops_16bit,
+    hardware.tdp_watts,
+    case
+        when models.hardware_quantity > 0 and models.training_time_hours > 0
+            then models.hardware_quantity * models.training_time_hours
+        when models.training_compute_flop > 0 and hardware.peak_flops_16bit > 0
+            then models.training_compute_flop
+                / (hardware.peak_flops_16bit * coalesce(models.hardware_utilization, {{ utilization_default }})) / 3600
+    end as chip_hours,
+    case
+        when models.hardware_quantity > 0 and models.training_time_hours > 0 then 'chips x hours'
+        when models.training_compute_flop > 0 and hardware.peak_flops_16bit > 0
+            then 'compute / (peak 16-bit FLOP/s x '
+                || case when models.hardware_utilization is null
+                        then 'assumed utilization ' || {{ utilization_default }}
+                        else 'reported utilization ' || round(models.hardware_utilization, 3) end
+                || ')'
+    end as chip_hours_method
+from models
+left join hardware on hardware.hardware_name = models.primary_hardware

@@ -1,0 +1,82 @@
+-- Energy and emissions of training runs, estimated the same way for every notable model, next to what
+-- the AI Index reports. Formula (see the YAML): energy_mwh = gpu_hours x chip_watts x pue / 1e6;
+-- tco2e_estimated = energy_mwh x grid_gco2_per_kwh / 1000.
+with runs as (
+    select * from {{ ref('int_training_runs') }}
+),
+
+assumptions as (
+    select * from {{ ref('carbon_assumptions') }}
+),
+
+grid as (
+    select iso3, country_name, gco2_per_kwh, year from {{ ref('stg_carbon__grid_intensity') }}
+),
+
+countries as (
+    select alias as name, iso3 from {{ ref('country_aliases') }}
+    union all
+    select country, iso3 from {{ ref('countries') }}
+    union all
+    select country_name, iso3 from grid
+),
+
+reported as (
+    select * from {{ ref('int_ai_index__emissions') }}
+),
+
+inputs as (
+    select
+        runs.*,
+        runs.chip_hours as gpu_hours,
+        runs.tdp_watts as chip_watts,
+        coalesce(kind_pue.value, default_pue.value) as pue,
+        case when kind_pue.value is not null then 'PUE ' || kind_pue.value || ' for ' || runs.organization_kind
+             else 'default PUE ' || default_pue.value end as pue_basis,
+        coalesce(grid.gco2_per_kwh, default_grid.value) as grid_gco2_per_kwh,
+        case when grid.gco2_per_kwh is not null
+                 then 'grid of ' || grid.country_name || coalesce(' (' || grid.year || ')', '')
+             else 'world average grid (country ' || coalesce('''' || runs.country || '''', 'unknown') || ')' end as grid_basis
+    from runs
+    left join assumptions as kind_pue on kind_pue.parameter = 'pue' and kind_pue.applies_to = runs.organization_kind
+    cross join (select value from assumptions where parameter = 'pue' and applies_to = 'default') as default_pue
+    cross join (select value from assumptions where parameter = 'grid_gco2_per_kwh' and applies_to = 'default') as default_grid
+    left join (select distinct name, iso3 from countries) as country_codes on country_codes.name = runs.country
+    left join grid on grid.iso3 = country_codes.iso3
+),
+
+estimates as (
+    select
+        inputs.*,
+        inputs.gpu_hours * inputs.chip_watts * inputs.pue / 1e6 as energy_mwh
+    from inputs
+)
+
+select
+    coalesce(estimates.model, reported.model) as model,
+    estimates.organization,
+    estimates.publication_date,
+    estimates.training_hardware as hardware,
+    estimates.hardware_quantity as hardware_count,
+    estimates.gpu_hours,
+    estimates.chip_watts,
+    estimates.pue,
+    estimates.grid_gco2_per_kwh,
+    estimates.energy_mwh,
+    estimates.energy_mwh * estimates.grid_gco2_per_kwh / 1000 as tco2e_estimated,
+    reported.tco2e as tco2e_reported,
+    case when reported.tco2e is not null then 'AI Index ' || reported.edition || ' ' || reported.emissions_figure end
+        as reported_source,
+    estimates.hardware_quantity * estimates.chip_watts * estimates.pue as power_draw_watts_estimated,
+    coalesce(reported.power_draw_watts, estimates.training_power_draw_w) as power_draw_watts_reported,
+    case when reported.power_draw_watts is not null then 'AI Index ' || reported.edition || ' ' || reported.power_figure
+         when estimates.training_power_draw_w is not null then 'Epoch AI notable models: training power draw (W)'
+    end as power_draw_source,
+    estimates.country,
+    case when estimates.energy_mwh is not null then
+        'gpu_hours: ' || estimates.chip_hours_method || '; chip_watts: TDP of ' || estimates.primary_hardware
+        || '; ' || estimates.pue_basis || '; ' || estimates.grid_basis
+    end as assumptions
+from estimates
+full outer join reported on reported.model = estimates.model
+where estimates.energy_mwh is not null or reported.tco2e is not null

@@ -1,0 +1,1 @@
+{{ latest_vintage(source('raw', 'grid_carbon_intensity')) }}

@@ -1,0 +1,1 @@
+{{ latest_vintage(source('raw', 'mlco2_gpus')) }}

@@ -1,0 +1,1 @@
+{{ latest_vintage(source('raw', 'carbon_intensity_per_source')) }}
