@@ -14,7 +14,7 @@ from tests.fixtures.workbook import write_ai_index_2022_workbook
 pytestmark = pytest.mark.integration
 
 MARTS = ("ai_investment", "gpu_prices", "gpu_price_index", "gpu_hardware", "funding_rounds", "funding_by_year",
-         "training_costs", "training_emissions")
+         "training_costs", "training_emissions", "inference_prices", "frontier_runs")
 
 
 def _run():
@@ -109,6 +109,28 @@ def test_fixture_mirror_end_to_end_and_rerun_gives_the_same_marts(monkeypatch, f
     # a reported-only model under its Epoch name (the AI Index writes "GPT-3")
     assert _scalar("select tco2e_reported from marts.training_emissions where model = 'GPT-3 175B (davinci)'") == 500.5
 
+    # inference prices: KRW at the ECB rate of the day; Example-A level got 100x cheaper in 547 days
+    krw_2023 = _scalar("select k.units_per_eur / u.units_per_eur from raw.fx_rates k join raw.fx_rates u "
+                       "using (rate_date) where k.currency = 'KRW' and u.currency = 'USD' and rate_date = '2022-12-30'")
+    assert _scalar("select krw_per_million_tokens from marts.inference_prices where model = 'Example-A' "
+                   "and benchmark = 'MMLU'") == pytest.approx(20 * krw_2023)  # 1 Jan 2023: the last rate of 2022
+    decline = "from marts.inference_price_decline where threshold = 'Example-A'"
+    assert _scalar(f"select times_cheaper {decline}") == pytest.approx(100)
+    assert _scalar(f"select cheapest_model {decline}") == "Example-C"
+    assert _scalar(f"select yearly_decline_factor {decline}") == pytest.approx(100 ** (365.25 / 547))
+    assert _scalar("select price_kind from marts.inference_prices where benchmark is null") == "output"
+
+    # the bill of a frontier run: chips x hours x price, published cost, purchase value, energy, emissions
+    bill = "from marts.frontier_runs where model = 'Example-LM 1'"
+    assert _scalar(f"select chip_hours * usd_per_chip_hour = cost_usd_estimated {bill}")
+    assert _scalar(f"select chips_purchase_value_usd {bill}") == 100 * 30000
+    assert _scalar(f"select cost_usd_published {bill}") == 1.5e7
+    assert _scalar(f"select tco2e_estimated {bill}") == pytest.approx(30.8)
+    krw_pub = _scalar("select k.units_per_eur / u.units_per_eur from raw.fx_rates k join raw.fx_rates u "
+                      "using (rate_date) where k.currency = 'KRW' and u.currency = 'USD' and rate_date = '2023-12-20'")
+    assert _scalar(f"select cost_krw_published {bill}") == pytest.approx(1.5e7 * krw_pub)
+    assert _scalar("select count(*) from marts.frontier_runs where model = 'Example-LM 3'") == 0
+
     # hardware: release price in KRW at the ECB rate of the release day; monthly price index per chip
     krw_per_usd = _scalar("select k.units_per_eur / u.units_per_eur from raw.fx_rates k join raw.fx_rates u "
                           "using (rate_date) where k.currency = 'KRW' and u.currency = 'USD' and rate_date = '2022-09-20'")
@@ -161,6 +183,12 @@ def test_real_shared_data_end_to_end(monkeypatch, shared_data):
     assert _scalar("select tco2e_reported from marts.training_emissions where model = 'Llama 3.1-405B'") == 8930
     assert _scalar("select count(*) from marts.training_emissions where tco2e_estimated is not null") > 200
     assert _scalar("select count(*) from raw.quarantine where _source = 'mlco2_gpus'") == 2
+    # the headline questions: the bill of the largest runs, and the price decline per capability level
+    gpt4 = "from marts.frontier_runs where model = 'GPT-4'"
+    assert _scalar(f"select chip_count {gpt4}") == 25000 and _scalar(f"select training_hours {gpt4}") == 2280
+    assert _scalar(f"select cost_source {gpt4}") == "AI Index 2025 fig_1.3.25 (inflation-adjusted USD)"
+    assert _scalar(f"select tco2e_reported {gpt4}") == 5184
+    assert round(_scalar("select times_cheaper from marts.inference_price_decline where benchmark = 'MMLU'")) == 286
     assert _scalar("select count(*) from raw.gpu_tracker_observations") == 33426
     assert _scalar("select count(*) from marts.funding_rounds") == 87
     # AI Index 2025, fig_4.3.2: global private AI investment in 2023 was $104.3B

@@ -15,7 +15,7 @@ def _parse(figure: str):
 
 def test_every_figure_of_the_edition_is_found_with_its_edition_and_checksum():
     found = ai_index.deliveries(FIXTURE_MIRROR)
-    assert len(found) == 10
+    assert len(found) == 12
     assert {d.edition for d in found} == {"2025"}
     assert all(len(d.sha256) == 64 for d in found)
 
@@ -119,7 +119,7 @@ def test_a_zipped_edition_in_the_inbox_is_unpacked_and_found(tmp_path):
         for path in sorted(edition.rglob("*.csv")):
             zipped.write(path, Path("ai_index_2025") / path.relative_to(edition))
     found = ai_index.deliveries(archive.parent, tmp_path / "extracted")
-    assert len(found) == 10 and {d.edition for d in found} == {"2025"}
+    assert len(found) == 12 and {d.edition for d in found} == {"2025"}
     assert all(d.source_file.startswith("ai_index_2025.zip/") for d in found)
     # the same bytes as the folder's files: checksums agree, so a zipped re-delivery of a folder is recognised
     assert sorted(d.sha256 for d in found) == sorted(d.sha256 for d in ai_index.deliveries(FIXTURE_MIRROR))
