@@ -244,6 +244,22 @@ DATASETS = {
             description="Epoch AI training cost of frontier models by three methods (Cottier et al. 2024).",
         ),
         Dataset(
+            name="epoch_all_ml_systems", raw_table="epoch_all_ml_systems",
+            mirror_path="epoch_training_cost_trends/All ML Systems - full view.csv",
+            url=COST_TRENDS_URL.format(name="data/All%20ML%20Systems%20-%20full%20view.csv"), key=("model",),
+            columns=(
+                ("Model", "model", "text"),
+                ("Organization", "organization", "list"),
+                ("Publication date", "publication_date", "date"),
+                ("Training data center", "training_data_center", "text"),
+                ("Training cloud compute vendor", "training_cloud_vendor", "text"),
+                ("Training chip-hours", "training_chip_hours", "number"),
+                ("Training compute cost (2023 USD)", "training_compute_cost_2023_usd", "number"),  # "$29827341.92"
+                ("Last modified", "last_modified", "text"),
+            ),
+            description="Epoch AI's full view of ML systems (training cost trends): data centres, cloud vendors, chip-hours.",
+        ),
+        Dataset(
             name="epoch_hardware_prices", raw_table="epoch_hardware_prices",
             mirror_path="epoch_training_cost_trends/Hardware prices.csv",
             url=COST_TRENDS_URL.format(name="data/Hardware%20prices.csv"), key=("hardware_model", "price_date"),

@@ -103,9 +103,12 @@ def test_fixture_mirror_end_to_end_and_rerun_gives_the_same_marts(monkeypatch, f
     assert _scalar(f"select reported_source {emissions}") == "AI Index 2025 fig_1.4.8"
     assert _scalar(f"select assumptions {emissions}") == (
         "gpu_hours: chips x hours; chip_watts: TDP of Example GPU X; PUE 1.1 for Industry; grid of United States (2022)")
-    # 2,500 chip-hours derived from compute, PUE 1.6 (Academia, the first kind listed), United Kingdom 250.5 g/kWh
+    # 2,500 chip-hours derived from compute in a named data centre: gcp us-east1's grid (CodeCarbon's 300 g/kWh,
+    # the newer vintage) and PUE (1.12, published only by ML CO2 Impact) replace the country's and the default
     assert _scalar("select tco2e_estimated from marts.training_emissions where model = 'Example-LM 2'") == \
-        pytest.approx(2500 * 700 * 1.6 / 1e6 * 250.5 / 1000)
+        pytest.approx(2500 * 700 * 1.12 / 1e6 * 300 / 1000)
+    assert "grid of data centre gcp us-east1 (codecarbon)" in \
+        _scalar("select assumptions from marts.training_emissions where model = 'Example-LM 2'")
     # a reported-only model under its Epoch name (the AI Index writes "GPT-3")
     assert _scalar("select tco2e_reported from marts.training_emissions where model = 'GPT-3 175B (davinci)'") == 500.5
 

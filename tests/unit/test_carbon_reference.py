@@ -30,9 +30,9 @@ def test_intensity_per_source_keeps_references_and_skips_the_unit():
 def test_two_vintages_of_cloud_regions_and_their_differences():
     old = carbon.parse_regions(_delivery("mlco2_impact/impact.csv", "mlco2_impact"))
     new = carbon.parse_regions(_delivery("codecarbon/impact.csv", "codecarbon"))
-    assert old.rows.filter(region="example-east1")["gco2_per_kwh"].to_list() == [420.0]
-    assert new.rows.filter(region="example-east1")["gco2_per_kwh"].to_list() == [300.0]
-    assert old.rows.filter(region="example-east1")["pue"].to_list() == [1.12]
+    assert old.rows.filter(region="us-east1")["gco2_per_kwh"].to_list() == [420.0]
+    assert new.rows.filter(region="us-east1")["gco2_per_kwh"].to_list() == [300.0]
+    assert old.rows.filter(region="us-east1")["pue"].to_list() == [1.12]
     assert new.rows["country_iso3"].to_list() == ["USA"]  # the BOM does not hide the first column
     assert old.rows.filter(provider="examplecloud")["region"].to_list() == ["Paris"]  # named-only region
     assert old.quarantine["reason"].to_list() == ["impact 'not measured' is not a number"]

@@ -82,3 +82,11 @@ def test_urls_are_fetched_when_no_mirror_is_set(monkeypatch, tmp_path):
     assert fetched == ["https://epoch.ai/data/notable_ai_models.csv"]
     assert found[0].source_file == fetched[0]
     assert found[0].edition == found[0].retrieved_at.date().isoformat()
+
+
+def test_dollar_strings_in_the_full_view():
+    _, parsed = _parse("epoch_all_ml_systems")
+    costs = dict(zip(parsed.rows["model"], parsed.rows["training_compute_cost_2023_usd"]))
+    assert costs == {"Example-LM 1": 250000.5, "Example-LM 2": 12345.6}
+    assert parsed.rows.filter(model="Example-LM 2")["training_data_center"].to_list() == [
+        "Google us-east (either us-east1 or us-east5)"]

@@ -20,6 +20,10 @@ with models as (
     from {{ ref('stg_epoch__notable_models') }}
 ),
 
+systems as (
+    select model, training_data_center, training_cloud_vendor from {{ ref('stg_epoch__all_ml_systems') }}
+),
+
 hardware as (
     select hardware_name, coalesce(tensor_fp16_bf16_flops, fp16_flops) as peak_flops_16bit, tdp_watts
     from {{ ref('stg_epoch__ml_hardware') }}
@@ -27,6 +31,8 @@ hardware as (
 
 select
     models.*,
+    systems.training_data_center,
+    systems.training_cloud_vendor,
     hardware.peak_flops_16bit,
     hardware.tdp_watts,
     case
@@ -47,3 +53,4 @@ select
     end as chip_hours_method
 from models
 left join hardware on hardware.hardware_name = models.primary_hardware
+left join systems on systems.model = models.model

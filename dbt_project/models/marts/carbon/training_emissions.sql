@@ -21,6 +21,28 @@ countries as (
     select country_name, iso3 from grid
 ),
 
+data_centres as (
+    select
+        centres.data_centre,
+        centres.country_iso3,
+        regions.provider || ' ' || regions.region || ' (' || regions.vintage || ')' as region_label,
+        regions.gco2_per_kwh as region_gco2_per_kwh,
+        regions.pue as region_pue
+    from {{ ref('training_data_centres') }} as centres
+    left join {{ ref('stg_carbon__cloud_regions') }} as regions
+        on regions.provider = centres.provider and regions.region = centres.region
+    -- the newer measurement (CodeCarbon) first; PUE from whichever vintage publishes one
+    qualify row_number() over (partition by centres.data_centre order by regions.vintage = 'codecarbon' desc) = 1
+),
+
+region_pue as (
+    select centres.data_centre, max(regions.pue) as pue
+    from {{ ref('training_data_centres') }} as centres
+    inner join {{ ref('stg_carbon__cloud_regions') }} as regions
+        on regions.provider = centres.provider and regions.region = centres.region
+    group by centres.data_centre
+),
+
 reported as (
     select * from {{ ref('int_ai_index__emissions') }}
 ),
@@ -30,19 +52,29 @@ inputs as (
         runs.*,
         runs.chip_hours as gpu_hours,
         runs.tdp_watts as chip_watts,
-        coalesce(kind_pue.value, default_pue.value) as pue,
-        case when kind_pue.value is not null then 'PUE ' || kind_pue.value || ' for ' || runs.organization_kind
+        coalesce(region_pue.pue, kind_pue.value, default_pue.value) as pue,
+        case when region_pue.pue is not null then 'PUE ' || region_pue.pue || ' of ' || data_centres.region_label
+             when kind_pue.value is not null then 'PUE ' || kind_pue.value || ' for ' || runs.organization_kind
              else 'default PUE ' || default_pue.value end as pue_basis,
-        coalesce(grid.gco2_per_kwh, default_grid.value) as grid_gco2_per_kwh,
-        case when grid.gco2_per_kwh is not null
+        coalesce(data_centres.region_gco2_per_kwh, centre_grid.gco2_per_kwh, grid.gco2_per_kwh, default_grid.value)
+            as grid_gco2_per_kwh,
+        case when data_centres.region_gco2_per_kwh is not null
+                 then 'grid of data centre ' || data_centres.region_label
+             when centre_grid.gco2_per_kwh is not null
+                 then 'grid of ' || centre_grid.country_name || ' (data centre ' || runs.training_data_center || ')'
+             when grid.gco2_per_kwh is not null
                  then 'grid of ' || grid.country_name || coalesce(' (' || grid.year || ')', '')
-             else 'world average grid (country ' || coalesce('''' || runs.country || '''', 'unknown') || ')' end as grid_basis
+             else 'world average grid (country ' || coalesce('''' || runs.country || '''', 'unknown') || ')'
+        end as grid_basis
     from runs
     left join assumptions as kind_pue on kind_pue.parameter = 'pue' and kind_pue.applies_to = runs.organization_kind
     cross join (select value from assumptions where parameter = 'pue' and applies_to = 'default') as default_pue
     cross join (select value from assumptions where parameter = 'grid_gco2_per_kwh' and applies_to = 'default') as default_grid
     left join (select distinct name, iso3 from countries) as country_codes on country_codes.name = runs.country
     left join grid on grid.iso3 = country_codes.iso3
+    left join data_centres on data_centres.data_centre = runs.training_data_center
+    left join region_pue on region_pue.data_centre = runs.training_data_center
+    left join grid as centre_grid on centre_grid.iso3 = data_centres.country_iso3
 ),
 
 estimates as (

@@ -1,0 +1,1 @@
+{{ latest_vintage(source('raw', 'epoch_all_ml_systems')) }}
