@@ -46,6 +46,12 @@ class FxRates(pa.DataFrameModel):
         unique = ["rate_date", "currency"]
 
 
+def known_currencies() -> set[str]:
+    """Every currency the ECB publishes a reference rate for (now or in the past), and EUR."""
+    header = _csv_text(PACKAGED).splitlines()[0]
+    return {code.strip() for code in header.split(",")[1:] if code.strip()} | {"EUR"}
+
+
 def _csv_text(path: Path) -> str:
     data = path.read_bytes()
     if zipfile.is_zipfile(path):

@@ -1,74 +1,90 @@
-"""Funding-round exports dropped into the funding inbox, in any known layout (detected from the header).
+"""Funding-round exports in any declared layout, detected from the header.
 
-A layout names the columns that hold the company, date, round type, amount, currency and investors.
-A file whose header matches no layout is rejected whole, with the reason recorded.
+A layout is a YAML file (`ingest/layouts/funding/*.yml`, plus any in AIMETRICS_FUNDING_LAYOUTS_DIR) naming the
+columns that hold the company, date, round type, amount, currency and investors, the date formats the
+export may use and the currency of bare amounts. A file whose header matches no layout is rejected whole,
+with the reason recorded. The date format is decided once per file (never guessed per row).
 """
 
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass
+import os
+from dataclasses import dataclass, field
 from datetime import date, datetime, timezone
+from functools import lru_cache
 from pathlib import Path
 
 import pandera.polars as pa
 import polars as pl
+import yaml
 
 from ingest.csvfile import read_csv_records, record_json
 from ingest.delivery import Delivery, Parsed, RejectedDelivery, frame_for, quarantine_frame
 from ingest.settings import SourceSettings
+from ingest.sources.ecb_fx import known_currencies
 from ingest.values import is_missing, parse_date, parse_money, parse_number
 
 SOURCE = "funding_exports"
 RAW_TABLE = "funding_rounds"
-PARSER_VERSION = "1"
+PARSER_VERSION = "2"
 EARLIEST = date(1990, 1, 1)
+LAYOUT_DIR = Path(__file__).resolve().parent.parent / "layouts" / "funding"
+MIRROR_GLOBS = ("crunchbase_*/funding_rounds.csv", "epoch_ai_companies/ai_companies_funding_rounds.csv")
+ROLES = ("round_id", "company", "country", "announced_on", "announced_on_fallback", "round_type", "status",
+         "amount", "currency", "amount_usd", "investors")
 
 
 @dataclass(frozen=True)
 class Layout:
     name: str
-    company: str
-    announced_on: str
-    date_format: str
-    round_type: str
-    amount: str
-    """Column with the amount: a bare number (in `currency`) or money text such as `$180M`."""
-    investors: str
-    round_id: str | None = None
-    country: str | None = None
-    currency: str | None = None
-    """Column with an ISO currency code; blank cells (and layouts without one) mean USD."""
-    amount_usd: str | None = None
-    """Column with the publisher's own USD amount, kept beside ours."""
+    columns: dict[str, str]
+    """role -> column as published; `company`, `announced_on` and `amount` are required."""
+    date_formats: tuple[str, ...] = ("%Y-%m-%d",)
+    default_currency: str = "USD"
+    path: Path | None = field(default=None, compare=False)
 
-    def columns(self) -> set[str]:
-        return {c for c in (self.company, self.announced_on, self.round_type, self.amount, self.investors,
-                            self.round_id, self.country, self.currency, self.amount_usd) if c}
+    def column(self, role: str) -> str | None:
+        return self.columns.get(role)
+
+    def matches(self, header: list[str]) -> bool:
+        return set(self.columns.values()) <= set(header)
 
 
-LAYOUTS = (
-    Layout(name="crunchbase_csv", company="company_name", announced_on="announced_on", date_format="%Y-%m-%d",
-           round_type="funding_round_type", amount="raised_amount", investors="investor_names",
-           round_id="funding_round_uuid", country="country_code", currency="raised_amount_currency_code",
-           amount_usd="raised_amount_usd"),
-    Layout(name="crunchbase_portfolio", company="Company Name", announced_on="Announced Date",
-           date_format="%Y-%m-%d", round_type="Funding Type", amount="Money Raised", investors="Lead Investors"),
-)
+def load_layout(path: Path) -> Layout:
+    spec = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    columns = spec.get("columns") or {}
+    unknown = set(columns) - set(ROLES)
+    missing = {"company", "announced_on", "amount"} - set(columns)
+    if not spec.get("name") or unknown or missing:
+        raise ValueError(f"{path}: a funding layout needs a name and the columns company, announced_on and amount "
+                         f"(unknown roles: {sorted(unknown)}, missing: {sorted(missing)})")
+    return Layout(name=spec["name"], columns=dict(columns), date_formats=tuple(spec.get("date_formats") or ("%Y-%m-%d",)),
+                  default_currency=str(spec.get("default_currency", "USD")).upper(), path=path)
 
 
-def detect_layout(header: list[str]) -> Layout:
-    names = set(header)
-    for layout in LAYOUTS:
-        if layout.columns() <= names:
+def layouts() -> list[Layout]:
+    folders = [LAYOUT_DIR]
+    extra = os.environ.get("AIMETRICS_FUNDING_LAYOUTS_DIR", "").strip()
+    if extra:
+        folders.append(Path(extra))
+    return [load_layout(path) for folder in folders if folder.is_dir() for path in sorted(folder.glob("*.yml"))]
+
+
+def detect_layout(header: list[str], candidates: list[Layout] | None = None) -> Layout:
+    candidates = layouts() if candidates is None else candidates
+    # the most specific layout first: the one that names the most columns
+    for layout in sorted(candidates, key=lambda layout: -len(layout.columns)):
+        if layout.matches(header):
             return layout
-    known = ", ".join(layout.name for layout in LAYOUTS)
+    known = ", ".join(layout.name for layout in candidates)
     raise RejectedDelivery(f"header matches no funding layout ({known}): {header[:8]}")
 
 
 def locate(settings: SourceSettings) -> list[Delivery]:
     if settings.mirror_dir:
-        root, paths = settings.mirror_dir, sorted(settings.mirror_dir.glob("crunchbase_*/funding_rounds.csv"))
+        root = settings.mirror_dir
+        paths = sorted(p for pattern in MIRROR_GLOBS for p in root.glob(pattern))
     else:
         root = settings.inbox_dir / "funding"
         paths = sorted(root.rglob("*.csv")) if root.is_dir() else []
@@ -82,23 +98,41 @@ class FundingRounds(pa.DataFrameModel):
     country_code: str = pa.Field(nullable=True)
     announced_on: pl.Date
     round_type: str = pa.Field(nullable=True)
+    status: str = pa.Field(nullable=True)
     amount: float = pa.Field(nullable=True, gt=0)
     currency: str = pa.Field(nullable=True, str_matches=r"^[A-Z]{3}$")
     amount_usd_published: float = pa.Field(nullable=True, gt=0)
     investors: str = pa.Field(nullable=True)
+    date_format: str
 
     class Config:
         strict = True
 
 
-def _amount(text: str | None, currency_cell: str | None) -> tuple[float | None, str | None, str | None]:
+@lru_cache(maxsize=1)
+def _currencies() -> frozenset[str]:
+    return frozenset(known_currencies())
+
+
+def choose_date_format(values: list[str], formats: tuple[str, ...]) -> str:
+    """The layout's first format that reads every date of the file, else the one that reads the most.
+
+    Deciding per file keeps `03/04/2024` from meaning March in one row and April in the next.
+    """
+    present = [v for v in values if not is_missing(v)]
+    counts = [(sum(parse_date(v, (fmt,)) is not None for v in present), -i, fmt) for i, fmt in enumerate(formats)]
+    return max(counts)[2]
+
+
+def _amount(text: str | None, currency_cell: str | None, default_currency: str):
     """(amount, currency, problem). Blank and `undisclosed` amounts are unknown, not errors."""
     if is_missing(text):
         return None, None, None
+    currency = (currency_cell or default_currency).upper()
     number = parse_number(text)
     if number is not None:
-        return number, (currency_cell or "USD").upper(), None
-    money = parse_money(text, default_currency=(currency_cell or "USD").upper())
+        return number, currency, None
+    money = parse_money(text, default_currency=currency)
     if money is None:
         return None, None, f"amount {text!r} is not a number or money text"
     return money[0], money[1], None
@@ -109,34 +143,43 @@ def parse(delivery: Delivery, today: date | None = None) -> Parsed:
     layout = detect_layout(header)
     index = {name: i for i, name in enumerate(header)}
     today = today or datetime.now(timezone.utc).date()
+
+    def cell(record: list[str], role: str) -> str | None:
+        column = layout.column(role)
+        value = record[index[column]].strip() if column and index[column] < len(record) else ""
+        return value or None
+
+    complete = [(n, r) for n, r in records if len(r) == len(header)]
+    date_format = choose_date_format(
+        [cell(r, "announced_on") or cell(r, "announced_on_fallback") or "" for _, r in complete], layout.date_formats)
     rows, bad = [], []
     for number, record in records:
         if len(record) != len(header):
             bad.append((number, f"record has {len(record)} fields, header has {len(header)}", record_json(header, record)))
             continue
-
-        def cell(column: str | None) -> str | None:
-            value = record[index[column]].strip() if column else ""
-            return value or None
-
-        company, announced = cell(layout.company), parse_date(cell(layout.announced_on), (layout.date_format,))
-        amount, currency, problem = _amount(cell(layout.amount), cell(layout.currency))
-        if amount is None and problem is None and layout.amount_usd:
-            amount, currency, problem = _amount(cell(layout.amount_usd), "USD")
+        company = cell(record, "company")
+        date_text = cell(record, "announced_on") or cell(record, "announced_on_fallback")
+        announced = parse_date(date_text, (date_format,))
+        amount, currency, problem = _amount(cell(record, "amount"), cell(record, "currency"), layout.default_currency)
+        if amount is None and problem is None and layout.column("amount_usd"):
+            amount, currency, problem = _amount(cell(record, "amount_usd"), "USD", "USD")
         problem = (
             "company is missing" if not company
-            else f"date {cell(layout.announced_on)!r} does not match {layout.date_format}" if announced is None
+            else f"date {date_text!r} does not match the file's date format {date_format}" if announced is None
             else f"date {announced} is before {EARLIEST}" if announced < EARLIEST
             else f"date {announced} is in the future" if announced > today
-            else problem or (f"amount {amount:g} is not positive" if amount is not None and amount <= 0 else None)
+            else problem
+            or (f"amount {amount:g} is not positive" if amount is not None and amount <= 0 else None)
+            or (f"unknown currency code {currency!r}" if currency and currency not in _currencies() else None)
         )
         if problem:
             bad.append((number, problem, record_json(header, record)))
             continue
-        source_id = cell(layout.round_id) or hashlib.sha256(
-            "|".join(cell(c) or "" for c in (layout.company, layout.announced_on, layout.round_type, layout.amount))
+        source_id = cell(record, "round_id") or hashlib.sha256(
+            "|".join(cell(record, role) or "" for role in ("company", "announced_on", "round_type", "amount"))
             .encode()).hexdigest()[:16]
-        usd = parse_number(cell(layout.amount_usd)) if layout.amount_usd else None
-        rows.append((layout.name, source_id, company, cell(layout.country), announced, cell(layout.round_type),
-                     amount, currency, usd if usd and usd > 0 else None, cell(layout.investors)))
+        usd = parse_number(cell(record, "amount_usd"))
+        rows.append((layout.name, source_id, company, cell(record, "country"), announced, cell(record, "round_type"),
+                     cell(record, "status"), amount, currency, usd if usd and usd > 0 else None,
+                     cell(record, "investors"), date_format))
     return Parsed(rows=frame_for(FundingRounds, rows), quarantine=quarantine_frame(bad))

@@ -14,7 +14,7 @@ from tests.fixtures.workbook import write_ai_index_2022_workbook
 pytestmark = pytest.mark.integration
 
 MARTS = ("ai_investment", "gpu_prices", "gpu_price_index", "gpu_hardware", "funding_rounds", "funding_by_year",
-         "training_costs", "training_emissions", "inference_prices", "frontier_runs")
+         "training_costs", "training_emissions", "inference_prices", "frontier_runs", "funding_round_sources")
 
 
 def _run():
@@ -154,7 +154,19 @@ def test_fixture_mirror_end_to_end_and_rerun_gives_the_same_marts(monkeypatch, f
     assert _scalar("select amount_krw from marts.funding_rounds where company = 'Hanguk AI'") == pytest.approx(5e9)
     # 2024-04-10 was a Wednesday: the rate of that day; a Saturday announcement takes Friday's rate
     assert str(_scalar("select fx_rate_date from marts.funding_rounds where company = 'Exemple IA'")) == "2024-04-10"
-    assert _scalar("select count(*) from raw.quarantine where _source = 'funding_exports'") == 3
+    assert _scalar("select count(*) from raw.quarantine where _source = 'funding_exports'") == 4
+    # the same deal in two exports (3 days and under 10 % apart) is one deal, the later delivery speaking for it
+    voice = "from marts.funding_rounds where company ilike 'example voice' and round_type = 'Series C'"
+    assert _scalar(f"select count(*) {voice}") == 1
+    assert _scalar(f"select source_records {voice}") == 2
+    assert _scalar(f"select amount {voice}") == 185e6
+    assert _scalar("select count(distinct source_file) from marts.funding_round_sources where round_id = "
+                   f"(select round_id {voice})") == 2
+    assert _scalar("select count(*) from marts.funding_rounds where company ilike 'Example Voice'") == 2  # + 2024 round
+    assert _scalar("select status from marts.funding_rounds where company = 'Example Lab' and amount = 2e9") == \
+        "Late discussions"
+    assert _scalar("select usd_per_unit from marts.fx_rates where currency = 'EUR' and rate_date = '2024-01-15'") == \
+        pytest.approx(eur_usd)
 
     first = _fingerprints()
     assert all(count > 0 for count, _ in first.values())
@@ -193,7 +205,9 @@ def test_real_shared_data_end_to_end(monkeypatch, shared_data):
     assert _scalar(f"select tco2e_reported {gpt4}") == 5184
     assert round(_scalar("select times_cheaper from marts.inference_price_decline where benchmark = 'MMLU'")) == 286
     assert _scalar("select count(*) from raw.gpu_tracker_observations") == 33426
-    assert _scalar("select count(*) from marts.funding_rounds") == 87
+    # 50 + 37 Crunchbase-layout rounds and 36 Epoch AI rounds, less 4 with zero new equity (quarantined)
+    assert _scalar("select count(*) from marts.funding_round_sources") == 119
+    assert _scalar("select count(*) from raw.quarantine where _source = 'funding_exports'") == 4
     # AI Index 2025, fig_4.3.2: global private AI investment in 2023 was $104.3B
     assert _scalar("select round(usd_billions, 1) from marts.ai_investment where edition = 2025 and year = 2023 "
                    "and geography = 'World' and category = 'private'") == 104.3

@@ -68,3 +68,65 @@ def test_inbox_files_are_found_when_no_mirror_is_set(tmp_path, monkeypatch):
     from ingest.settings import source_settings
 
     assert [d.source_file for d in funding.locate(source_settings())] == ["2026-01/export.csv"]
+
+
+def test_every_shipped_layout_loads_and_a_broken_one_is_named(tmp_path):
+    names = {layout.name for layout in funding.layouts()}
+    assert {"crunchbase_csv", "crunchbase_portfolio", "epoch_company_rounds"} <= names
+    broken = tmp_path / "broken.yml"
+    broken.write_text("name: broken\ncolumns:\n  company: Name\n")
+    with pytest.raises(ValueError, match="missing: \\['amount', 'announced_on'\\]"):
+        funding.load_layout(broken)
+
+
+def test_a_user_layout_needs_no_code(tmp_path, monkeypatch):
+    layouts = tmp_path / "layouts"
+    layouts.mkdir()
+    (layouts / "indian_exchange.yml").write_text(
+        "name: indian_exchange\n"
+        "columns: {company: Startup, announced_on: Date, amount: Amount (INR), round_type: Stage}\n"
+        "date_formats: ['%d/%m/%Y', '%m/%d/%Y']\n"
+        "default_currency: INR\n"
+    )
+    monkeypatch.setenv("AIMETRICS_FUNDING_LAYOUTS_DIR", str(layouts))
+    path = tmp_path / "deals.csv"
+    path.write_text('Startup,Date,Amount (INR),Stage\nExample Pvt,03/04/2024,"20,00,00,000",Series A\n'
+                    'Other Pvt,25/04/2024,"5,00,000",Seed\n')
+    parsed = funding.parse(Delivery.from_file("funding_exports", "export", "deals.csv", path), today=TODAY)
+    rows = {r["company"]: r for r in parsed.rows.iter_rows(named=True)}
+    # 25/04 only reads day-first, so the whole file is day-first: 03/04 is 3 April, not 4 March
+    assert rows["Example Pvt"]["announced_on"] == date(2024, 4, 3)
+    assert (rows["Example Pvt"]["amount"], rows["Example Pvt"]["currency"]) == (200_000_000.0, "INR")
+    assert set(parsed.rows["date_format"]) == {"%d/%m/%Y"}
+
+
+def test_the_date_format_is_decided_per_file_not_per_row():
+    assert funding.choose_date_format(["03/04/2024", "12/31/2024"], ("%d/%m/%Y", "%m/%d/%Y")) == "%m/%d/%Y"
+    assert funding.choose_date_format(["03/04/2024", "05/06/2024"], ("%d/%m/%Y", "%m/%d/%Y")) == "%d/%m/%Y"
+
+
+def test_money_in_an_unknown_notation_is_quarantined():
+    parsed = _parse("crunchbase_demo_restated")
+    assert parsed.rows["company"].to_list() == ["EXAMPLE VOICE"]
+    assert parsed.quarantine["reason"].to_list() == ["amount 'NZ$3M' is not a number or money text"]
+
+
+def test_a_currency_code_the_ecb_never_published_is_quarantined(tmp_path):
+    path = tmp_path / "rounds.csv"
+    path.write_text("company_name,country_code,funding_round_type,announced_on,raised_amount_usd,raised_amount,"
+                    "raised_amount_currency_code,investor_names,funding_round_uuid\n"
+                    "X,USA,seed,2024-01-02,,100,XYZ,,r-1\nY,USA,seed,2024-01-02,,100,gbp,,r-2\n")
+    parsed = funding.parse(Delivery.from_file("funding_exports", "export", "rounds.csv", path), today=TODAY)
+    assert parsed.rows["currency"].to_list() == ["GBP"]
+    assert parsed.quarantine["reason"].to_list() == ["unknown currency code 'XYZ'"]
+
+
+def test_epoch_rounds_in_discussion_are_dated_by_their_report():
+    path = FIXTURE_MIRROR / "epoch_ai_companies" / "ai_companies_funding_rounds.csv"
+    parsed = funding.parse(Delivery.from_file("funding_exports", "export", "ai_companies_funding_rounds.csv", path),
+                           today=date(2026, 1, 1))
+    rows = {r["source_round_id"]: r for r in parsed.rows.iter_rows(named=True)}
+    assert rows["Example Lab Series A"]["announced_on"] == date(2024, 3, 15)
+    assert rows["Example Lab Series B"]["announced_on"] == date(2025, 9, 19)
+    assert rows["Example Lab Series B"]["status"] == "Late discussions"
+    assert rows["Example Lab Series B"]["amount"] == 2e9

@@ -119,7 +119,7 @@ def test_every_source_lands_from_the_fixture_mirror(monkeypatch):
     monkeypatch.setenv("AIMETRICS_DATA_DIR", str(FIXTURE_MIRROR))
     settings = source_settings()
     rows = {name: land_source(source, settings=settings).table_rows for name, source in SOURCES.items()}
-    assert rows["ai_index"] > 0 and rows["skypilot_catalog"] == 6 and rows["funding_exports"] == 8
+    assert rows["ai_index"] > 0 and rows["skypilot_catalog"] == 6 and rows["funding_exports"] == 11
     with connect_read() as conn:
         tables = {t for (t,) in conn.execute("select table_name from information_schema.tables where table_schema='raw'").fetchall()}
     assert {s.raw_table for s in SOURCES.values()} | {"deliveries", "quarantine"} == tables

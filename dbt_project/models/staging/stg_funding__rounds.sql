@@ -5,10 +5,13 @@ select
     country_code,
     announced_on,
     round_type,
+    status,
     amount,
     upper(currency) as currency,
     amount_usd_published,
     investors,
+    date_format,
     _source as source,
-    _source_file as source_file
+    _source_file as source_file,
+    _ingested_at as ingested_at
 from {{ source('raw', 'funding_rounds') }}

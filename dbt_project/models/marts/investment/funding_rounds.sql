@@ -1,31 +1,37 @@
--- One row per funding round, with USD and KRW at the ECB rate of the announcement day
--- (the last published rate on or before it, for weekends and holidays).
-with rounds as (
-    select * from {{ ref('stg_funding__rounds') }}
+-- One row per funding deal. Where several exports (or a later delivery) report the same deal, the most
+-- recently delivered record with an amount speaks for it; every record stays in funding_round_sources.
+with deals as (
+    select * from {{ ref('int_funding__deals') }}
 ),
 
-fx as (
-    select * from {{ ref('int_fx__cross_rates') }}
+chosen as (
+    select
+        *,
+        count(*) over (partition by round_id) as source_records
+    from deals
+    qualify row_number() over (
+        partition by round_id order by amount is not null desc, ingested_at desc, source_file desc, source_round_id
+    ) = 1
 )
 
 select
-    md5(rounds.source || '|' || rounds.layout || '|' || rounds.source_round_id) as round_id,
-    rounds.company,
+    chosen.round_id,
+    chosen.company,
     countries.country,
-    rounds.announced_on,
-    rounds.round_type,
-    rounds.amount,
-    rounds.currency,
-    case when rounds.currency = 'USD' then rounds.amount else rounds.amount * fx.usd_per_unit end as amount_usd,
-    rounds.amount * fx.krw_per_unit as amount_krw,
-    fx.rate_date as fx_rate_date,
-    rounds.amount_usd_published,
-    rounds.investors,
-    rounds.source,
-    rounds.layout,
-    rounds.source_file
-from rounds
+    chosen.announced_on,
+    chosen.round_type,
+    chosen.amount,
+    chosen.currency,
+    chosen.amount_usd,
+    chosen.amount_krw,
+    chosen.fx_rate_date,
+    chosen.amount_usd_published,
+    chosen.investors,
+    chosen.source,
+    chosen.layout,
+    chosen.source_file,
+    chosen.status,
+    chosen.source_records
+from chosen
 left join {{ ref('countries') }} as countries
-    on countries.iso3 = upper(rounds.country_code) or countries.iso2 = upper(rounds.country_code)
-asof left join fx
-    on rounds.currency = fx.currency and rounds.announced_on >= fx.rate_date
+    on countries.iso3 = upper(chosen.country_code) or countries.iso2 = upper(chosen.country_code)
