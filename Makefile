@@ -12,7 +12,7 @@ export DAGSTER_HOME ?= $(CURDIR)/.dagster_home
 # The project's own tools first (dagster dev prepares the dbt manifest with the `dbt` it finds on the PATH).
 export PATH := $(CURDIR)/$(VENV)/bin:$(PATH)
 
-.PHONY: run test ui setup docs bench clean
+.PHONY: run test ui setup docs report clean
 
 run: setup ## install, then materialize every asset into the warehouse and print a summary
 	$(VENV)/bin/aimetrics run
@@ -25,6 +25,9 @@ ui: setup ## the Dagster UI on 127.0.0.1:$(PORT) (Ctrl-C stops it)
 
 docs: setup ## dbt docs for every table, served on 127.0.0.1:8080
 	cd dbt_project && ../$(DBT) docs generate --profiles-dir . && ../$(DBT) docs serve --profiles-dir . --host 127.0.0.1 --port 8080
+
+report: setup ## write reports/aimetrics.html from the warehouse
+	$(VENV)/bin/aimetrics report --output reports/aimetrics.html
 
 setup: $(UV) $(DAGSTER_HOME)/dagster.yaml
 	$(UV) sync --locked --compile-bytecode --quiet --python "$$($(PYTHON) -c 'import sys; print(sys.executable)')"

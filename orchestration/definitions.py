@@ -7,15 +7,18 @@ import dagster as dg
 from orchestration.assets.dbt import dbt_resource, warehouse_dbt_models
 from orchestration.assets.raw import RAW_ASSETS
 from orchestration.checks import MART_CHECKS, RAW_CHECKS
-from orchestration.jobs import (everything_weekly, gpu_prices_daily, inbox_sensor, ingest_inbox,
-                                materialize_everything, refresh_gpu_prices)
+from orchestration.jobs import (epoch_weekly, everything_weekly, fx_monthly, gpu_prices_daily, inbox_sensor,
+                                ingest_inbox, materialize_everything, refresh_epoch, refresh_fx, refresh_gpu_prices)
 
 defs = dg.Definitions(
     assets=[*RAW_ASSETS, warehouse_dbt_models],
     asset_checks=[*RAW_CHECKS, *MART_CHECKS],
-    jobs=[materialize_everything, refresh_gpu_prices, ingest_inbox],
-    schedules=[gpu_prices_daily, everything_weekly],
-    sensors=[inbox_sensor],
+    jobs=[materialize_everything, refresh_gpu_prices, refresh_epoch, refresh_fx, ingest_inbox],
+    schedules=[gpu_prices_daily, epoch_weekly, fx_monthly, everything_weekly],
+    # dbt models carry AutomationCondition.eager(): this sensor rebuilds them after an upstream changed
+    sensors=[inbox_sensor, dg.AutomationConditionSensorDefinition(
+        "dbt_models_after_upstream", target=dg.AssetSelection.all(),
+        default_status=dg.DefaultSensorStatus.RUNNING, minimum_interval_seconds=60)],
     resources={"dbt": dbt_resource()},
     # One process, one DuckDB writer at a time: fastest on small machines and free of file-lock races.
     executor=dg.in_process_executor,

@@ -24,6 +24,15 @@ refresh_gpu_prices = dg.define_asset_job(
     selection=GPU_PRICE_FEEDS | GPU_PRICE_FEEDS.downstream(),
     description="Poll the GPU price feeds and rebuild what depends on them.",
 )
+EPOCH = dg.AssetSelection.groups("ingest_epoch")
+FX = dg.AssetSelection.assets(["raw", "fx_rates"])
+refresh_epoch = dg.define_asset_job(
+    "refresh_epoch", selection=EPOCH | EPOCH.downstream(),
+    description="Pull the Epoch AI data sets (a new vintage when they changed) and rebuild what depends on them.",
+)
+refresh_fx = dg.define_asset_job(
+    "refresh_fx", selection=FX | FX.downstream(), description="Reload the ECB rates and rebuild the conversions.",
+)
 ingest_inbox = dg.define_asset_job(
     "ingest_inbox",
     selection=dg.AssetSelection.assets(*INBOX_ASSETS.values()) | dg.AssetSelection.assets(*INBOX_ASSETS.values()).downstream(),
@@ -32,6 +41,14 @@ ingest_inbox = dg.define_asset_job(
 
 gpu_prices_daily = dg.ScheduleDefinition(
     name="gpu_prices_daily", job=refresh_gpu_prices, cron_schedule="0 6 * * *", execution_timezone="UTC",
+    default_status=dg.DefaultScheduleStatus.RUNNING,
+)
+epoch_weekly = dg.ScheduleDefinition(
+    name="epoch_weekly", job=refresh_epoch, cron_schedule="0 4 * * 1", execution_timezone="UTC",
+    default_status=dg.DefaultScheduleStatus.RUNNING,
+)
+fx_monthly = dg.ScheduleDefinition(
+    name="fx_monthly", job=refresh_fx, cron_schedule="0 3 1 * *", execution_timezone="UTC",
     default_status=dg.DefaultScheduleStatus.RUNNING,
 )
 everything_weekly = dg.ScheduleDefinition(

@@ -94,6 +94,16 @@ def _tables(args: argparse.Namespace) -> int:
     return 0
 
 
+def _report(args: argparse.Namespace) -> int:
+    from warehouse.report import write_report
+
+    charts = write_report(args.output)
+    for chart in charts:
+        print(f"{chart.title}: {chart.rows} points" + ("" if chart.png else " (no chart: no data)"))
+    print(f"report written to {args.output}")
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="aimetrics", description=__doc__)
     commands = parser.add_subparsers(dest="command", required=True)
@@ -107,6 +117,9 @@ def main(argv: list[str] | None = None) -> int:
     query.set_defaults(handler=_query)
     tables = commands.add_parser("tables", help="list the raw and mart tables with row counts")
     tables.set_defaults(handler=_tables)
+    report = commands.add_parser("report", help="write a static HTML report with the headline charts")
+    report.add_argument("--output", type=Path, default=Path("reports/aimetrics.html"))
+    report.set_defaults(handler=_report)
     args = parser.parse_args(argv)
     try:
         return args.handler(args)

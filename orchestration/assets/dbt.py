@@ -38,6 +38,10 @@ class WarehouseTranslator(DagsterDbtTranslator):
     def get_owners(self, dbt_resource_props: Mapping[str, Any]) -> list[str]:
         return OWNERS
 
+    def get_automation_condition(self, dbt_resource_props: Mapping[str, Any]) -> dg.AutomationCondition | None:
+        # Marts stay fresh: rebuilt when anything upstream was materialized (a schedule, the inbox sensor).
+        return dg.AutomationCondition.eager()
+
 
 translator = WarehouseTranslator(settings=DagsterDbtTranslatorSettings(enable_source_tests_as_checks=True))
 

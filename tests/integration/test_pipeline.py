@@ -7,6 +7,7 @@ import dagster as dg
 import pytest
 
 from orchestration.run import materialize_everything
+from warehouse.cli import main
 from warehouse.db import connect_read
 from tests.conftest import FIXTURE_MIRROR
 from tests.fixtures.workbook import write_ai_index_2022_workbook
@@ -48,7 +49,7 @@ def fixture_mirror(tmp_path):
     return mirror
 
 
-def test_fixture_mirror_end_to_end_and_rerun_gives_the_same_marts(monkeypatch, fixture_mirror):
+def test_fixture_mirror_end_to_end_and_rerun_gives_the_same_marts(monkeypatch, fixture_mirror, tmp_path, capsys):
     monkeypatch.setenv("AIMETRICS_DATA_DIR", str(fixture_mirror))
     summary = _run()
     assert len(summary.checks_passed) >= 40  # 5 pandera checks + dbt tests on sources and models
@@ -167,6 +168,15 @@ def test_fixture_mirror_end_to_end_and_rerun_gives_the_same_marts(monkeypatch, f
         "Late discussions"
     assert _scalar("select usd_per_unit from marts.fx_rates where currency = 'EUR' and rate_date = '2024-01-15'") == \
         pytest.approx(eur_usd)
+
+    # the report: four charts drawn from data, each with its query; `tables` shows the dbt descriptions
+    report = tmp_path / "report.html"
+    assert main(["report", "--output", str(report)]) == 0
+    page = report.read_text()
+    assert page.count("<img alt=") == 4 and "No data in the warehouse" not in page
+    assert "from marts.gpu_price_index" in page and "Private AI investment by year, per edition" in page
+    assert main(["tables"]) == 0
+    assert "| marts.gpu_prices |" in capsys.readouterr().out
 
     first = _fingerprints()
     assert all(count > 0 for count, _ in first.values())

@@ -1,0 +1,31 @@
+"""`dbt docs generate` works on the project (what `make docs` serves)."""
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import PROJECT_ROOT
+
+pytestmark = pytest.mark.integration
+
+
+def test_dbt_docs_generate_documents_every_mart(tmp_path, warehouse_file):
+    dbt = Path(sys.prefix) / "bin" / "dbt"
+    env = {**os.environ, "AIMETRICS_DUCKDB_PATH": str(warehouse_file), "DO_NOT_TRACK": "1"}
+    project = PROJECT_ROOT / "dbt_project"
+    result = subprocess.run(
+        [str(dbt), "--no-use-colors", "docs", "generate", "--profiles-dir", str(project), "--project-dir", str(project),
+         "--target-path", str(tmp_path / "target"), "--log-path", str(tmp_path / "logs")],
+        env=env, capture_output=True, text=True, timeout=300,
+    )
+    assert result.returncode == 0, result.stdout[-2000:]
+    manifest = json.loads((tmp_path / "target" / "manifest.json").read_text())
+    marts = {n["name"]: n for n in manifest["nodes"].values() if n["resource_type"] == "model" and n["schema"] == "marts"}
+    assert {"gpu_prices", "gpu_price_index", "gpu_hardware", "training_costs", "inference_prices", "ai_investment",
+            "funding_rounds", "training_emissions", "frontier_runs"} <= set(marts)
+    assert all(node["description"] for node in marts.values())
+    assert (tmp_path / "target" / "index.html").exists()

@@ -1,0 +1,106 @@
+"""The Dagster UI in Debian's headless Chromium: a cost mart's lineage shows its raw and staging ancestors by
+name, and its checks are listed. Starts `dagster dev` on 127.0.0.1 and stops every process it started."""
+
+import json
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import dagster as dg
+import pytest
+
+from orchestration.run import materialize_everything
+from tests.conftest import FIXTURE_MIRROR, PROJECT_ROOT
+
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+ARTIFACTS = PROJECT_ROOT / "test-artifacts"
+pytestmark = [
+    pytest.mark.ui,
+    pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="Debian's chromium is not installed (apt-get install chromium)"),
+]
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def _location_loaded(base: str) -> bool:
+    query = '{"query": "{ workspaceOrError { ... on Workspace { locationEntries { loadStatus locationOrLoadError { __typename } } } } }"}'
+    request = urllib.request.Request(f"{base}/graphql", data=query.encode(), headers={"content-type": "application/json"})
+    try:
+        with urllib.request.urlopen(request, timeout=5) as response:
+            entries = json.load(response)["data"]["workspaceOrError"]["locationEntries"]
+    except (OSError, KeyError, TypeError, ValueError):
+        return False
+    return bool(entries) and all(e["loadStatus"] == "LOADED" and e["locationOrLoadError"]["__typename"] ==
+                                 "RepositoryLocation" for e in entries)
+
+
+@pytest.fixture
+def dagster_ui(tmp_path, monkeypatch):
+    home = tmp_path / "dagster_home"
+    home.mkdir()
+    shutil.copy(PROJECT_ROOT / "orchestration" / "dagster.yaml", home / "dagster.yaml")
+    monkeypatch.setenv("AIMETRICS_DATA_DIR", str(FIXTURE_MIRROR))
+    with dg.DagsterInstance.from_config(str(home)) as instance:
+        summary = materialize_everything(instance=instance, log_level="WARNING")
+    assert summary.success, summary.failed_steps
+    port = _free_port()
+    env = {**os.environ, "DAGSTER_HOME": str(home),
+           "PATH": f"{Path(sys.prefix) / 'bin'}{os.pathsep}{os.environ.get('PATH', '')}"}
+    log = (tmp_path / "dagster-dev.log").open("w")
+    process = subprocess.Popen(
+        ["env", "--default-signal=INT,TERM", str(Path(sys.prefix) / "bin" / "dagster"), "dev",
+         "-m", "orchestration.definitions", "-h", "127.0.0.1", "-p", str(port)],
+        cwd=PROJECT_ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
+    )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 180
+        while not _location_loaded(base):
+            assert process.poll() is None, (tmp_path / "dagster-dev.log").read_text()[-3000:]
+            assert time.monotonic() < deadline, "dagster dev did not load the code location in 180 s"
+            time.sleep(2)
+        yield base
+    finally:
+        os.killpg(process.pid, signal.SIGINT)
+        try:
+            process.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            os.killpg(process.pid, signal.SIGKILL)
+            process.wait(timeout=10)
+        log.close()
+
+
+def test_lineage_of_a_cost_mart_and_its_checks(dagster_ui):
+    from playwright.sync_api import sync_playwright
+
+    ARTIFACTS.mkdir(exist_ok=True)
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=CHROMIUM,
+            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update"],
+        )
+        try:
+            page = browser.new_page(viewport={"width": 1600, "height": 1000})
+            page.goto(f"{dagster_ui}/assets/marts/gpu_prices?view=lineage&lineageScope=upstream&lineageDepth=5")
+            for ancestor in ("skypilot_offers", "gpu_tracker_observations", "stg_skypilot__offers",
+                             "stg_gpu_tracker__observations", "gpu_model_names"):
+                page.get_by_text(ancestor, exact=True).first.wait_for(timeout=60_000)
+            page.screenshot(path=str(ARTIFACTS / "gpu_prices_lineage.png"))
+
+            page.goto(f"{dagster_ui}/assets/marts/gpu_prices?view=checks")
+            for check in ("pandera_schema", "not_null_gpu_prices_gpu_model"):
+                page.get_by_text(check, exact=True).first.wait_for(timeout=60_000)
+            page.screenshot(path=str(ARTIFACTS / "gpu_prices_checks.png"))
+        finally:
+            browser.close()
+    assert (ARTIFACTS / "gpu_prices_lineage.png").stat().st_size > 10_000

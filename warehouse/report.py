@@ -1,0 +1,134 @@
+"""A static HTML report of the headline charts, read from the warehouse (read-only), charts embedded as PNG."""
+
+from __future__ import annotations
+
+import base64
+import html
+import io
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from pathlib import Path
+
+import matplotlib
+
+matplotlib.use("Agg")  # no display: render to memory
+import matplotlib.pyplot as plt  # noqa: E402
+
+from warehouse.db import connect_read, warehouse_path  # noqa: E402
+
+
+@dataclass
+class Chart:
+    title: str
+    caption: str
+    sql: str
+    png: bytes | None
+    rows: int
+
+
+def _png(figure) -> bytes:
+    buffer = io.BytesIO()
+    figure.tight_layout()
+    figure.savefig(buffer, format="png", dpi=110)
+    plt.close(figure)
+    return buffer.getvalue()
+
+
+def _price_index(conn) -> Chart:
+    sql = """select month, gpu_model, median_usd_per_gpu_hour from marts.gpu_price_index
+             where pricing = 'on_demand' and gpu_model in (
+                 select gpu_model from marts.gpu_price_index where pricing = 'on_demand'
+                 group by gpu_model order by sum(offers) desc limit 6)
+             order by gpu_model, month"""
+    rows = conn.execute(sql).fetchall()
+    figure, axes = plt.subplots(figsize=(8, 4))
+    for model in sorted({r[1] for r in rows}):
+        points = [(r[0], r[2]) for r in rows if r[1] == model]
+        axes.plot([p[0] for p in points], [p[1] for p in points], marker="o", label=model)
+    axes.set_ylabel("median USD per GPU-hour (on demand)")
+    axes.legend(fontsize=8)
+    return Chart("GPU rental price index", "Monthly median on-demand price per GPU-hour, the six most-offered chips "
+                 "(marts.gpu_price_index).", sql, _png(figure) if rows else None, len(rows))
+
+
+def _investment(conn) -> Chart:
+    sql = """select edition, year, usd_billions from marts.ai_investment
+             where geography = 'World' and category = 'private' order by edition, year"""
+    rows = conn.execute(sql).fetchall()
+    figure, axes = plt.subplots(figsize=(8, 4))
+    for edition in sorted({r[0] for r in rows}):
+        points = [(r[1], r[2]) for r in rows if r[0] == edition]
+        axes.plot([p[0] for p in points], [p[1] for p in points], marker="o", label=f"AI Index {edition}")
+    axes.set_ylabel("private AI investment, billion USD")
+    axes.legend(fontsize=8)
+    return Chart("Private AI investment by year, per edition", "World private investment in AI as each AI Index "
+                 "edition publishes it; editions revise history (marts.ai_investment).", sql,
+                 _png(figure) if rows else None, len(rows))
+
+
+def _scatter(conn, title: str, caption: str, sql: str, xlabel: str, ylabel: str) -> Chart:
+    rows = [r for r in conn.execute(sql).fetchall() if r[1] and r[2] and r[1] > 0 and r[2] > 0]
+    figure, axes = plt.subplots(figsize=(7, 5))
+    axes.scatter([r[1] for r in rows], [r[2] for r in rows])
+    for name, x, y in rows:
+        axes.annotate(name, (x, y), fontsize=7, xytext=(3, 3), textcoords="offset points")
+    if rows:
+        low, high = min(min(r[1], r[2]) for r in rows), max(max(r[1], r[2]) for r in rows)
+        axes.plot([low, high], [low, high], linestyle="--", color="grey", label="estimate = published")
+        axes.set_xscale("log")
+        axes.set_yscale("log")
+        axes.legend(fontsize=8)
+    axes.set_xlabel(xlabel)
+    axes.set_ylabel(ylabel)
+    return Chart(title, caption, sql, _png(figure) if rows else None, len(rows))
+
+
+def build_charts() -> list[Chart]:
+    with connect_read() as conn:
+        return [
+            _price_index(conn),
+            _investment(conn),
+            _scatter(conn, "Training emissions: estimated vs reported",
+                     "Our estimate (GPU-hours x TDP x PUE x grid intensity) against the AI Index figure, tCO2e "
+                     "(marts.training_emissions).",
+                     "select model, tco2e_reported, tco2e_estimated from marts.training_emissions "
+                     "where tco2e_reported is not null and tco2e_estimated is not null",
+                     "reported tCO2e", "estimated tCO2e"),
+            _scatter(conn, "Training cost: estimated vs published",
+                     "Chips x hours x rental price against the published cost, USD, the 25 costliest runs "
+                     "(marts.training_costs).",
+                     "select model, cost_usd_published, cost_usd_estimated from marts.training_costs "
+                     "where cost_usd_published is not null and cost_usd_estimated is not null "
+                     "order by cost_usd_published desc limit 25",
+                     "published USD", "estimated USD"),
+        ]
+
+
+def render(charts: list[Chart]) -> str:
+    parts = [
+        "<!doctype html><html><head><meta charset='utf-8'><title>aimetrics report</title>",
+        "<style>body{font-family:sans-serif;max-width:60rem;margin:2rem auto;color:#222}"
+        "figure{margin:2rem 0}figcaption{color:#555}pre{background:#f4f4f4;padding:.5rem;font-size:.8rem;"
+        "white-space:pre-wrap}</style></head><body>",
+        "<h1>Why is generative AI so expensive, and who pays?</h1>",
+        f"<p>Built {datetime.now(timezone.utc):%Y-%m-%d %H:%M} UTC from <code>{html.escape(str(warehouse_path()))}"
+        "</code>. Every chart lists the query it was drawn from.</p>",
+    ]
+    for chart in charts:
+        parts.append(f"<figure><h2>{html.escape(chart.title)}</h2>")
+        if chart.png:
+            data = base64.b64encode(chart.png).decode()
+            parts.append(f"<img alt='{html.escape(chart.title)}' src='data:image/png;base64,{data}'>")
+        else:
+            parts.append("<p><em>No data in the warehouse for this chart yet.</em></p>")
+        parts.append(f"<figcaption>{html.escape(chart.caption)} ({chart.rows} points)</figcaption>")
+        parts.append(f"<pre>{html.escape(' '.join(chart.sql.split()))}</pre></figure>")
+    parts.append("</body></html>")
+    return "\n".join(parts)
+
+
+def write_report(output: Path) -> list[Chart]:
+    charts = build_charts()
+    output.parent.mkdir(parents=True, exist_ok=True)
+    output.write_text(render(charts), encoding="utf-8")
+    return charts
