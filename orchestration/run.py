@@ -43,11 +43,19 @@ def materialize_everything(
         name = f"{evaluation.asset_key.to_user_string()}:{evaluation.check_name}"
         (summary.checks_passed if evaluation.passed else summary.checks_failed).append(name)
     summary.failed_steps = [
-        f"{event.step_key}: {event.step_failure_data.error.message.strip().splitlines()[-1]}"
+        f"{event.step_key}: {_root_cause(event.step_failure_data.error)}"
         if event.step_failure_data and event.step_failure_data.error else event.step_key
         for event in result.all_events if event.is_step_failure
     ]
     return summary
+
+
+def _root_cause(error) -> str:
+    """The innermost error's message (a step that exhausted its retries wraps the real reason)."""
+    while error.cause is not None:
+        error = error.cause
+    lines = error.message.strip().splitlines()
+    return lines[0] if lines else error.cls_name
 
 
 def table_counts(schemas: tuple[str, ...] = SUMMARY_SCHEMAS) -> list[tuple[str, int]]:

@@ -1,0 +1,137 @@
+"""Crashes, concurrent writers and source outages: the warehouse stays readable and nothing half-loads."""
+
+import subprocess
+import sys
+import textwrap
+import time
+
+import dagster as dg
+import httpx
+import pytest
+
+from ingest import fetch as fetch_module
+from ingest.settings import source_settings
+from orchestration.definitions import defs
+from tests.conftest import FIXTURE_MIRROR, PROJECT_ROOT
+from warehouse.db import connect_read
+
+pytestmark = pytest.mark.integration
+
+TRACKER = FIXTURE_MIRROR / "gpu_pricing_tracker" / "observations.csv"
+
+LANDER = textwrap.dedent("""
+    import sys, time
+    from ingest.delivery import Delivery
+    from ingest.sources import SOURCES
+    from warehouse import load
+    from warehouse.land import land_source
+
+    pause = float(sys.argv[2])
+    original = load._log_delivery
+    def slow_log(*args, **kwargs):
+        print("inserted, not committed", flush=True)
+        time.sleep(pause)
+        return original(*args, **kwargs)
+    load._log_delivery = slow_log
+    delivery = Delivery.from_file("gpu_pricing_tracker", "latest", sys.argv[1], __import__("pathlib").Path(sys.argv[3]))
+    report = land_source(SOURCES["gpu_pricing_tracker"], deliveries=[delivery])
+    print("done", report.deliveries[0].outcome.status, flush=True)
+""")
+
+
+def _lander(source_file: str, pause: float) -> subprocess.Popen:
+    return subprocess.Popen([sys.executable, "-c", LANDER, source_file, str(pause), str(TRACKER)],
+                            cwd=PROJECT_ROOT, stdout=subprocess.PIPE, text=True)
+
+
+def _rows(source_file: str) -> int:
+    with connect_read() as conn:
+        exists = conn.execute("select count(*) from information_schema.tables where table_name = "
+                              "'gpu_tracker_observations'").fetchone()[0]
+        if not exists:
+            return 0
+        return conn.execute("select count(*) from raw.gpu_tracker_observations where _source_file = ?",
+                            [source_file]).fetchone()[0]
+
+
+def test_a_load_killed_mid_transaction_leaves_no_trace_and_the_next_run_completes_it():
+    first = _lander("a.csv", 0)
+    assert first.wait(timeout=120) == 0
+    assert _rows("a.csv") == 4
+    victim = _lander("b.csv", 60)
+    assert victim.stdout.readline().strip() == "inserted, not committed"
+    victim.kill()  # SIGKILL inside the transaction
+    victim.wait(timeout=30)
+    assert _rows("b.csv") == 0 and _rows("a.csv") == 4  # readable, the killed load left nothing
+    with connect_read() as conn:
+        assert conn.execute("select count(*) from raw.deliveries where source_file = 'b.csv'").fetchone()[0] == 0
+    again = _lander("b.csv", 0)
+    assert again.wait(timeout=120) == 0
+    assert _rows("b.csv") == 4
+
+
+def test_two_writers_at_once_queue_instead_of_failing():
+    slow = _lander("a.csv", 3)
+    assert slow.stdout.readline().strip() == "inserted, not committed"
+    started = time.monotonic()
+    second = _lander("b.csv", 0)
+    assert second.wait(timeout=120) == 0, "the second writer failed instead of waiting for the lock"
+    assert slow.wait(timeout=120) == 0
+    assert "done loaded" in second.stdout.read()
+    assert time.monotonic() - started > 2  # it waited for the first writer's transaction
+    assert _rows("a.csv") == 4 and _rows("b.csv") == 4
+
+
+def test_fetch_retries_then_fails_with_the_url_and_the_reason(monkeypatch):
+    calls = []
+
+    def outage(request):
+        calls.append(request.url)
+        return httpx.Response(503, text="upstream unavailable")
+
+    settings = source_settings()
+    client = httpx.Client(transport=httpx.MockTransport(outage))
+    monkeypatch.setattr("tenacity.nap.time.sleep", lambda seconds: None)
+    with pytest.raises(fetch_module.SourceUnavailable, match="could not fetch https://example.org/a.csv after 2 attempts: .*503"):
+        fetch_module.fetch("https://example.org/a.csv", settings, client)
+    assert len(calls) == 2
+
+    def timeout(request):
+        raise httpx.ReadTimeout("timed out", request=request)
+
+    with pytest.raises(fetch_module.SourceUnavailable, match="timed out"):
+        fetch_module.fetch("https://example.org/b.csv", settings, httpx.Client(transport=httpx.MockTransport(timeout)))
+
+    def error_page(request):
+        return httpx.Response(200, text="<html>maintenance</html>", headers={"content-type": "text/html"})
+
+    with pytest.raises(fetch_module.SourceUnavailable, match="returned an HTML page instead of data"):
+        fetch_module.fetch("https://example.org/c.csv", settings, httpx.Client(transport=httpx.MockTransport(error_page)))
+
+    def flaky(request):
+        calls.append(request.url)
+        return httpx.Response(500) if len(calls) < 4 else httpx.Response(200, text="a,b\n1,2\n")
+
+    path = fetch_module.fetch("https://example.org/d.csv", settings, httpx.Client(transport=httpx.MockTransport(flaky)))
+    assert path.read_text() == "a,b\n1,2\n"  # recovered on the second attempt, cached
+
+
+def test_a_source_outage_fails_its_own_asset_while_others_materialize(monkeypatch):
+    def unreachable(url, settings, client=None):
+        raise fetch_module.SourceUnavailable(f"could not fetch {url} after 2 attempts: [Errno -2] Name or service not known")
+
+    monkeypatch.setattr(fetch_module, "fetch", unreachable)
+    monkeypatch.setattr("ingest.sources.skypilot.fetch", unreachable)
+    keys = [dg.AssetKey(["raw", "skypilot_offers"]), dg.AssetKey(["raw", "fx_rates"])]
+    job = defs.resolve_implicit_global_asset_job_def()
+    result = job.execute_in_process(asset_selection=keys, raise_on_error=False, instance=dg.DagsterInstance.ephemeral())
+    assert not result.success
+    failures = [e for e in result.all_events if e.is_step_failure]
+    assert [e.step_key for e in failures] == ["raw__skypilot_offers"]
+    error = failures[0].step_failure_data.error  # after the step retries (see the asset's RetryPolicy)
+    assert error.cause.message.startswith("ingest.fetch.SourceUnavailable: could not fetch https://")
+    assert "Name or service not known" in error.cause.message
+    retries = [e for e in result.all_events if e.event_type_value == "STEP_UP_FOR_RETRY"]
+    assert len(retries) == 2
+    materialized = {e.asset_key for e in result.get_asset_materialization_events()}
+    assert dg.AssetKey(["raw", "fx_rates"]) in materialized
