@@ -9,7 +9,7 @@ from types import ModuleType
 
 from ingest.delivery import Delivery, Parsed
 from ingest.settings import SourceSettings
-from ingest.sources import ai_index, carbon_reference, ecb_fx, epoch, funding, gpu_tracker, skypilot
+from ingest.sources import ai_index, carbon_reference, ecb_fx, epoch, funding, gpu_feeds, gpu_tracker, skypilot
 
 
 @dataclass(frozen=True)
@@ -47,6 +47,7 @@ SOURCES: dict[str, Source] = {
         _source(ai_index, ai_index.FigureValues, "files"),
         _source(skypilot, skypilot.SkypilotOffers, "url"),
         _source(gpu_tracker, gpu_tracker.TrackerObservations, "url"),
+        _source(gpu_feeds, gpu_feeds.FeedOffers, "url"),
         _source(funding, funding.FundingRounds, "files"),
         _source(ecb_fx, ecb_fx.FxRates, "package"),
         *(_epoch_source(dataset) for dataset in epoch.DATASETS.values()),

@@ -95,6 +95,9 @@ def test_fixture_mirror_end_to_end_and_rerun_gives_the_same_marts(monkeypatch, f
         "A100 80GB,H100 SXM,RTX 4090,T4,V100 16GB"
     assert _scalar("select usd_per_gpu_hour from marts.gpu_prices where source = 'gpu_pricing_tracker' "
                    "and gpu_count = 8") == 18.0 / 8
+    # a feed declared in YAML (ingest/feeds/fsdl_cloud_gpus.yml) lands beside them
+    assert _scalar("select usd_per_gpu_hour from marts.gpu_prices where source = 'fsdl_cloud_gpus' "
+                   "and instance_type = 'ex-a100-8' and pricing = 'spot'") == 12.0 / 8
 
     # emissions: 100 chips x 1000 h x 700 W x PUE 1.1 (Industry) = 77 MWh; x 400 gCO2/kWh (United States) = 30.8 t
     emissions = "from marts.training_emissions where model = 'Example-LM 1'"

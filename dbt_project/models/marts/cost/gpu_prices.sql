@@ -9,6 +9,11 @@ with offers as (
         observed_on, provider, region, null as instance_type, source_gpu_name, gpu_count, pricing, usd_per_hour,
         source, source_file
     from {{ ref('stg_gpu_tracker__observations') }}
+    union all
+    select
+        observed_on, provider, region, instance_type, source_gpu_name, gpu_count, pricing, usd_per_hour,
+        source, source_file
+    from {{ ref('stg_gpu_feeds__offers') }}
 ),
 
 names as (

@@ -1,0 +1,13 @@
+-- Offers from the declared GPU feeds (ingest/feeds/*.yml): one row per offer and pricing model.
+with offers as (
+    select * from {{ source('raw', 'gpu_feed_offers') }}
+)
+
+select observed_on, provider, region, instance_type, gpu_name as source_gpu_name, gpu_count,
+       'on_demand' as pricing, usd_per_hour, feed as source, _source_file as source_file
+from offers
+union all
+select observed_on, provider, region, instance_type, gpu_name, gpu_count,
+       'spot', spot_usd_per_hour, feed, _source_file
+from offers
+where spot_usd_per_hour is not null

@@ -1,0 +1,127 @@
+"""GPU price feeds declared without code: a YAML file in `ingest/feeds/` (or AIMETRICS_GPU_FEEDS_DIR) names a
+URL or mirror path, the format (CSV, or JSON with the path to its list of records) and which published
+column holds each field of an offer. Each retrieval is a vintage dated by the day it was fetched."""
+
+from __future__ import annotations
+
+import json
+import os
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+import pandera.polars as pa
+import polars as pl
+import yaml
+
+from ingest.csvfile import decode, read_csv_records
+from ingest.delivery import Delivery, Parsed, RejectedDelivery, frame_for, quarantine_frame
+from ingest.fetch import locate_file
+from ingest.settings import SourceSettings
+from ingest.values import parse_number
+
+SOURCE = "gpu_feeds"
+RAW_TABLE = "gpu_feed_offers"
+PARSER_VERSION = "1"
+FEED_DIR = Path(__file__).resolve().parent.parent / "feeds"
+FIELDS = ("provider", "region", "instance_type", "gpu_name", "gpu_count", "usd_per_hour", "spot_usd_per_hour")
+REQUIRED = ("provider", "gpu_name", "gpu_count", "usd_per_hour")
+
+
+@dataclass(frozen=True)
+class Feed:
+    name: str
+    format: str
+    url: str | None
+    mirror_path: str | None
+    columns: dict[str, str]
+    constants: dict[str, str]
+    records: str | None = None
+    description: str = ""
+
+
+def load_feed(path: Path) -> Feed:
+    spec = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    columns, constants = spec.get("columns") or {}, spec.get("constants") or {}
+    missing = [f for f in REQUIRED if f not in columns and f not in constants]
+    unknown = set(columns) | set(constants) - set(FIELDS)
+    if not spec.get("name") or spec.get("format") not in ("csv", "json") or missing or unknown - set(FIELDS):
+        raise ValueError(f"{path}: a GPU feed needs a name, format csv or json, and columns for {list(REQUIRED)} "
+                         f"(missing {missing}, unknown {sorted(unknown - set(FIELDS))})")
+    if not spec.get("url") and not spec.get("mirror_path"):
+        raise ValueError(f"{path}: a GPU feed needs a url or a mirror_path")
+    return Feed(name=spec["name"], format=spec["format"], url=spec.get("url"), mirror_path=spec.get("mirror_path"),
+                columns=dict(columns), constants={k: str(v) for k, v in constants.items()},
+                records=spec.get("records"), description=spec.get("description", ""))
+
+
+def feeds() -> list[Feed]:
+    folders = [FEED_DIR] + ([Path(os.environ["AIMETRICS_GPU_FEEDS_DIR"])] if os.environ.get("AIMETRICS_GPU_FEEDS_DIR") else [])
+    return [load_feed(p) for folder in folders if folder.is_dir() for p in sorted(folder.glob("*.yml"))]
+
+
+def locate(settings: SourceSettings) -> list[Delivery]:
+    found = []
+    for feed in feeds():
+        if settings.mirror_dir and not feed.mirror_path:
+            continue
+        found += locate_file(SOURCE, feed.mirror_path or "", feed.url or "", settings)
+    return found
+
+
+def feed_for(delivery: Delivery) -> Feed:
+    for feed in feeds():
+        if delivery.source_file in (feed.url, feed.mirror_path):
+            return feed
+    raise RejectedDelivery(f"{delivery.source_file}: no GPU feed definition names this file")
+
+
+class FeedOffers(pa.DataFrameModel):
+    feed: str
+    observed_on: pl.Date
+    provider: str = pa.Field(str_length={"min_value": 1})
+    region: str = pa.Field(nullable=True)
+    instance_type: str = pa.Field(nullable=True)
+    gpu_name: str = pa.Field(str_length={"min_value": 1})
+    gpu_count: float = pa.Field(gt=0, le=64)
+    usd_per_hour: float = pa.Field(gt=0, lt=10_000)
+    spot_usd_per_hour: float = pa.Field(nullable=True, gt=0, lt=10_000)
+
+    class Config:
+        strict = True
+
+
+def _records(feed: Feed, delivery: Delivery) -> list[tuple[int, dict[str, str]]]:
+    if feed.format == "csv":
+        header, rows = read_csv_records(delivery.path)
+        return [(n, dict(zip(header, r))) for n, r in rows if len(r) == len(header)]
+    try:
+        data = json.loads(decode(delivery.path.read_bytes(), delivery.path.name))
+    except json.JSONDecodeError as error:
+        raise RejectedDelivery(f"{delivery.source_file}: not valid JSON ({error.msg})") from error
+    for key in (feed.records or "").split("."):
+        data = data.get(key) if key and isinstance(data, dict) else data
+    if not isinstance(data, list):
+        raise RejectedDelivery(f"{delivery.source_file}: no list of records at {feed.records!r}")
+    return [(n, {k: "" if v is None else str(v) for k, v in r.items()}) for n, r in enumerate(data, 1) if isinstance(r, dict)]
+
+
+def parse(delivery: Delivery) -> Parsed:
+    feed = feed_for(delivery)
+    observed_on = date.fromisoformat(delivery.edition)
+    rows, bad = [], []
+    for number, record in _records(feed, delivery):
+        value = {f: (record.get(feed.columns[f], "").strip() if f in feed.columns else feed.constants.get(f, "")) or None
+                 for f in FIELDS}
+        count, price = parse_number(value["gpu_count"]), parse_number(value["usd_per_hour"])
+        spot = parse_number(value["spot_usd_per_hour"])
+        problem = ("provider or GPU name is missing" if not value["provider"] or not value["gpu_name"]
+                   else f"gpu count {value['gpu_count']!r} is not a positive number" if not count or count <= 0
+                   else f"price {value['usd_per_hour']!r} is missing or not positive" if not price or price <= 0
+                   else None)
+        if problem:
+            bad.append((number, problem, json.dumps(record, ensure_ascii=False)))
+            continue
+        rows.append((feed.name, observed_on, value["provider"], value["region"], value["instance_type"],
+                     value["gpu_name"], count, price, spot if spot and 0 < spot <= price else None))
+    return Parsed(rows=frame_for(FeedOffers, rows), quarantine=quarantine_frame(bad))

@@ -1,0 +1,53 @@
+import json
+from datetime import date
+
+import pytest
+
+from ingest.delivery import Delivery
+from ingest.settings import source_settings
+from ingest.sources import gpu_feeds
+from tests.conftest import FIXTURE_MIRROR
+
+
+def test_the_fsdl_table_is_a_feed_declared_without_code(monkeypatch):
+    monkeypatch.setenv("AIMETRICS_DATA_DIR", str(FIXTURE_MIRROR))
+    found = gpu_feeds.locate(source_settings())
+    assert [d.source_file for d in found] == ["fsdl_cloud_gpus/cloud-gpus.csv"]
+    parsed = gpu_feeds.parse(found[0])
+    rows = {r["instance_type"]: r for r in parsed.rows.iter_rows(named=True)}
+    assert (rows["ex-a100-8"]["gpu_count"], rows["ex-a100-8"]["usd_per_hour"], rows["ex-a100-8"]["spot_usd_per_hour"]) == \
+        (8.0, 32.0, 12.0)
+    assert rows["ex-t4-1"]["region"] == "any" and rows["ex-t4-1"]["feed"] == "fsdl_cloud_gpus"
+    assert parsed.quarantine["reason"].to_list() == ["price None is missing or not positive"]
+    gpu_feeds.FeedOffers.validate(parsed.rows)
+
+
+def test_a_json_feed_with_nested_records(tmp_path, monkeypatch):
+    feeds = tmp_path / "feeds"
+    feeds.mkdir()
+    (feeds / "example_json.yml").write_text(
+        "name: example_json\nformat: json\nmirror_path: example/prices.json\nrecords: data.offers\n"
+        "columns: {provider: vendor, gpu_name: gpu, gpu_count: count, usd_per_hour: hourly, region: location}\n"
+    )
+    mirror = tmp_path / "mirror"
+    (mirror / "example").mkdir(parents=True)
+    (mirror / "example" / "prices.json").write_text(json.dumps({"data": {"offers": [
+        {"vendor": "V", "gpu": "H100_SXM", "count": 8, "hourly": 20.0, "location": "eu"},
+        {"vendor": "V", "gpu": "L4", "count": 1, "hourly": None, "location": "eu"},
+    ]}}))
+    monkeypatch.setenv("AIMETRICS_GPU_FEEDS_DIR", str(feeds))
+    monkeypatch.setenv("AIMETRICS_DATA_DIR", str(mirror))
+    found = gpu_feeds.locate(source_settings())
+    assert [d.source_file for d in found] == ["example/prices.json"]  # the FSDL feed is absent from this mirror
+    parsed = gpu_feeds.parse(found[0])
+    assert parsed.rows.select("provider", "gpu_name", "gpu_count", "usd_per_hour", "region").rows() == [
+        ("V", "H100_SXM", 8.0, 20.0, "eu")]
+    assert parsed.quarantine.height == 1
+    assert parsed.rows["observed_on"].to_list() == [date.fromisoformat(found[0].edition)]
+
+
+def test_a_feed_definition_missing_a_required_field_is_named(tmp_path):
+    path = tmp_path / "broken.yml"
+    path.write_text("name: broken\nformat: csv\nurl: https://example.org/x.csv\ncolumns: {provider: p}\n")
+    with pytest.raises(ValueError, match="missing \\['gpu_name', 'gpu_count', 'usd_per_hour'\\]"):
+        gpu_feeds.load_feed(path)
