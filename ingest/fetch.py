@@ -29,6 +29,38 @@ def _retryable(error: BaseException) -> bool:
     return isinstance(error, httpx.TransportError)
 
 
+def get_json_pages(url: str, settings: SourceSettings, client: httpx.Client | None = None,
+                   next_key: str = "NextPageLink", max_pages: int = 500) -> list[dict]:
+    """Every page of a JSON API that links its pages (`NextPageLink`), with the same retries as `fetch`."""
+
+    @retry(
+        retry=retry_if_exception(_retryable),
+        stop=stop_after_attempt(max(1, settings.http_retries)),
+        wait=wait_exponential(multiplier=0.5, max=8),
+        reraise=True,
+    )
+    def page(http: httpx.Client, link: str) -> dict:
+        response = http.get(link, timeout=settings.http_timeout_s, follow_redirects=True)
+        response.raise_for_status()
+        return response.json()
+
+    own_client = client is None
+    http = client or httpx.Client()
+    pages, link = [], url
+    try:
+        while link and len(pages) < max_pages:
+            pages.append(page(http, link))
+            link = pages[-1].get(next_key)
+    except (httpx.HTTPError, ValueError) as error:
+        raise SourceUnavailable(f"could not fetch page {len(pages) + 1} of {url}: {error}") from error
+    finally:
+        if own_client:
+            http.close()
+    if link:
+        raise SourceUnavailable(f"{url}: more than {max_pages} pages, stopped")
+    return pages
+
+
 def cache_path_for(url: str, settings: SourceSettings) -> Path:
     name = Path(urlparse(url).path).name or "index"
     return settings.cache_dir / hashlib.sha256(url.encode()).hexdigest()[:16] / name

@@ -10,7 +10,8 @@ import dagster as dg
 from ingest.settings import source_settings
 
 EVERYTHING = dg.AssetSelection.all()
-GPU_PRICE_FEEDS = dg.AssetSelection.assets(["raw", "skypilot_offers"], ["raw", "gpu_tracker_observations"])
+GPU_PRICE_FEEDS = dg.AssetSelection.assets(["raw", "skypilot_offers"], ["raw", "gpu_tracker_observations"],
+                                           ["raw", "gpu_feed_offers"], ["raw", "azure_gpu_prices"])
 INBOX_ASSETS = {
     "ai_index": dg.AssetKey(["raw", "ai_index_figure_values"]),
     "funding": dg.AssetKey(["raw", "funding_rounds"]),

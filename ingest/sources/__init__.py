@@ -9,7 +9,7 @@ from types import ModuleType
 
 from ingest.delivery import Delivery, Parsed
 from ingest.settings import SourceSettings
-from ingest.sources import ai_index, carbon_reference, ecb_fx, epoch, funding, gpu_feeds, gpu_tracker, skypilot
+from ingest.sources import ai_index, azure_prices, carbon_reference, ecb_fx, epoch, funding, gpu_feeds, gpu_tracker, skypilot
 
 
 @dataclass(frozen=True)
@@ -48,6 +48,7 @@ SOURCES: dict[str, Source] = {
         _source(skypilot, skypilot.SkypilotOffers, "url"),
         _source(gpu_tracker, gpu_tracker.TrackerObservations, "url"),
         _source(gpu_feeds, gpu_feeds.FeedOffers, "url"),
+        _source(azure_prices, azure_prices.AzureGpuPrices, "url"),
         _source(funding, funding.FundingRounds, "files"),
         _source(ecb_fx, ecb_fx.FxRates, "package"),
         *(_epoch_source(dataset) for dataset in epoch.DATASETS.values()),

@@ -95,6 +95,10 @@ def test_fixture_mirror_end_to_end_and_rerun_gives_the_same_marts(monkeypatch, f
         "A100 80GB,H100 SXM,RTX 4090,T4,V100 16GB"
     assert _scalar("select usd_per_gpu_hour from marts.gpu_prices where source = 'gpu_pricing_tracker' "
                    "and gpu_count = 8") == 18.0 / 8
+    # the Azure Retail Prices API (a recorded page): 8 H100 SXM per ND96isr H100 v5, Windows prices skipped
+    assert _scalar("select usd_per_gpu_hour from marts.gpu_prices where source = 'azure_retail_prices' "
+                   "and pricing = 'on_demand'") == 90.0 / 8
+    assert _scalar("select gpu_model from marts.gpu_prices where source = 'azure_retail_prices' limit 1") == "H100 SXM"
     # a feed declared in YAML (ingest/feeds/fsdl_cloud_gpus.yml) lands beside them
     assert _scalar("select usd_per_gpu_hour from marts.gpu_prices where source = 'fsdl_cloud_gpus' "
                    "and instance_type = 'ex-a100-8' and pricing = 'spot'") == 12.0 / 8

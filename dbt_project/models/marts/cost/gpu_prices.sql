@@ -14,6 +14,11 @@ with offers as (
         observed_on, provider, region, instance_type, source_gpu_name, gpu_count, pricing, usd_per_hour,
         source, source_file
     from {{ ref('stg_gpu_feeds__offers') }}
+    union all
+    select
+        observed_on, provider, region, instance_type, source_gpu_name, gpu_count, pricing, usd_per_hour,
+        source, source_file
+    from {{ ref('stg_azure__gpu_prices') }}
 ),
 
 names as (

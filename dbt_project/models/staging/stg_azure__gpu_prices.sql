@@ -1,0 +1,14 @@
+-- Azure Retail Prices API: Linux pay-as-you-go and spot prices of GPU VM sizes, one row per poll, size,
+-- region and pricing model.
+select
+    observed_on,
+    'azure' as provider,
+    arm_region_name as region,
+    arm_sku_name as instance_type,
+    gpu_name as source_gpu_name,
+    gpu_count,
+    pricing,
+    usd_per_hour,
+    'azure_retail_prices' as source,
+    _source_file as source_file
+from {{ source('raw', 'azure_gpu_prices') }}
