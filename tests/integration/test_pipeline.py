@@ -234,3 +234,38 @@ def test_real_shared_data_end_to_end(monkeypatch, shared_data):
     assert _scalar("select count(distinct provider) from marts.gpu_prices where source = 'skypilot_catalog'") == 16  # 10 clouds in v5, 11 in v7
     assert _scalar("select count(*) from marts.gpu_prices where source = 'skypilot_catalog' and usd_per_hour >= 99999") == 0
     assert _scalar("select amount_usd from marts.funding_rounds where company = 'Cursor' and announced_on = '2025-11-01'") == 2.3e9
+
+
+def test_a_new_day_of_prices_is_added_incrementally(monkeypatch, tmp_path):
+    from ingest.delivery import Delivery
+    from ingest.sources import SOURCES
+    from warehouse.land import land_source
+
+    monkeypatch.setenv("AIMETRICS_DATA_DIR", str(FIXTURE_MIRROR))
+    _run()
+    with connect_read() as conn:
+        before = conn.execute("select source, source_file, edition, count(*), min(ingested_at) from marts.gpu_prices "
+                              "group by all order by all").fetchall()
+    catalog = tmp_path / "vms.csv"  # the next snapshot of the same catalog: one price moved
+    catalog.write_text((FIXTURE_MIRROR / "gpu_prices/skypilot_catalog/v7/examplecloud/vms.csv").read_text()
+                       .replace(",1.50,3.00,", ",1.50,2.90,"))
+    land_source(SOURCES["skypilot_catalog"], deliveries=[
+        Delivery.from_file("skypilot_catalog", "2030-01-01", "gpu_prices/skypilot_catalog/v7/examplecloud/vms.csv", catalog)])
+    revised = tmp_path / "observations.csv"
+    revised.write_text("\n".join((FIXTURE_MIRROR / "gpu_pricing_tracker/observations.csv").read_text().splitlines()[:3]))
+    land_source(SOURCES["gpu_pricing_tracker"], deliveries=[
+        Delivery.from_file("gpu_pricing_tracker", "latest", "gpu_pricing_tracker/observations.csv", revised)])
+    (tmp_path / "nothing_new").mkdir()
+    monkeypatch.setenv("AIMETRICS_DATA_DIR", str(tmp_path / "nothing_new"))  # only the two deliveries above are new
+    summary = materialize_everything("refresh_gpu_prices", instance=dg.DagsterInstance.ephemeral(), log_level="WARNING")
+    assert summary.success and not summary.checks_failed
+    with connect_read() as conn:
+        after = conn.execute("select source, source_file, edition, count(*), min(ingested_at) from marts.gpu_prices "
+                             "group by all order by all").fetchall()
+        new_day = conn.execute("select count(*) from marts.gpu_prices where observed_on = '2030-01-01'").fetchone()[0]
+    untouched = [row for row in before if row[0] not in ("gpu_pricing_tracker",)]
+    assert [row for row in untouched if row not in after] == []  # earlier deliveries were not rebuilt
+    assert new_day == 5  # the new snapshot: 4 offers on demand, 1 real spot price
+    assert len(after) == len(before) + 1
+    tracker = [row for row in after if row[0] == "gpu_pricing_tracker"]
+    assert len(tracker) == 1 and tracker[0][3] == 2  # the revised file replaced the old one, no duplicates

@@ -10,5 +10,7 @@ select
     pricing,
     usd_per_hour,
     'azure_retail_prices' as source,
-    _source_file as source_file
+    _source_file as source_file,
+    _edition as edition,
+    _ingested_at as ingested_at
 from {{ source('raw', 'azure_gpu_prices') }}

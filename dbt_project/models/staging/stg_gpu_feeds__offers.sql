@@ -4,10 +4,11 @@ with offers as (
 )
 
 select observed_on, provider, region, instance_type, gpu_name as source_gpu_name, gpu_count,
-       'on_demand' as pricing, usd_per_hour, feed as source, _source_file as source_file
+       'on_demand' as pricing, usd_per_hour, feed as source, _source_file as source_file,
+       _edition as edition, _ingested_at as ingested_at
 from offers
 union all
 select observed_on, provider, region, instance_type, gpu_name, gpu_count,
-       'spot', spot_usd_per_hour, feed, _source_file
+       'spot', spot_usd_per_hour, feed, _source_file, _edition, _ingested_at
 from offers
 where spot_usd_per_hour is not null

@@ -11,5 +11,7 @@ select
     n_offers,
     price_source_url,
     'gpu_pricing_tracker' as source,
-    _source_file as source_file
+    _source_file as source_file,
+    _edition as edition,
+    _ingested_at as ingested_at
 from {{ source('raw', 'gpu_tracker_observations') }}

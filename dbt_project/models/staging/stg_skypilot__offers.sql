@@ -23,5 +23,7 @@ select distinct
     pricing,
     usd_per_hour,
     'skypilot_catalog' as source,
-    _source_file as source_file
+    _source_file as source_file,
+    _edition as edition,
+    _ingested_at as ingested_at
 from (select * from on_demand union all by name select * from spot)
