@@ -30,6 +30,11 @@ def _scalar(sql: str, params=None):
         return conn.execute(sql, params or []).fetchone()[0]
 
 
+def _krw_per_usd(day: str) -> float:
+    return _scalar("select k.units_per_eur / u.units_per_eur from raw.fx_rates k join raw.fx_rates u using (rate_date) "
+                   "where k.currency = 'KRW' and u.currency = 'USD' and rate_date = ?", [day])
+
+
 def _fingerprints() -> dict[str, tuple[int, str]]:
     """Row count and a content checksum per mart (row order ignored)."""
     prints = {}
@@ -52,7 +57,7 @@ def fixture_mirror(tmp_path):
 def test_fixture_mirror_end_to_end_and_rerun_gives_the_same_marts(monkeypatch, fixture_mirror, tmp_path, capsys):
     monkeypatch.setenv("AIMETRICS_DATA_DIR", str(fixture_mirror))
     summary = _run()
-    assert len(summary.checks_passed) >= 40  # 5 pandera checks + dbt tests on sources and models
+    assert len(summary.checks_passed) >= 100  # pandera checks on raw tables and marts, dbt tests on sources and models
 
     # AI Index: overlapping figures resolve to one number per (edition, year, geography, category)
     assert _scalar("select usd_billions from marts.ai_investment where edition = 2025 and year = 2023 "
@@ -121,8 +126,7 @@ def test_fixture_mirror_end_to_end_and_rerun_gives_the_same_marts(monkeypatch, f
     assert _scalar("select tco2e_reported from marts.training_emissions where model = 'GPT-3 175B (davinci)'") == 500.5
 
     # inference prices: KRW at the ECB rate of the day; Example-A level got 100x cheaper in 547 days
-    krw_2023 = _scalar("select k.units_per_eur / u.units_per_eur from raw.fx_rates k join raw.fx_rates u "
-                       "using (rate_date) where k.currency = 'KRW' and u.currency = 'USD' and rate_date = '2022-12-30'")
+    krw_2023 = _krw_per_usd("2022-12-30")
     assert _scalar("select krw_per_million_tokens from marts.inference_prices where model = 'Example-A' "
                    "and benchmark = 'MMLU'") == pytest.approx(20 * krw_2023)  # 1 Jan 2023: the last rate of 2022
     decline = "from marts.inference_price_decline where threshold = 'Example-A'"
@@ -137,14 +141,12 @@ def test_fixture_mirror_end_to_end_and_rerun_gives_the_same_marts(monkeypatch, f
     assert _scalar(f"select chips_purchase_value_usd {bill}") == 100 * 30000
     assert _scalar(f"select cost_usd_published {bill}") == 1.5e7
     assert _scalar(f"select tco2e_estimated {bill}") == pytest.approx(30.8)
-    krw_pub = _scalar("select k.units_per_eur / u.units_per_eur from raw.fx_rates k join raw.fx_rates u "
-                      "using (rate_date) where k.currency = 'KRW' and u.currency = 'USD' and rate_date = '2023-12-20'")
+    krw_pub = _krw_per_usd("2023-12-20")
     assert _scalar(f"select cost_krw_published {bill}") == pytest.approx(1.5e7 * krw_pub)
     assert _scalar("select count(*) from marts.frontier_runs where model = 'Example-LM 3'") == 0
 
     # hardware: release price in KRW at the ECB rate of the release day; monthly price index per chip
-    krw_per_usd = _scalar("select k.units_per_eur / u.units_per_eur from raw.fx_rates k join raw.fx_rates u "
-                          "using (rate_date) where k.currency = 'KRW' and u.currency = 'USD' and rate_date = '2022-09-20'")
+    krw_per_usd = _krw_per_usd("2022-09-20")
     assert _scalar("select release_price_krw from marts.gpu_hardware where gpu_model = 'H100 SXM'") == \
         pytest.approx(25000 * krw_per_usd)
     assert _scalar("select gpu_model from marts.gpu_hardware where hardware_name = 'Example GPU X'") == "Example GPU X"
