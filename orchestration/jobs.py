@@ -8,6 +8,7 @@ import json
 import dagster as dg
 
 from ingest.settings import source_settings
+from orchestration.partitions import range_tags, tracker_days
 
 EVERYTHING = dg.AssetSelection.all()
 GPU_PRICE_FEEDS = dg.AssetSelection.assets(["raw", "skypilot_offers"], ["raw", "gpu_tracker_observations"],
@@ -40,9 +41,9 @@ ingest_inbox = dg.define_asset_job(
     description="Land files dropped into the inbox and rebuild what depends on them.",
 )
 
-gpu_prices_daily = dg.ScheduleDefinition(
-    name="gpu_prices_daily", job=refresh_gpu_prices, cron_schedule="0 6 * * *", execution_timezone="UTC",
-    default_status=dg.DefaultScheduleStatus.RUNNING,
+# Each daily tick polls the feeds and lands that day's tracker partition.
+gpu_prices_daily = dg.build_schedule_from_partitioned_job(
+    refresh_gpu_prices, name="gpu_prices_daily", hour_of_day=6, default_status=dg.DefaultScheduleStatus.RUNNING,
 )
 epoch_weekly = dg.ScheduleDefinition(
     name="epoch_weekly", job=refresh_epoch, cron_schedule="0 4 * * 1", execution_timezone="UTC",
@@ -52,10 +53,11 @@ fx_monthly = dg.ScheduleDefinition(
     name="fx_monthly", job=refresh_fx, cron_schedule="0 3 1 * *", execution_timezone="UTC",
     default_status=dg.DefaultScheduleStatus.RUNNING,
 )
-everything_weekly = dg.ScheduleDefinition(
-    name="everything_weekly", job=materialize_everything, cron_schedule="0 5 * * 1", execution_timezone="UTC",
-    default_status=dg.DefaultScheduleStatus.RUNNING,
-)
+@dg.schedule(job=materialize_everything, cron_schedule="0 5 * * 1", execution_timezone="UTC",
+             default_status=dg.DefaultScheduleStatus.RUNNING)
+def everything_weekly(context: dg.ScheduleEvaluationContext):
+    """Everything, with the tracker's whole history in one run (unchanged days are skipped)."""
+    return dg.RunRequest(tags=range_tags(tracker_days))
 
 
 def inbox_fingerprint(folder) -> dict[str, str]:

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 
 import dagster as dg
 
+from orchestration.partitions import range_tags
 from warehouse.db import connect_read, warehouse_path
 
 SUMMARY_SCHEMAS = ("raw", "staging", "marts")
@@ -33,9 +34,13 @@ def materialize_everything(
 
     started = time.monotonic()
     instance = instance or dg.DagsterInstance.get()
-    result = defs.resolve_job_def(job_name).execute_in_process(
+    job = defs.resolve_job_def(job_name)
+    # a job with the partitioned tracker runs its whole history in this one run (a single-run backfill)
+    tags = range_tags(job.partitions_def) if job.partitions_def else None
+    result = job.execute_in_process(
         instance=instance,
         raise_on_error=False,
+        tags=tags,
         run_config={"loggers": {"console": {"config": {"log_level": log_level}}}},
     )
     summary = RunSummary(run_id=result.run_id, success=result.success, seconds=time.monotonic() - started)

@@ -19,9 +19,11 @@ def test_definitions_load_and_match_the_snapshot(snapshot):
     }
     checks = sorted(f"{c.asset_key.to_user_string()}:{c.name}" for c in graph.asset_check_keys)
     jobs = sorted(job.name for job in defs.resolve_all_job_defs() if not job.name.startswith("__"))
-    schedules = sorted((s.name, s.cron_schedule, s.job_name) for s in defs.schedules)
+    schedules = sorted((s.name, s.cron_schedule, s.job_name) for s in defs.get_repository_def().schedule_defs)
+    partitioned = sorted(k.to_user_string() for k in graph.get_all_asset_keys() if graph.get(k).partitions_def)
     sensors = sorted(s.name for s in defs.sensors)
-    assert {"assets": assets, "checks": checks, "jobs": jobs, "schedules": schedules, "sensors": sensors} == snapshot
+    assert {"assets": assets, "checks": checks, "jobs": jobs, "schedules": schedules, "sensors": sensors,
+            "partitioned": partitioned} == snapshot
 
 
 def test_every_raw_asset_has_a_blocking_pandera_check_and_marts_have_tests():

@@ -1,11 +1,16 @@
 """The daily GPU rental price tracker: one row per provider, GPU, rental type, region and day.
 
 Prices are USD per instance-hour for `gpu_count` GPUs (min, median, max over the offers seen that day).
-The file is append-only upstream, so each new version replaces the previous one (edition `latest`).
+The file is append-only upstream and carries every day since the start; it is landed one day at a time
+(`day_slices`): each day is its own delivery with the day as edition and the checksum of that day's
+records, so a new day costs that day's work and a day whose records did not change is skipped.
 """
 
 from __future__ import annotations
 
+import csv
+import hashlib
+import re
 from datetime import datetime
 from pathlib import Path
 
@@ -27,8 +32,44 @@ COLUMNS = ("date", "provider", "gpu_model", "gpu_count", "region", "rental_type"
            "price_min_usd", "price_median_usd", "price_max_usd", "n_offers", "source_url", "fetched_at")
 
 
+UNDATED = "undated"
+_ISO_DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+
+
 def locate(settings: SourceSettings) -> list[Delivery]:
     return locate_file(SOURCE, MIRROR_PATH, URL, settings, edition="latest")
+
+
+def day_slices(delivery: Delivery, days: set[str] | None, out_dir: Path) -> list[Delivery]:
+    """One delivery per observation day in `days` (all days when None) that the file has records for, plus an
+    `undated` one for records whose date is not YYYY-MM-DD (the parser quarantines them). A file that is not
+    a tracker file at all is returned whole, for the parser to reject with its reason."""
+    try:
+        header, records = read_csv_records(delivery.path)
+    except RejectedDelivery:
+        return [delivery]
+    if "date" not in [name.lower() for name in header]:
+        return [delivery]
+    column = [name.lower() for name in header].index("date")
+    by_day: dict[str, list[list[str]]] = {}
+    for _, record in records:
+        text = record[column].strip() if column < len(record) else ""
+        day = text if _ISO_DAY.match(text) else UNDATED
+        if day == UNDATED or days is None or day in days:
+            by_day.setdefault(day, []).append(record)
+    folder = out_dir / delivery.sha256[:16]
+    folder.mkdir(parents=True, exist_ok=True)
+    slices = []
+    for day, rows in sorted(by_day.items()):
+        path = folder / f"{day}.csv"
+        with path.open("w", newline="", encoding="utf-8") as handle:
+            writer = csv.writer(handle, lineterminator="\n")
+            writer.writerow(header)
+            writer.writerows(rows)
+        slices.append(Delivery(source=delivery.source, edition=day, source_file=f"{delivery.source_file}#date={day}",
+                               path=path, sha256=hashlib.sha256(path.read_bytes()).hexdigest(),
+                               retrieved_at=delivery.retrieved_at))
+    return slices
 
 
 class TrackerObservations(pa.DataFrameModel):

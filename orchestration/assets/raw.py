@@ -2,8 +2,10 @@
 
 import dagster as dg
 
-from ingest.sources import SOURCES, Source
+from ingest.settings import source_settings
+from ingest.sources import SOURCES, Source, gpu_tracker
 from orchestration.constants import OWNERS, SOURCE_GROUPS, WAREHOUSE_POOL
+from orchestration.partitions import tracker_days
 from warehouse.land import LandingReport, land_source
 from warehouse.preview import table_preview_markdown
 
@@ -25,7 +27,21 @@ def _deliveries_markdown(report: LandingReport, limit: int = 25) -> str:
     return "\n".join(lines)
 
 
+def _tracker_days(context: dg.AssetExecutionContext, source: Source) -> LandingReport:
+    """Land the requested observation days of the tracker file, one delivery per day."""
+    settings = source_settings()
+    days = set(context.partition_keys)
+    slices = [piece for delivery in source.locate(settings)
+              for piece in gpu_tracker.day_slices(delivery, days, settings.cache_dir / "gpu_tracker_days")]
+    return land_source(source, settings=settings, deliveries=slices)
+
+
+PARTITIONED = {gpu_tracker.SOURCE: (tracker_days, _tracker_days)}
+
+
 def build_raw_asset(source: Source) -> dg.AssetsDefinition:
+    partitions_def, land = PARTITIONED.get(source.name, (None, None))
+
     @dg.asset(
         key=raw_key(source),
         group_name=SOURCE_GROUPS[source.name],
@@ -36,9 +52,11 @@ def build_raw_asset(source: Source) -> dg.AssetsDefinition:
         tags={"source": source.name, "arrives_as": source.arrives_as},
         retry_policy=dg.RetryPolicy(max_retries=2, delay=5, backoff=dg.Backoff.EXPONENTIAL)
         if source.arrives_as == "url" else None,
+        partitions_def=partitions_def,
+        backfill_policy=dg.BackfillPolicy.single_run() if partitions_def else None,
     )
     def _raw_asset(context: dg.AssetExecutionContext) -> dg.MaterializeResult:
-        report = land_source(source)
+        report = land(context, source) if land else land_source(source)
         if not report.deliveries:
             context.log.warning(f"{source.name}: no deliveries found; the table keeps what it had")
         rejected = [d for d in report.deliveries if d.outcome.status == "rejected"]

@@ -253,21 +253,23 @@ def test_a_new_day_of_prices_is_added_incrementally(monkeypatch, tmp_path):
                        .replace(",1.50,3.00,", ",1.50,2.90,"))
     land_source(SOURCES["skypilot_catalog"], deliveries=[
         Delivery.from_file("skypilot_catalog", "2030-01-01", "gpu_prices/skypilot_catalog/v7/examplecloud/vms.csv", catalog)])
-    revised = tmp_path / "observations.csv"
-    revised.write_text("\n".join((FIXTURE_MIRROR / "gpu_pricing_tracker/observations.csv").read_text().splitlines()[:3]))
-    land_source(SOURCES["gpu_pricing_tracker"], deliveries=[
-        Delivery.from_file("gpu_pricing_tracker", "latest", "gpu_pricing_tracker/observations.csv", revised)])
-    (tmp_path / "nothing_new").mkdir()
-    monkeypatch.setenv("AIMETRICS_DATA_DIR", str(tmp_path / "nothing_new"))  # only the two deliveries above are new
+    # the next version of the tracker file: one price of 1 March revised, 2 March unchanged
+    newer = tmp_path / "newer"
+    (newer / "gpu_pricing_tracker").mkdir(parents=True)
+    (newer / "gpu_pricing_tracker/observations.csv").write_text(
+        (FIXTURE_MIRROR / "gpu_pricing_tracker/observations.csv").read_text().replace(",2.0,2.5,3.0,", ",2.0,2.6,3.0,"))
+    monkeypatch.setenv("AIMETRICS_DATA_DIR", str(newer))
     summary = materialize_everything("refresh_gpu_prices", instance=dg.DagsterInstance.ephemeral(), log_level="WARNING")
     assert summary.success and not summary.checks_failed
     with connect_read() as conn:
         after = conn.execute("select source, source_file, edition, count(*), min(ingested_at) from marts.gpu_prices "
                              "group by all order by all").fetchall()
         new_day = conn.execute("select count(*) from marts.gpu_prices where observed_on = '2030-01-01'").fetchone()[0]
-    untouched = [row for row in before if row[0] not in ("gpu_pricing_tracker",)]
-    assert [row for row in untouched if row not in after] == []  # earlier deliveries were not rebuilt
+    revised_day = "gpu_pricing_tracker/observations.csv#date=2026-03-01"
+    untouched = [row for row in before if row[1] != revised_day]
+    assert [row for row in untouched if row not in after] == []  # other deliveries (2 March too) were not rebuilt
     assert new_day == 5  # the new snapshot: 4 offers on demand, 1 real spot price
     assert len(after) == len(before) + 1
-    tracker = [row for row in after if row[0] == "gpu_pricing_tracker"]
-    assert len(tracker) == 1 and tracker[0][3] == 2  # the revised file replaced the old one, no duplicates
+    assert [row[3] for row in after if row[1] == revised_day] == [3]  # the revised day replaced, no duplicates
+    assert _scalar("select usd_per_hour from marts.gpu_prices where source_file = ? and provider = 'exampleco' "
+                   "and gpu_count = 1 and source_gpu_name = 'H100_SXM'", [revised_day]) == 2.6

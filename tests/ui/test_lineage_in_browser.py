@@ -90,12 +90,15 @@ def test_lineage_of_a_cost_mart_and_its_checks(dagster_ui):
             args=["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update"],
         )
         try:
-            page = browser.new_page(viewport={"width": 1600, "height": 1000})
+            # the graph draws only the nodes in view: a large window holds the whole upstream of the mart
+            page = browser.new_page(viewport={"width": 2400, "height": 2000})
             page.goto(f"{dagster_ui}/assets/marts/gpu_prices?view=lineage&lineageScope=upstream&lineageDepth=5")
-            for ancestor in ("skypilot_offers", "gpu_tracker_observations", "stg_skypilot__offers",
-                             "stg_gpu_tracker__observations", "gpu_model_names"):
-                page.get_by_text(ancestor, exact=True).first.wait_for(timeout=60_000)
-            page.screenshot(path=str(ARTIFACTS / "gpu_prices_lineage.png"))
+            try:
+                for ancestor in ("skypilot_offers", "gpu_tracker_observations", "azure_gpu_prices",
+                                 "stg_skypilot__offers", "stg_gpu_tracker__observations", "gpu_model_names"):
+                    page.get_by_text(ancestor, exact=True).first.wait_for(timeout=60_000)
+            finally:
+                page.screenshot(path=str(ARTIFACTS / "gpu_prices_lineage.png"))
 
             page.goto(f"{dagster_ui}/assets/marts/gpu_prices?view=checks")
             for check in ("pandera_schema", "not_null_gpu_prices_gpu_model"):
