@@ -90,3 +90,28 @@ def test_tracker_duplicates_and_bad_prices_are_quarantined():
     assert eight["price_median_usd"].to_list() == [18.0]
     assert str(parsed.rows["fetched_at"].dtype) == "Datetime(time_unit='us', time_zone='UTC')"
     gpu_tracker.TrackerObservations.validate(parsed.rows)
+
+
+def test_the_tracker_is_landed_one_observation_day_at_a_time(tmp_path):
+    path = tmp_path / "observations.csv"
+    TRACKER_HEADER = (FIXTURE_MIRROR / gpu_tracker.MIRROR_PATH).read_text().splitlines()[0]
+    path.write_text("\n".join([
+        TRACKER_HEADER,
+        "2026-03-01,a,H100_SXM,1,global,on_demand,1,2,3,1,https://example.org,",
+        "2026-03-02,a,H100_SXM,1,global,on_demand,1,2,3,1,https://example.org,",
+        "../../etc/passwd';--,a,H100_SXM,1,global,on_demand,1,2,3,1,https://example.org,",
+    ]) + "\n")
+    whole = Delivery.from_file("gpu_pricing_tracker", "latest", gpu_tracker.MIRROR_PATH, path)
+    slices = gpu_tracker.day_slices(whole, {"2026-03-02"}, tmp_path / "days")
+    assert [(d.edition, d.source_file) for d in slices] == [
+        ("2026-03-02", "gpu_pricing_tracker/observations.csv#date=2026-03-02"),
+        ("undated", "gpu_pricing_tracker/observations.csv#date=undated"),  # a hostile date never names a file
+    ]
+    assert all(d.path.parent.parent == tmp_path / "days" for d in slices)
+    assert gpu_tracker.parse(slices[0]).rows["observed_on"].to_list() == [date(2026, 3, 2)]
+    assert gpu_tracker.parse(slices[1]).quarantine["reason"].to_list() == ["date is not YYYY-MM-DD"]
+    # the same day's records give the same checksum, whatever else the file holds: an unchanged day is skipped
+    again = gpu_tracker.day_slices(Delivery.from_file("gpu_pricing_tracker", "latest", gpu_tracker.MIRROR_PATH, path),
+                                   {"2026-03-01", "2026-03-02"}, tmp_path / "other")
+    assert {d.edition: d.sha256 for d in again}["2026-03-02"] == slices[0].sha256
+
