@@ -114,4 +114,3 @@ def test_the_tracker_is_landed_one_observation_day_at_a_time(tmp_path):
     again = gpu_tracker.day_slices(Delivery.from_file("gpu_pricing_tracker", "latest", gpu_tracker.MIRROR_PATH, path),
                                    {"2026-03-01", "2026-03-02"}, tmp_path / "other")
     assert {d.edition: d.sha256 for d in again}["2026-03-02"] == slices[0].sha256
-
