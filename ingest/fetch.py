@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import logging
 import os
+import re
 import tempfile
 from datetime import datetime, timezone
 from pathlib import Path
@@ -17,6 +18,7 @@ from ingest.delivery import Delivery
 from ingest.settings import SourceSettings
 
 log = logging.getLogger(__name__)
+_PLACEHOLDER = re.compile(r"\$\{([A-Z_][A-Z0-9_]*)\}")
 
 
 class SourceUnavailable(RuntimeError):
@@ -66,8 +68,22 @@ def cache_path_for(url: str, settings: SourceSettings) -> Path:
     return settings.cache_dir / hashlib.sha256(url.encode()).hexdigest()[:16] / name
 
 
+def expand_secrets(template: str) -> str:
+    """`${NAME}` placeholders filled from the environment, so keys live in the environment, never in files."""
+    def value(match: re.Match) -> str:
+        if match[1] not in os.environ:
+            raise SourceUnavailable(f"{template}: environment variable {match[1]} is not set")
+        return os.environ[match[1]]
+    return _PLACEHOLDER.sub(value, template)
+
+
 def fetch(url: str, settings: SourceSettings, client: httpx.Client | None = None) -> Path:
-    """Fetch `url` into the cache and return the local path. Raises SourceUnavailable after the retries."""
+    """Fetch `url` into the cache and return the local path. Raises SourceUnavailable after the retries.
+
+    `url` may hold `${NAME}` placeholders (API keys): they are filled from the environment for the request
+    only; messages and logs show the placeholder, never the value.
+    """
+    shown, url = url, expand_secrets(url)
     target = cache_path_for(url, settings)
     target.parent.mkdir(parents=True, exist_ok=True)
 
@@ -81,7 +97,7 @@ def fetch(url: str, settings: SourceSettings, client: httpx.Client | None = None
         response = http.get(url, timeout=settings.http_timeout_s, follow_redirects=True)
         response.raise_for_status()
         if "text/html" in response.headers.get("content-type", "") and not url.endswith((".html", ".htm")):
-            raise SourceUnavailable(f"{url} returned an HTML page instead of data")
+            raise SourceUnavailable(f"{shown} returned an HTML page instead of data")
         return response.content
 
     own_client = client is None
@@ -91,7 +107,8 @@ def fetch(url: str, settings: SourceSettings, client: httpx.Client | None = None
     except SourceUnavailable:
         raise
     except httpx.HTTPError as error:
-        raise SourceUnavailable(f"could not fetch {url} after {settings.http_retries} attempts: {error}") from error
+        reason = str(error).replace(url, shown)
+        raise SourceUnavailable(f"could not fetch {shown} after {settings.http_retries} attempts: {reason}") from None
     finally:
         if own_client:
             http.close()
@@ -99,7 +116,7 @@ def fetch(url: str, settings: SourceSettings, client: httpx.Client | None = None
     with os.fdopen(fd, "wb") as handle:
         handle.write(body)
     os.replace(tmp, target)
-    log.info("fetched %s (%d bytes) into %s", url, len(body), target)
+    log.info("fetched %s (%d bytes) into %s", shown, len(body), target)
     return target
 
 
