@@ -20,6 +20,11 @@ def sha256_of(path: Path) -> str:
     return digest.hexdigest()
 
 
+def modified_day(path: Path) -> str:
+    """The UTC day a file was last modified: the vintage of a file read from a local mirror."""
+    return datetime.fromtimestamp(path.stat().st_mtime, tz=timezone.utc).date().isoformat()
+
+
 @dataclass(frozen=True)
 class Delivery:
     source: str

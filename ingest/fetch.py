@@ -14,7 +14,7 @@ from urllib.parse import urlparse
 import httpx
 from tenacity import retry, retry_if_exception, stop_after_attempt, wait_exponential
 
-from ingest.delivery import Delivery
+from ingest.delivery import Delivery, modified_day
 from ingest.settings import SourceSettings
 
 log = logging.getLogger(__name__)
@@ -130,8 +130,7 @@ def locate_file(source: str, mirror_path: str, url: str, settings: SourceSetting
         path = settings.mirror_dir / mirror_path
         if not path.is_file():
             return []
-        day = datetime.fromtimestamp(path.stat().st_mtime, tz=timezone.utc).date().isoformat()
-        return [Delivery.from_file(source, edition or day, mirror_path, path)]
+        return [Delivery.from_file(source, edition or modified_day(path), mirror_path, path)]
     now = datetime.now(timezone.utc)
     path = fetch(url, settings)
     return [Delivery.from_file(source, edition or now.date().isoformat(), url, path, now)]

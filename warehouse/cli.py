@@ -86,10 +86,10 @@ def _query(args: argparse.Namespace) -> int:
 def _tables(args: argparse.Namespace) -> int:
     with connect_read() as conn:
         rows = conn.execute(
-            """select t.schema_name || '.' || t.table_name, t.estimated_size, coalesce(t.comment, '')
-               from duckdb_tables() t where t.schema_name in ('marts', 'raw') order by 1"""
+            """select schema_name || '.' || table_name, coalesce(comment, '')
+               from duckdb_tables() where schema_name in ('marts', 'raw') order by 1"""
         ).fetchall()
-        counted = [(name, conn.execute(f"select count(*) from {name}").fetchone()[0], comment) for name, _, comment in rows]
+        counted = [(name, conn.execute(f"select count(*) from {name}").fetchone()[0], comment) for name, comment in rows]
     print(markdown_table(["table", "rows", "description"], counted, max_chars=100))
     return 0
 

@@ -19,7 +19,7 @@ import polars as pl
 import yaml
 
 from ingest.csvfile import decode
-from ingest.delivery import Delivery, Parsed, RejectedDelivery, frame_for, quarantine_frame
+from ingest.delivery import Delivery, Parsed, RejectedDelivery, frame_for, modified_day, quarantine_frame
 from ingest.fetch import get_json_pages
 from ingest.settings import SourceSettings
 from ingest.values import parse_number
@@ -45,8 +45,7 @@ def locate(settings: SourceSettings) -> list[Delivery]:
     """Recorded pages in `<mirror>/azure_retail_prices/` (one delivery each), else a live poll of the API."""
     if settings.mirror_dir:
         folder = settings.mirror_dir / "azure_retail_prices"
-        return [Delivery.from_file(SOURCE, datetime.fromtimestamp(p.stat().st_mtime, timezone.utc).date().isoformat(),
-                                   p.relative_to(settings.mirror_dir).as_posix(), p)
+        return [Delivery.from_file(SOURCE, modified_day(p), p.relative_to(settings.mirror_dir).as_posix(), p)
                 for p in sorted(folder.glob("*.json"))] if folder.is_dir() else []
     now = datetime.now(timezone.utc)
     pages = get_json_pages(api_url(), settings)

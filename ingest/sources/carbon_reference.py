@@ -7,7 +7,6 @@ from __future__ import annotations
 import json
 
 import pandera.polars as pa
-import polars as pl
 
 from ingest.csvfile import decode, read_csv_records, record_json
 from ingest.delivery import Delivery, Parsed, RejectedDelivery, frame_for, quarantine_frame

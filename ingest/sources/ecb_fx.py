@@ -6,7 +6,6 @@ the package version); AIMETRICS_FX_URL fetches a fresher copy of the ECB's `euro
 
 from __future__ import annotations
 
-import io
 import os
 import zipfile
 from importlib import metadata

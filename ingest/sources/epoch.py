@@ -9,9 +9,7 @@ rows stay queryable, and an unchanged file is never loaded twice.
 from __future__ import annotations
 
 import json
-import re
 from dataclasses import dataclass
-from pathlib import Path
 
 import pandera.polars as pa
 import polars as pl

@@ -18,7 +18,7 @@ import pandera.polars as pa
 import polars as pl
 
 from ingest.csvfile import read_csv_records, record_json
-from ingest.delivery import Delivery, Parsed, RejectedDelivery, frame_for, quarantine_frame
+from ingest.delivery import Delivery, Parsed, RejectedDelivery, frame_for, modified_day, quarantine_frame
 from ingest.fetch import fetch
 from ingest.settings import SourceSettings
 from ingest.values import parse_number
@@ -34,17 +34,10 @@ PLACEHOLDER_SPOT_MIN = 99_999.0
 REQUIRED = ("instancetype", "acceleratorname", "acceleratorcount", "price", "region")
 
 
-def _delivery_for(path: Path, source_file: str, observed_on: date, retrieved_at: datetime | None = None) -> Delivery:
-    return Delivery.from_file(SOURCE, observed_on.isoformat(), source_file, path, retrieved_at)
-
-
 def mirror_deliveries(root: Path) -> list[Delivery]:
     """Catalog files of a local mirror; a file's observation date is its modification date (UTC)."""
-    found = []
-    for path in sorted(root.glob("gpu_prices/skypilot_catalog/*/*/vms.csv")):
-        observed = datetime.fromtimestamp(path.stat().st_mtime, tz=timezone.utc).date()
-        found.append(_delivery_for(path, path.relative_to(root).as_posix(), observed))
-    return found
+    return [Delivery.from_file(SOURCE, modified_day(path), path.relative_to(root).as_posix(), path)
+            for path in sorted(root.glob("gpu_prices/skypilot_catalog/*/*/vms.csv"))]
 
 
 def url_deliveries(settings: SourceSettings) -> list[Delivery]:
@@ -55,7 +48,7 @@ def url_deliveries(settings: SourceSettings) -> list[Delivery]:
     found = []
     for cloud in clouds:
         url = CATALOG_URL.format(version=version, cloud=cloud)
-        found.append(_delivery_for(fetch(url, settings), url, now.date(), now))
+        found.append(Delivery.from_file(SOURCE, now.date().isoformat(), url, fetch(url, settings), now))
     return found
 
 

@@ -2,7 +2,6 @@
 quarantined rows with reasons while the good rows load; the rest of the warehouse never changes."""
 
 import shutil
-from pathlib import Path
 
 import pytest
 

@@ -3,7 +3,6 @@ from datetime import date
 
 import pytest
 
-from ingest.delivery import Delivery
 from ingest.settings import source_settings
 from ingest.sources import gpu_feeds
 from tests.conftest import FIXTURE_MIRROR
