@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 from datetime import date, datetime
 
+import polars as pl
+
 MISSING_WORDS = {"", "nan", "n/a", "na", "none", "null", "-", "--", "undisclosed", "unknown"}
 
 _NUMBER = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$")
@@ -65,3 +67,15 @@ def parse_money(text: str | None, default_currency: str | None = None) -> tuple[
     currency = _SYMBOL_CURRENCY.get(symbol, symbol or default_currency)
     scale = _SCALE.get((match["scale"] or "").lower(), 1.0)
     return number * scale, currency
+
+
+def number_expr(text: pl.Expr) -> pl.Expr:
+    """`parse_number` as a polars expression over a string column (same rules, vectorized)."""
+    stripped = text.str.strip_chars()
+    missing = stripped.is_null() | stripped.str.to_lowercase().is_in(sorted(MISSING_WORDS))
+    cleaned = (stripped.str.replace_all("\u00a0", "", literal=True).str.replace_all(" ", "", literal=True)
+               .str.strip_prefix("$").str.strip_prefix("US$").str.strip_suffix("%"))
+    cleaned = pl.when(cleaned.str.contains(_GROUPED.pattern)).then(cleaned.str.replace_all(",", "", literal=True)) \
+        .otherwise(cleaned)
+    return pl.when(missing | ~cleaned.str.contains(_NUMBER.pattern)).then(None).otherwise(cleaned) \
+        .cast(pl.Float64, strict=False)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import logging
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -11,10 +12,11 @@ import pandera.errors
 import polars as pl
 
 from ingest.delivery import Delivery, Parsed, RejectedDelivery, quarantine_frame
+from ingest.fastcsv import NeedsCarefulParse
 from ingest.settings import SourceSettings, source_settings
 from ingest.sources import Source
 from warehouse.db import connect_write
-from warehouse.load import (DeliveryKey, LoadOutcome, checked_identifier, is_already_loaded, load_delivery,
+from warehouse.load import (DeliveryKey, LoadOutcome, checked_identifier, is_already_loaded, load_delivery_batches,
                             record_rejection)
 from warehouse.schema import ensure_raw_table
 
@@ -102,14 +104,31 @@ def land_source(source: Source, db_path: Path | None = None, settings: SourceSet
                 outcome = LoadOutcome("skipped", reason="already loaded (same checksum and parser version)")
             else:
                 try:
-                    parsed = split_by_schema(source.parse(delivery), source.schema)
-                    outcome = load_delivery(conn, table, key, source.parser_version, parsed.rows, parsed.quarantine)
+                    outcome = _load(conn, source, table, key, delivery)
                 except RejectedDelivery as error:
                     log.warning("%s: rejected %s: %s", source.name, delivery.source_file, error)
                     outcome = record_rejection(conn, table, key, source.parser_version, str(error))
             report.deliveries.append(DeliveryReport(delivery.source_file, delivery.edition, delivery.sha256, outcome))
         report.table_rows = conn.execute(f'select count(*) from raw."{table}"').fetchone()[0]
     return report
+
+
+def _load(conn, source: Source, table: str, key: DeliveryKey, delivery: Delivery) -> LoadOutcome:
+    """Stream the delivery in batches when its source can; a file the streaming reader refuses is loaded again,
+    the careful way, so hostile files get their row-by-row reasons."""
+    if source.parse_batches is not None:
+        try:
+            return load_delivery_batches(conn, table, key, source.parser_version, _validated(
+                source.parse_batches(delivery), source.schema))
+        except NeedsCarefulParse as reason:
+            log.info("%s: %s; parsing it record by record", source.name, reason)
+    return load_delivery_batches(conn, table, key, source.parser_version, _validated([source.parse(delivery)], source.schema))
+
+
+def _validated(batches: Iterable[Parsed], schema: type) -> Iterator[tuple[pl.DataFrame, pl.DataFrame]]:
+    for parsed in batches:
+        checked = split_by_schema(parsed, schema)
+        yield checked.rows, checked.quarantine
 
 
 def _provenanced_schema(schema: type) -> pl.Schema:

@@ -8,6 +8,7 @@ A file whose content (checksum) and parser version were already loaded is skippe
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timezone
 
@@ -93,34 +94,61 @@ def load_delivery(
     quarantine: pl.DataFrame,
 ) -> LoadOutcome:
     """Replace this delivery's rows in raw.<table> and raw.quarantine, and log it, in one transaction."""
+    return load_delivery_batches(conn, table, key, parser_version, [(rows, quarantine)])
+
+
+def load_delivery_batches(
+    conn: duckdb.DuckDBPyConnection,
+    table: str,
+    key: DeliveryKey,
+    parser_version: str,
+    batches: Iterable[tuple[pl.DataFrame, pl.DataFrame]],
+) -> LoadOutcome:
+    """`load_delivery` for a delivery parsed in (rows, quarantine) batches: one transaction whatever their number,
+    so memory stays flat and an error part-way (raised by the batches too) leaves the table as it was."""
     table = checked_identifier(table)
     now = datetime.now(timezone.utc)
-    outcome = LoadOutcome("loaded", rows.height, quarantine.height)
-    incoming = _with_provenance(rows, key, now)
-    quarantined = _with_provenance(quarantine, key, now).with_columns(pl.lit(table).alias("raw_table"))
+    accepted = quarantined_rows = 0
     conn.execute("begin transaction")
     try:
-        ensure_raw_table(conn, table, incoming.schema)
         delivery_filter = "_source = ? and _source_file = ? and _edition = ?"
         params = [key.source, key.source_file, key.edition]
-        conn.execute(f'delete from raw."{table}" where {delivery_filter}', params)
-        conn.execute(f"delete from raw.quarantine where raw_table = ? and {delivery_filter}", [table, *params])
-        conn.register("_incoming_rows", incoming.to_arrow())
-        conn.register("_incoming_quarantine", quarantined.to_arrow())
-        conn.execute(f'insert into raw."{table}" by name select * from _incoming_rows')
-        conn.execute("insert into raw.quarantine by name select * from _incoming_quarantine")
+        cleared = False
+        for rows, quarantine in batches:
+            incoming = _with_provenance(rows, key, now)
+            if not cleared:
+                ensure_raw_table(conn, table, incoming.schema)
+                conn.execute(f'delete from raw."{table}" where {delivery_filter}', params)
+                conn.execute(f"delete from raw.quarantine where raw_table = ? and {delivery_filter}", [table, *params])
+                cleared = True
+            _insert(conn, f'raw."{table}"', incoming)
+            _insert(conn, "raw.quarantine", _with_provenance(quarantine, key, now).with_columns(pl.lit(table).alias("raw_table")))
+            accepted, quarantined_rows = accepted + rows.height, quarantined_rows + quarantine.height
+        if not cleared and _table_exists(conn, table):  # a delivery with no records still replaces its earlier rows
+            conn.execute(f'delete from raw."{table}" where {delivery_filter}', params)
+            conn.execute(f"delete from raw.quarantine where raw_table = ? and {delivery_filter}", [table, *params])
+        outcome = LoadOutcome("loaded", accepted, quarantined_rows)
         _log_delivery(conn, key, table, parser_version, outcome, now)
         conn.execute("commit")
     except BaseException:
         conn.execute("rollback")
         raise
-    finally:
-        for view in ("_incoming_rows", "_incoming_quarantine"):
-            try:
-                conn.unregister(view)
-            except duckdb.Error:
-                pass
     return outcome
+
+
+def _table_exists(conn: duckdb.DuckDBPyConnection, table: str) -> bool:
+    return conn.execute("select count(*) from information_schema.tables where table_schema = 'raw' and table_name = ?",
+                        [table]).fetchone()[0] > 0
+
+
+def _insert(conn: duckdb.DuckDBPyConnection, target: str, frame: pl.DataFrame) -> None:
+    if frame.height == 0:
+        return
+    conn.register("_incoming", frame.to_arrow())
+    try:
+        conn.execute(f"insert into {target} by name select * from _incoming")
+    finally:
+        conn.unregister("_incoming")
 
 
 def record_rejection(conn, table: str, key: DeliveryKey, parser_version: str, reason: str) -> LoadOutcome:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from functools import partial
 from types import ModuleType
@@ -23,13 +23,15 @@ class Source:
     description: str
     arrives_as: str
     """`url` (fetched unless a mirror is set), `files` (read from the inbox or mirror) or `package`."""
+    parse_batches: Callable[[Delivery], Iterator[Parsed]] | None = None
+    """Streams large files in batches (flat memory); raises NeedsCarefulParse for files only `parse` reads."""
 
 
 def _source(module: ModuleType, schema: type, arrives_as: str) -> Source:
     return Source(
         name=module.SOURCE, raw_table=module.RAW_TABLE, parser_version=module.PARSER_VERSION, schema=schema,
         locate=module.locate, parse=module.parse, description=(module.__doc__ or "").strip().splitlines()[0],
-        arrives_as=arrives_as,
+        arrives_as=arrives_as, parse_batches=getattr(module, "parse_batches", None),
     )
 
 

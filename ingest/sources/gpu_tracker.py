@@ -11,7 +11,8 @@ from __future__ import annotations
 import csv
 import hashlib
 import re
-from datetime import datetime
+from collections.abc import Iterator
+from datetime import datetime, timezone
 from pathlib import Path
 
 import pandera.polars as pa
@@ -19,13 +20,14 @@ import polars as pl
 
 from ingest.csvfile import read_csv_records, record_json
 from ingest.delivery import Delivery, Parsed, RejectedDelivery, frame_for, quarantine_frame
+from ingest.fastcsv import NeedsCarefulParse, read_header, string_batches
 from ingest.fetch import locate_file
 from ingest.settings import SourceSettings
-from ingest.values import parse_date, parse_number
+from ingest.values import number_expr, parse_date, parse_number
 
 SOURCE = "gpu_pricing_tracker"
 RAW_TABLE = "gpu_tracker_observations"
-PARSER_VERSION = "1"
+PARSER_VERSION = "2"
 URL = "https://raw.githubusercontent.com/cherielilili/gpu-pricing-tracker/main/data/observations.csv"
 MIRROR_PATH = "gpu_pricing_tracker/observations.csv"
 COLUMNS = ("date", "provider", "gpu_model", "gpu_count", "region", "rental_type",
@@ -44,12 +46,44 @@ def day_slices(delivery: Delivery, days: set[str] | None, out_dir: Path) -> list
     """One delivery per observation day in `days` (all days when None) that the file has records for, plus an
     `undated` one for records whose date is not YYYY-MM-DD (the parser quarantines them). A file that is not
     a tracker file at all is returned whole, for the parser to reject with its reason."""
+    folder = out_dir / delivery.sha256[:16]
+    folder.mkdir(parents=True, exist_ok=True)
     try:
-        header, records = read_csv_records(delivery.path)
+        written = _write_day_files_streamed(delivery.path, days, folder)
+    except NeedsCarefulParse:
+        written = _write_day_files_carefully(delivery.path, days, folder)
     except RejectedDelivery:
         return [delivery]
-    if "date" not in [name.lower() for name in header]:
+    if written is None:
         return [delivery]
+    return [Delivery(source=delivery.source, edition=day, source_file=f"{delivery.source_file}#date={day}",
+                     path=path, sha256=hashlib.sha256(path.read_bytes()).hexdigest(), retrieved_at=delivery.retrieved_at)
+            for day, path in sorted(written.items())]
+
+
+def _write_day_files_streamed(path: Path, days: set[str] | None, folder: Path) -> dict[str, Path] | None:
+    header = read_header(path)
+    if "date" not in [name.lower() for name in header]:
+        return None
+    date_column = header[[name.lower() for name in header].index("date")]
+    written: dict[str, Path] = {}
+    for batch in string_batches(path, header):
+        text = pl.col(date_column).fill_null("").str.strip_chars()
+        keyed = batch.with_columns(_day=pl.when(text.str.contains(_ISO_DAY.pattern)).then(text).otherwise(pl.lit(UNDATED)))
+        if days is not None:
+            keyed = keyed.filter(pl.col("_day").is_in(sorted(days | {UNDATED})))
+        for (day,), rows in keyed.partition_by("_day", as_dict=True, maintain_order=True).items():
+            first_write = day not in written
+            written[day] = folder / f"{day}.csv"
+            with written[day].open("wb" if first_write else "ab") as handle:
+                rows.drop("_day").write_csv(handle, include_header=first_write, line_terminator="\n")
+    return written
+
+
+def _write_day_files_carefully(path: Path, days: set[str] | None, folder: Path) -> dict[str, Path] | None:
+    header, records = read_csv_records(path)
+    if "date" not in [name.lower() for name in header]:
+        return None
     column = [name.lower() for name in header].index("date")
     by_day: dict[str, list[list[str]]] = {}
     for _, record in records:
@@ -57,19 +91,14 @@ def day_slices(delivery: Delivery, days: set[str] | None, out_dir: Path) -> list
         day = text if _ISO_DAY.match(text) else UNDATED
         if day == UNDATED or days is None or day in days:
             by_day.setdefault(day, []).append(record)
-    folder = out_dir / delivery.sha256[:16]
-    folder.mkdir(parents=True, exist_ok=True)
-    slices = []
+    written = {}
     for day, rows in sorted(by_day.items()):
-        path = folder / f"{day}.csv"
-        with path.open("w", newline="", encoding="utf-8") as handle:
+        written[day] = folder / f"{day}.csv"
+        with written[day].open("w", newline="", encoding="utf-8") as handle:
             writer = csv.writer(handle, lineterminator="\n")
             writer.writerow(header)
             writer.writerows(rows)
-        slices.append(Delivery(source=delivery.source, edition=day, source_file=f"{delivery.source_file}#date={day}",
-                               path=path, sha256=hashlib.sha256(path.read_bytes()).hexdigest(),
-                               retrieved_at=delivery.retrieved_at))
-    return slices
+    return written
 
 
 class TrackerObservations(pa.DataFrameModel):
@@ -132,3 +161,78 @@ def parse(delivery: Delivery) -> Parsed:
             int(offers) if offers is not None else None, value["source_url"] or None, _timestamp(value["fetched_at"]),
         ))
     return Parsed(rows=frame_for(TrackerObservations, rows), quarantine=quarantine_frame(bad))
+
+
+KEY = ("date", "provider", "gpu_model", "rental_type", "region", "gpu_count")
+
+
+def parse_batches(delivery: Delivery) -> Iterator[Parsed]:
+    """`parse`, streamed and vectorized: the same rows and reasons, with flat memory for files of any size.
+
+    Raises NeedsCarefulParse (before any batch or part-way) for files only `parse` reads exactly.
+    """
+    header = read_header(delivery.path)
+    columns = {name.lower(): name for name in header}
+    missing = [name for name in COLUMNS if name not in columns]
+    if missing:
+        raise RejectedDelivery(f"{delivery.source_file}: not a GPU tracker file, missing columns {missing}")
+    seen = pl.DataFrame(schema={**{name: pl.Utf8 for name in KEY}, "_first": pl.UInt32})
+    first_record = 1
+    for batch in string_batches(delivery.path, header):
+        names = batch.columns
+        value = batch.with_row_index("_record", offset=first_record).with_columns(
+            pl.col(columns[name]).fill_null("").str.strip_chars().alias(name) for name in COLUMNS)
+        first_record += batch.height
+        parsed, seen = _parse_batch(value, names, header, seen)
+        yield parsed
+
+
+def _parse_batch(value: pl.DataFrame, names: list[str], header: list[str], seen: pl.DataFrame):
+    count, median = number_expr(pl.col("gpu_count")), number_expr(pl.col("price_median_usd"))
+    observed_on = pl.col("date").str.strptime(pl.Date, "%Y-%m-%d", strict=False)
+    typed = value.with_columns(
+        _observed_on=pl.when(pl.col("date").str.contains(r"^\d{4}-\d{1,2}-\d{1,2}$")).then(observed_on),
+        _count=count, _median=median,
+    )
+    problem = (
+        pl.when(pl.col("_observed_on").is_null()).then(pl.lit("date is not YYYY-MM-DD"))
+        .when(pl.col("_count").is_null() | (pl.col("_count") < 1) | (pl.col("_count") != pl.col("_count").floor()))
+        .then(pl.lit("gpu_count is not a whole number >= 1"))
+        .when(pl.col("_median").is_null() | (pl.col("_median") <= 0)).then(pl.lit("median price is missing or not positive"))
+        .when((pl.col("provider") == "") | (pl.col("gpu_model") == "")).then(pl.lit("provider or gpu_model is empty"))
+    )
+    typed = typed.with_columns(_problem=problem)
+    clean = typed.filter(pl.col("_problem").is_null())
+    firsts = pl.concat([seen, clean.group_by(KEY).agg(pl.col("_record").min().alias("_first"))]) \
+        .group_by(KEY).agg(pl.col("_first").min())
+    typed = typed.join(firsts, on=list(KEY), how="left", nulls_equal=True).sort("_record").with_columns(
+        _problem=pl.when(pl.col("_problem").is_null() & (pl.col("_first") != pl.col("_record")))
+        .then(pl.format("duplicate of record {}", pl.col("_first"))).otherwise(pl.col("_problem")))
+    bad, good = typed.filter(pl.col("_problem").is_not_null()), typed.filter(pl.col("_problem").is_null())
+    offers = number_expr(pl.col("n_offers"))
+    fetched = pl.col("fetched_at").str.to_datetime("%Y-%m-%dT%H:%M:%S%.f%:z", strict=False, time_zone="UTC")
+    rows = good.with_columns(_fetched=fetched)
+    leftovers = rows.filter(pl.col("_fetched").is_null() & (pl.col("fetched_at") != ""))["fetched_at"].unique()
+    if leftovers.len():
+        stamps = {text: _utc(_timestamp(text)) for text in leftovers.to_list()}
+        rows = rows.with_columns(_fetched=pl.coalesce("_fetched", pl.col("fetched_at").replace_strict(
+            stamps, default=None, return_dtype=pl.Datetime("us", "UTC"))))
+    rows = rows.select(
+        pl.col("_observed_on").alias("observed_on"), "provider", pl.col("gpu_model").alias("gpu_name"),
+        pl.col("_count").cast(pl.Int64).alias("gpu_count"), pl.col("region").replace("", None),
+        "rental_type", number_expr(pl.col("price_min_usd")).alias("price_min_usd"),
+        pl.col("_median").alias("price_median_usd"), number_expr(pl.col("price_max_usd")).alias("price_max_usd"),
+        offers.cast(pl.Int64).alias("n_offers"), pl.col("source_url").replace("", None).alias("price_source_url"),
+        pl.col("_fetched").alias("fetched_at"),
+    )
+    quarantined = quarantine_frame([
+        (record["_record"], record["_problem"], record_json(header, [record[name] or "" for name in names]))
+        for record in bad.select("_record", "_problem", *names).iter_rows(named=True)
+    ])
+    return Parsed(rows=rows.cast(frame_for(TrackerObservations, []).schema), quarantine=quarantined), firsts
+
+
+def _utc(value: datetime | None) -> datetime | None:
+    if value is None:
+        return None
+    return value.replace(tzinfo=timezone.utc) if value.tzinfo is None else value.astimezone(timezone.utc)

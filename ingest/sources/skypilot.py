@@ -10,6 +10,7 @@ from __future__ import annotations
 import ast
 import json
 import os
+from collections.abc import Iterator
 from datetime import date, datetime, timezone
 from pathlib import Path
 from urllib.parse import urlparse
@@ -19,13 +20,14 @@ import polars as pl
 
 from ingest.csvfile import read_csv_records, record_json
 from ingest.delivery import Delivery, Parsed, RejectedDelivery, frame_for, modified_day, quarantine_frame
+from ingest.fastcsv import read_header, string_batches
 from ingest.fetch import fetch
 from ingest.settings import SourceSettings
-from ingest.values import parse_number
+from ingest.values import number_expr, parse_number
 
 SOURCE = "skypilot_catalog"
 RAW_TABLE = "skypilot_offers"
-PARSER_VERSION = "1"
+PARSER_VERSION = "2"
 CATALOG_URL = "https://raw.githubusercontent.com/skypilot-org/skypilot-catalog/master/catalogs/{version}/{cloud}/vms.csv"
 DEFAULT_VERSION = "v7"
 DEFAULT_CLOUDS = "aws,azure,gcp,lambda,runpod,vast,nebius,cudo,fluidstack,paperspace,hyperbolic,shadeform,primeintellect"
@@ -148,3 +150,74 @@ def parse(delivery: Delivery) -> Parsed:
         ))
     frame = frame_for(SkypilotOffers, rows)
     return Parsed(rows=frame, quarantine=quarantine_frame(bad))
+
+
+def parse_batches(delivery: Delivery) -> Iterator[Parsed]:
+    """`parse`, streamed: the same rows and reasons in batches, with flat memory for catalogs of any size.
+
+    Raises NeedsCarefulParse (before any batch or part-way) for files only `parse` reads exactly.
+    """
+    header = read_header(delivery.path)
+    keys = {name.strip().lower(): name for name in header}
+    missing = [name for name in REQUIRED if name not in keys]
+    if missing:
+        raise RejectedDelivery(f"{delivery.source_file}: not a SkyPilot vms.csv, missing columns {missing}")
+    provider, version = _provider_and_version(delivery.source_file)
+    observed_on = date.fromisoformat(delivery.edition)
+    first_record = 1
+    for batch in string_batches(delivery.path, header):
+        numbered = batch.with_row_index("_record", offset=first_record)
+        first_record += batch.height
+        yield _parse_batch(numbered, header, keys, provider, version, observed_on)
+
+
+def _parse_batch(batch: pl.DataFrame, header: list[str], keys: dict[str, str], provider: str,
+                 version: str | None, observed_on: date) -> Parsed:
+    def text(name: str) -> pl.Expr:
+        column = keys.get(name)
+        return pl.col(column).str.strip_chars().replace("", None) if column else pl.lit(None, pl.Utf8)
+
+    typed = batch.with_columns(
+        _accelerator=text("acceleratorname"),
+        _count=number_expr(text("acceleratorcount")),
+        _price_text=text("price"),
+        _price=number_expr(text("price")),
+        _spot=number_expr(text("spotprice")),
+        _gpu_info=text("gpuinfo"),
+    ).filter(pl.col("_accelerator").is_not_null() & pl.col("_count").is_not_null() & (pl.col("_count") != 0))
+    names = batch.columns[1:1 + len(header)]
+    bad_price = pl.col("_price").is_null() | (pl.col("_price") <= 0) | (pl.col("_price") >= PLACEHOLDER_SPOT_MIN)
+    bad = typed.filter(bad_price)
+    good = typed.filter(~bad_price)
+    memory = {info: gpu_memory_gib(info) for info in good["_gpu_info"].unique().drop_nulls().to_list()}
+    spot, price = pl.col("_spot"), pl.col("_price")
+    placeholders = {value: spot_issue(value, None)
+                    for value in good.filter(spot >= PLACEHOLDER_SPOT_MIN)["_spot"].unique().to_list()}
+    rows = good.select(
+        pl.lit(provider).alias("provider"),
+        pl.lit(version, pl.Utf8).alias("catalog_version"),
+        pl.lit(observed_on).alias("observed_on"),
+        text("instancetype").alias("instance_type"),
+        pl.col("_accelerator").alias("accelerator_name"),
+        pl.col("_count").alias("accelerator_count"),
+        number_expr(text("vcpus")).alias("vcpus"),
+        number_expr(text("memorygib")).alias("memory_gib"),
+        pl.col("_gpu_info").replace_strict(memory, default=None, return_dtype=pl.Float64).alias("gpu_memory_gib"),
+        text("region").alias("region"),
+        text("availabilityzone").alias("availability_zone"),
+        price.alias("price_usd_per_hour"),
+        spot.alias("spot_price_usd_per_hour"),
+        pl.when(spot.is_null()).then(None)
+        .when(spot <= 0).then(pl.lit("spot price is 0 (placeholder)"))
+        .when(spot >= PLACEHOLDER_SPOT_MIN).then(spot.replace_strict(placeholders, default=None, return_dtype=pl.Utf8))
+        .when(spot > price).then(pl.lit("spot price above on-demand"))
+        .alias("spot_price_issue"),
+        pl.col("_gpu_info").alias("gpu_info"),
+    )
+    quarantined = quarantine_frame([
+        (record["_record"], f"on-demand price {record['_price_text']!r} is missing, not positive or a placeholder",
+         record_json(header, [record[name] or "" for name in names]))
+        for record in bad.iter_rows(named=True)
+    ])
+    return Parsed(rows=rows.cast(frame_for(SkypilotOffers, []).schema), quarantine=quarantined)
+

@@ -1,0 +1,117 @@
+"""The streaming, vectorized parsers give exactly what the careful record-by-record parsers give, on the
+fixtures, the bad-input corpus and the real files; and they refuse, rather than guess, what only the careful
+parsers read exactly."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import polars as pl
+import pytest
+from polars.testing import assert_frame_equal
+
+from ingest.delivery import Delivery, Parsed, RejectedDelivery
+from ingest.fastcsv import NeedsCarefulParse, string_batches
+from ingest.sources import gpu_tracker, skypilot
+from ingest.values import number_expr, parse_number
+from tests.conftest import FIXTURE_MIRROR, FIXTURES
+
+BAD = FIXTURES / "bad"
+
+
+def _streamed(module, delivery: Delivery, batch_rows: int | None = None, monkeypatch=None) -> Parsed:
+    if batch_rows and monkeypatch:
+        monkeypatch.setattr("ingest.fastcsv.BATCH_ROWS", batch_rows)
+        monkeypatch.setattr(module, "string_batches",
+                            lambda path, header: string_batches(path, header, batch_rows=batch_rows))
+    parts = list(module.parse_batches(delivery))
+    return Parsed(rows=pl.concat([p.rows for p in parts]), quarantine=pl.concat([p.quarantine for p in parts]))
+
+
+def _assert_same(module, delivery: Delivery, **kwargs) -> str:
+    try:
+        careful = module.parse(delivery)
+    except RejectedDelivery as error:
+        with pytest.raises(RejectedDelivery) as streamed_error:
+            _streamed(module, delivery, **kwargs)
+        assert str(streamed_error.value) == str(error)
+        return "rejected"
+    try:
+        streamed = _streamed(module, delivery, **kwargs)
+    except NeedsCarefulParse:
+        return "careful"
+    assert_frame_equal(streamed.rows, careful.rows)
+    assert_frame_equal(streamed.quarantine, careful.quarantine)
+    return "same"
+
+
+def _skypilot_files(root: Path) -> list[Path]:
+    return sorted(root.rglob("vms.csv"))
+
+
+def _tracker_files(root: Path) -> list[Path]:
+    return sorted(path for path in root.rglob("*.csv") if "tracker" in path.as_posix())
+
+
+def test_skypilot_streamed_equals_careful_on_fixtures_and_bad_corpus():
+    outcomes = {}
+    for path in _skypilot_files(FIXTURE_MIRROR) + _skypilot_files(BAD / "skypilot"):
+        delivery = Delivery.from_file(skypilot.SOURCE, "2026-01-01", f"v7/{path.parent.name}/vms.csv", path)
+        outcomes[path.parent.name] = _assert_same(skypilot, delivery)
+    assert outcomes["truncated"] == "careful"  # a short record: only the careful parser can name it
+    assert outcomes["missing_price"] == "rejected"
+    assert outcomes["negative_price"] == outcomes["placeholder_spot"] == outcomes["examplecloud"] == "same"
+
+
+def test_tracker_streamed_equals_careful_on_fixtures_and_bad_corpus(monkeypatch):
+    outcomes = {}
+    for path in _tracker_files(FIXTURE_MIRROR) + _tracker_files(BAD):
+        delivery = Delivery.from_file(gpu_tracker.SOURCE, "latest", path.name, path)
+        outcomes[path.name] = _assert_same(gpu_tracker, delivery, batch_rows=2, monkeypatch=monkeypatch)
+    assert outcomes["truncated.csv"] == "careful"
+    assert outcomes["renamed_column.csv"] == "rejected"
+    # duplicates are found across batch boundaries (batches of 2 records here)
+    assert outcomes["duplicate_rows.csv"] == outcomes["mixed_dates.csv"] == outcomes["zero_gpus.csv"] == "same"
+
+
+def test_streamed_equals_careful_on_the_real_files(shared_data):
+    catalogs = _skypilot_files(shared_data / "gpu_prices" / "skypilot_catalog")
+    assert catalogs, "no SkyPilot catalogs in the real data"
+    outcomes = [_assert_same(skypilot, Delivery.from_file(skypilot.SOURCE, "2026-01-01",
+                                                          path.relative_to(shared_data).as_posix(), path))
+                for path in catalogs]
+    assert outcomes.count("same") >= len(catalogs) - 1
+    tracker = shared_data / gpu_tracker.MIRROR_PATH
+    assert _assert_same(gpu_tracker, Delivery.from_file(gpu_tracker.SOURCE, "latest", gpu_tracker.MIRROR_PATH, tracker)) == "same"
+
+
+def test_streaming_reader_refuses_what_it_cannot_read_exactly(tmp_path):
+    cp1252 = tmp_path / "cp1252.csv"
+    cp1252.write_bytes("a,b\n1,caf\xe9\n".encode("cp1252"))
+    ragged = tmp_path / "ragged.csv"
+    ragged.write_text("a,b,c\n1,2,3\n4,5\n")
+    for path in (cp1252, ragged):
+        with pytest.raises(NeedsCarefulParse):
+            list(string_batches(path, ["a", "b", "c"][: 2 if path is cp1252 else 3]))
+
+
+def test_tracker_day_slices_are_the_same_days_streamed_or_careful(tmp_path, monkeypatch):
+    source = FIXTURE_MIRROR / gpu_tracker.MIRROR_PATH
+    delivery = Delivery.from_file(gpu_tracker.SOURCE, "latest", gpu_tracker.MIRROR_PATH, source)
+    streamed = gpu_tracker.day_slices(delivery, None, tmp_path / "streamed")
+
+    def refuse(*args, **kwargs):
+        raise NeedsCarefulParse("forced")
+
+    monkeypatch.setattr(gpu_tracker, "_write_day_files_streamed", refuse)
+    careful = gpu_tracker.day_slices(delivery, None, tmp_path / "careful")
+    assert [s.edition for s in streamed] == [c.edition for c in careful]
+    for s, c in zip(streamed, careful):
+        assert_frame_equal(gpu_tracker.parse(s).rows, gpu_tracker.parse(c).rows)
+
+
+def test_number_expression_follows_parse_number():
+    texts = ["1", "1.", ".5", "$1,234.5", "83.33%", "US$3", "20,00,00,000", "nan", "", "  ", "abc", "1e3", "-2.0",
+             "NaN", "1,2", " 3 ", "99999999", "+4", None, "1\u00a0000", "12,345,67", "n/a", "--"]
+    got = pl.DataFrame({"t": texts}, schema={"t": pl.Utf8}).select(number_expr(pl.col("t")).alias("n"))["n"].to_list()
+    assert got == [parse_number(t) for t in texts]
