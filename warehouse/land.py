@@ -12,12 +12,12 @@ import pandera.errors
 import polars as pl
 
 from ingest.delivery import Delivery, Parsed, RejectedDelivery, quarantine_frame
-from ingest.fastcsv import NeedsCarefulParse
+from ingest.fastcsv import NeedsCarefulParse, read_header
 from ingest.settings import SourceSettings, source_settings
 from ingest.sources import Source
 from warehouse.db import connect_write
-from warehouse.load import (DeliveryKey, LoadOutcome, checked_identifier, is_already_loaded, load_delivery_batches,
-                            record_rejection)
+from warehouse.load import (DELIVERY_INDEX, DeliveryKey, LoadOutcome, checked_identifier, is_already_loaded,
+                            load_deliveries, record_rejection)
 from warehouse.schema import ensure_raw_table
 
 log = logging.getLogger(__name__)
@@ -50,13 +50,14 @@ class LandingReport:
         return sum(d.outcome.rows_quarantined for d in self.deliveries)
 
 
-def split_by_schema(parsed: Parsed, schema: type) -> Parsed:
+def split_by_schema(parsed: Parsed, schema: type, carry: tuple[str, ...] = ()) -> Parsed:
     """Move rows that fail the pandera model into quarantine with the failed check as the reason.
 
     A failure that is not about particular rows (a missing column, a wrong type) rejects the delivery.
+    Columns in `carry` are not validated; they stay with their rows (and go with them into quarantine).
     """
     try:
-        schema.validate(parsed.rows, lazy=True)
+        schema.validate(parsed.rows.drop(carry), lazy=True)
         return parsed
     except pandera.errors.SchemaErrors as errors:
         cases = errors.failure_cases
@@ -69,9 +70,10 @@ def split_by_schema(parsed: Parsed, schema: type) -> Parsed:
     rows = parsed.rows.with_row_index("_i")
     bad = rows.filter(pl.col("_i").is_in(list(reasons)))
     extra = quarantine_frame([
-        (None, "; ".join(reasons[record["_i"]]), json.dumps({k: v for k, v in record.items() if k != "_i"}, default=str))
+        (None, "; ".join(reasons[record["_i"]]),
+         json.dumps({k: v for k, v in record.items() if k != "_i" and k not in carry}, default=str))
         for record in bad.iter_rows(named=True)
-    ])
+    ]).with_columns(bad.select(carry).get_columns())
     good = rows.filter(~pl.col("_i").is_in(list(reasons))).drop("_i")
     return Parsed(rows=good, quarantine=pl.concat([parsed.quarantine, extra]))
 
@@ -98,19 +100,70 @@ def land_source(source: Source, db_path: Path | None = None, settings: SourceSet
         conn.execute("begin transaction")
         ensure_raw_table(conn, table, _provenanced_schema(source.schema))
         conn.execute("commit")
-        for delivery in found:
-            key = _key(delivery)
-            if is_already_loaded(conn, key, source.parser_version):
-                outcome = LoadOutcome("skipped", reason="already loaded (same checksum and parser version)")
+        outcomes: dict[int, LoadOutcome] = {}
+        pending = []
+        for position, delivery in enumerate(found):
+            if is_already_loaded(conn, _key(delivery), source.parser_version):
+                outcomes[position] = LoadOutcome("skipped", reason="already loaded (same checksum and parser version)")
             else:
-                try:
-                    outcome = _load(conn, source, table, key, delivery)
-                except RejectedDelivery as error:
-                    log.warning("%s: rejected %s: %s", source.name, delivery.source_file, error)
-                    outcome = record_rejection(conn, table, key, source.parser_version, str(error))
-            report.deliveries.append(DeliveryReport(delivery.source_file, delivery.edition, delivery.sha256, outcome))
+                pending.append((position, delivery))
+        for group in _groups(source, pending):
+            outcomes.update(_load_group(conn, source, table, group))
+        for position, delivery in enumerate(found):
+            report.deliveries.append(DeliveryReport(delivery.source_file, delivery.edition, delivery.sha256,
+                                                    outcomes[position]))
         report.table_rows = conn.execute(f'select count(*) from raw."{table}"').fetchone()[0]
     return report
+
+
+GROUP_BYTES = 256 << 20
+"""Deliveries loaded in one transaction by a streaming source: at most this many bytes of files."""
+
+
+def _groups(source: Source, pending: list[tuple[int, Delivery]]) -> Iterator[list[tuple[int, Delivery]]]:
+    """Runs of pending deliveries that one streaming pass can load: same header, up to GROUP_BYTES."""
+    if source.parse_batches is None:
+        yield from ([item] for item in pending)
+        return
+    group, header, size = [], None, 0
+    for item in pending:
+        try:
+            this = read_header(item[1].path)
+        except (NeedsCarefulParse, RejectedDelivery):
+            this = None
+        length = item[1].path.stat().st_size
+        if group and (this is None or this != header or size + length > GROUP_BYTES):
+            yield group
+            group, size = [], 0
+        group.append(item)
+        header, size = this, size + length
+        if this is None:
+            yield group
+            group, size = [], 0
+    if group:
+        yield group
+
+
+def _load_group(conn, source: Source, table: str, group: list[tuple[int, Delivery]]) -> dict[int, LoadOutcome]:
+    """Load a group in one streaming pass and one transaction; if any file needs the careful parser or is
+    rejected, nothing of the group is kept and each delivery is loaded on its own."""
+    if len(group) > 1:
+        try:
+            deliveries = [delivery for _, delivery in group]
+            outcomes = load_deliveries(conn, table, [_key(d) for d in deliveries], source.parser_version,
+                                       _validated(source.parse_batches(deliveries), source.schema))
+            return {position: outcome for (position, _), outcome in zip(group, outcomes)}
+        except (NeedsCarefulParse, RejectedDelivery) as reason:
+            log.info("%s: loading %d deliveries one by one (%s)", source.name, len(group), reason)
+    results = {}
+    for position, delivery in group:
+        key = _key(delivery)
+        try:
+            results[position] = _load(conn, source, table, key, delivery)
+        except RejectedDelivery as error:
+            log.warning("%s: rejected %s: %s", source.name, delivery.source_file, error)
+            results[position] = record_rejection(conn, table, key, source.parser_version, str(error))
+    return results
 
 
 def _load(conn, source: Source, table: str, key: DeliveryKey, delivery: Delivery) -> LoadOutcome:
@@ -118,16 +171,19 @@ def _load(conn, source: Source, table: str, key: DeliveryKey, delivery: Delivery
     the careful way, so hostile files get their row-by-row reasons."""
     if source.parse_batches is not None:
         try:
-            return load_delivery_batches(conn, table, key, source.parser_version, _validated(
-                source.parse_batches(delivery), source.schema))
+            return load_deliveries(conn, table, [key], source.parser_version,
+                                   _validated(source.parse_batches([delivery]), source.schema))[0]
         except NeedsCarefulParse as reason:
             log.info("%s: %s; parsing it record by record", source.name, reason)
-    return load_delivery_batches(conn, table, key, source.parser_version, _validated([source.parse(delivery)], source.schema))
+    parsed = source.parse(delivery)
+    index = pl.lit(0, pl.Int32).alias(DELIVERY_INDEX)
+    whole = Parsed(rows=parsed.rows.with_columns(index), quarantine=parsed.quarantine.with_columns(index))
+    return load_deliveries(conn, table, [key], source.parser_version, _validated([whole], source.schema))[0]
 
 
 def _validated(batches: Iterable[Parsed], schema: type) -> Iterator[tuple[pl.DataFrame, pl.DataFrame]]:
     for parsed in batches:
-        checked = split_by_schema(parsed, schema)
+        checked = split_by_schema(parsed, schema, carry=(DELIVERY_INDEX,))
         yield checked.rows, checked.quarantine
 
 

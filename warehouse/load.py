@@ -85,6 +85,10 @@ def _log_delivery(conn, key: DeliveryKey, table: str, parser_version: str, outco
     )
 
 
+DELIVERY_INDEX = "_delivery"
+"""Column of batched frames that says which of the loaded deliveries a row is from (an index into the keys)."""
+
+
 def load_delivery(
     conn: duckdb.DuckDBPyConnection,
     table: str,
@@ -94,46 +98,66 @@ def load_delivery(
     quarantine: pl.DataFrame,
 ) -> LoadOutcome:
     """Replace this delivery's rows in raw.<table> and raw.quarantine, and log it, in one transaction."""
-    return load_delivery_batches(conn, table, key, parser_version, [(rows, quarantine)])
+    index = pl.lit(0, pl.Int32).alias(DELIVERY_INDEX)
+    return load_deliveries(conn, table, [key], parser_version,
+                           [(rows.with_columns(index), quarantine.with_columns(index))])[0]
 
 
-def load_delivery_batches(
+def load_deliveries(
     conn: duckdb.DuckDBPyConnection,
     table: str,
-    key: DeliveryKey,
+    keys: list[DeliveryKey],
     parser_version: str,
     batches: Iterable[tuple[pl.DataFrame, pl.DataFrame]],
-) -> LoadOutcome:
-    """`load_delivery` for a delivery parsed in (rows, quarantine) batches: one transaction whatever their number,
-    so memory stays flat and an error part-way (raised by the batches too) leaves the table as it was."""
+) -> list[LoadOutcome]:
+    """`load_delivery` for several deliveries parsed together in (rows, quarantine) batches whose `_delivery`
+    column indexes `keys`: one transaction whatever their number, so memory stays flat, small files cost one
+    commit between them, and an error part-way (raised by the batches too) leaves every table as it was."""
     table = checked_identifier(table)
     now = datetime.now(timezone.utc)
-    accepted = quarantined_rows = 0
+    provenance = pl.DataFrame({
+        DELIVERY_INDEX: pl.Series(range(len(keys)), dtype=pl.Int32),
+        "_source": [k.source for k in keys], "_edition": [k.edition for k in keys],
+        "_source_file": [k.source_file for k in keys], "_source_sha256": [k.sha256 for k in keys],
+    }).with_columns(pl.lit(now).cast(pl.Datetime("us", "UTC")).alias("_ingested_at"))
+    accepted, quarantined = [0] * len(keys), [0] * len(keys)
     conn.execute("begin transaction")
     try:
-        delivery_filter = "_source = ? and _source_file = ? and _edition = ?"
-        params = [key.source, key.source_file, key.edition]
+        conn.register("_loading", provenance.select("_source", "_source_file", "_edition").to_arrow())
         cleared = False
         for rows, quarantine in batches:
-            incoming = _with_provenance(rows, key, now)
+            incoming = rows.join(provenance, on=DELIVERY_INDEX, how="left", maintain_order="left")
             if not cleared:
-                ensure_raw_table(conn, table, incoming.schema)
-                conn.execute(f'delete from raw."{table}" where {delivery_filter}', params)
-                conn.execute(f"delete from raw.quarantine where raw_table = ? and {delivery_filter}", [table, *params])
+                ensure_raw_table(conn, table, incoming.drop(DELIVERY_INDEX).schema)
+                _clear(conn, table)
                 cleared = True
-            _insert(conn, f'raw."{table}"', incoming)
-            _insert(conn, "raw.quarantine", _with_provenance(quarantine, key, now).with_columns(pl.lit(table).alias("raw_table")))
-            accepted, quarantined_rows = accepted + rows.height, quarantined_rows + quarantine.height
-        if not cleared and _table_exists(conn, table):  # a delivery with no records still replaces its earlier rows
-            conn.execute(f'delete from raw."{table}" where {delivery_filter}', params)
-            conn.execute(f"delete from raw.quarantine where raw_table = ? and {delivery_filter}", [table, *params])
-        outcome = LoadOutcome("loaded", accepted, quarantined_rows)
-        _log_delivery(conn, key, table, parser_version, outcome, now)
+            _insert(conn, f'raw."{table}"', incoming.drop(DELIVERY_INDEX))
+            _insert(conn, "raw.quarantine", quarantine.join(provenance, on=DELIVERY_INDEX, how="left",
+                                                            maintain_order="left")
+                    .drop(DELIVERY_INDEX).with_columns(pl.lit(table).alias("raw_table")))
+            for counts, frame in ((accepted, rows), (quarantined, quarantine)):
+                for index, count in frame.group_by(DELIVERY_INDEX).len().iter_rows():
+                    counts[index] += count
+        if not cleared and _table_exists(conn, table):  # deliveries with no records still replace their earlier rows
+            _clear(conn, table)
+        outcomes = [LoadOutcome("loaded", accepted[i], quarantined[i]) for i in range(len(keys))]
+        for key, outcome in zip(keys, outcomes):
+            _log_delivery(conn, key, table, parser_version, outcome, now)
         conn.execute("commit")
     except BaseException:
         conn.execute("rollback")
         raise
-    return outcome
+    finally:
+        conn.unregister("_loading")
+    return outcomes
+
+
+def _clear(conn: duckdb.DuckDBPyConnection, table: str) -> None:
+    """Delete the earlier rows of the deliveries being loaded (listed in the `_loading` view)."""
+    for target, extra in ((f'raw."{table}"', ""), ("raw.quarantine", f" and t.raw_table = '{table}'")):
+        conn.execute(f"""delete from {target} as t using _loading as l
+                         where t._source = l._source and t._source_file = l._source_file
+                           and t._edition = l._edition{extra}""")
 
 
 def _table_exists(conn: duckdb.DuckDBPyConnection, table: str) -> bool:

@@ -11,7 +11,7 @@ from __future__ import annotations
 import csv
 import hashlib
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -20,7 +20,7 @@ import polars as pl
 
 from ingest.csvfile import read_csv_records, record_json
 from ingest.delivery import Delivery, Parsed, RejectedDelivery, frame_for, quarantine_frame
-from ingest.fastcsv import NeedsCarefulParse, read_header, string_batches
+from ingest.fastcsv import FILE_COLUMN, NeedsCarefulParse, read_header, record_numbers, string_batches, unique_names
 from ingest.fetch import locate_file
 from ingest.settings import SourceSettings
 from ingest.values import number_expr, parse_date, parse_number
@@ -67,7 +67,7 @@ def _write_day_files_streamed(path: Path, days: set[str] | None, folder: Path) -
         return None
     date_column = header[[name.lower() for name in header].index("date")]
     written: dict[str, Path] = {}
-    for batch in string_batches(path, header):
+    for batch in string_batches([path], header):
         text = pl.col(date_column).fill_null("").str.strip_chars()
         keyed = batch.with_columns(_day=pl.when(text.str.contains(_ISO_DAY.pattern)).then(text).otherwise(pl.lit(UNDATED)))
         if days is not None:
@@ -76,7 +76,7 @@ def _write_day_files_streamed(path: Path, days: set[str] | None, folder: Path) -
             first_write = day not in written
             written[day] = folder / f"{day}.csv"
             with written[day].open("wb" if first_write else "ab") as handle:
-                rows.drop("_day").write_csv(handle, include_header=first_write, line_terminator="\n")
+                rows.drop("_day", FILE_COLUMN).write_csv(handle, include_header=first_write, line_terminator="\n")
     return written
 
 
@@ -166,23 +166,23 @@ def parse(delivery: Delivery) -> Parsed:
 KEY = ("date", "provider", "gpu_model", "rental_type", "region", "gpu_count")
 
 
-def parse_batches(delivery: Delivery) -> Iterator[Parsed]:
-    """`parse`, streamed and vectorized: the same rows and reasons, with flat memory for files of any size.
+def parse_batches(deliveries: Sequence[Delivery]) -> Iterator[Parsed]:
+    """`parse` for many files with the same header, streamed and vectorized: the same rows and reasons, in
+    batches that say which delivery each row is from (`_delivery`, an index into `deliveries`).
 
-    Raises NeedsCarefulParse (before any batch or part-way) for files only `parse` reads exactly.
+    Raises NeedsCarefulParse (before any batch or part-way) when a file is one only `parse` reads exactly.
     """
-    header = read_header(delivery.path)
-    columns = {name.lower(): name for name in header}
+    header = read_header(deliveries[0].path)
+    names = unique_names(header)
+    columns = {name.lower(): name for name in names}
     missing = [name for name in COLUMNS if name not in columns]
     if missing:
-        raise RejectedDelivery(f"{delivery.source_file}: not a GPU tracker file, missing columns {missing}")
-    seen = pl.DataFrame(schema={**{name: pl.Utf8 for name in KEY}, "_first": pl.UInt32})
-    first_record = 1
-    for batch in string_batches(delivery.path, header):
-        names = batch.columns
-        value = batch.with_row_index("_record", offset=first_record).with_columns(
+        raise RejectedDelivery(f"{deliveries[0].source_file}: not a GPU tracker file, missing columns {missing}")
+    seen = pl.DataFrame(schema={"_delivery": pl.Int32, **{name: pl.Utf8 for name in KEY}, "_first": pl.Int64})
+    next_record: dict[int, int] = {}
+    for batch in string_batches([d.path for d in deliveries], header):
+        value = batch.with_columns(record_numbers(batch, next_record)).rename({FILE_COLUMN: "_delivery"}).with_columns(
             pl.col(columns[name]).fill_null("").str.strip_chars().alias(name) for name in COLUMNS)
-        first_record += batch.height
         parsed, seen = _parse_batch(value, names, header, seen)
         yield parsed
 
@@ -203,9 +203,10 @@ def _parse_batch(value: pl.DataFrame, names: list[str], header: list[str], seen:
     )
     typed = typed.with_columns(_problem=problem)
     clean = typed.filter(pl.col("_problem").is_null())
-    firsts = pl.concat([seen, clean.group_by(KEY).agg(pl.col("_record").min().alias("_first"))]) \
-        .group_by(KEY).agg(pl.col("_first").min())
-    typed = typed.join(firsts, on=list(KEY), how="left", nulls_equal=True).sort("_record").with_columns(
+    keys = ["_delivery", *KEY]
+    firsts = pl.concat([seen, clean.group_by(keys).agg(pl.col("_record").min().alias("_first"))]) \
+        .group_by(keys).agg(pl.col("_first").min())
+    typed = typed.join(firsts, on=keys, how="left", nulls_equal=True).sort("_delivery", "_record").with_columns(
         _problem=pl.when(pl.col("_problem").is_null() & (pl.col("_first") != pl.col("_record")))
         .then(pl.format("duplicate of record {}", pl.col("_first"))).otherwise(pl.col("_problem")))
     bad, good = typed.filter(pl.col("_problem").is_not_null()), typed.filter(pl.col("_problem").is_null())
@@ -223,13 +224,13 @@ def _parse_batch(value: pl.DataFrame, names: list[str], header: list[str], seen:
         "rental_type", number_expr(pl.col("price_min_usd")).alias("price_min_usd"),
         pl.col("_median").alias("price_median_usd"), number_expr(pl.col("price_max_usd")).alias("price_max_usd"),
         offers.cast(pl.Int64).alias("n_offers"), pl.col("source_url").replace("", None).alias("price_source_url"),
-        pl.col("_fetched").alias("fetched_at"),
+        pl.col("_fetched").alias("fetched_at"), "_delivery",
     )
     quarantined = quarantine_frame([
         (record["_record"], record["_problem"], record_json(header, [record[name] or "" for name in names]))
         for record in bad.select("_record", "_problem", *names).iter_rows(named=True)
-    ])
-    return Parsed(rows=rows.cast(frame_for(TrackerObservations, []).schema), quarantine=quarantined), firsts
+    ]).with_columns(bad["_delivery"])
+    return Parsed(rows=rows.cast(dict(frame_for(TrackerObservations, []).schema)), quarantine=quarantined), firsts
 
 
 def _utc(value: datetime | None) -> datetime | None:

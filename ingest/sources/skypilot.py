@@ -10,7 +10,7 @@ from __future__ import annotations
 import ast
 import json
 import os
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from datetime import date, datetime, timezone
 from pathlib import Path
 from urllib.parse import urlparse
@@ -20,7 +20,7 @@ import polars as pl
 
 from ingest.csvfile import read_csv_records, record_json
 from ingest.delivery import Delivery, Parsed, RejectedDelivery, frame_for, modified_day, quarantine_frame
-from ingest.fastcsv import read_header, string_batches
+from ingest.fastcsv import FILE_COLUMN, read_header, record_numbers, string_batches, unique_names
 from ingest.fetch import fetch
 from ingest.settings import SourceSettings
 from ingest.values import number_expr, parse_number
@@ -37,9 +37,20 @@ REQUIRED = ("instancetype", "acceleratorname", "acceleratorcount", "price", "reg
 
 
 def mirror_deliveries(root: Path) -> list[Delivery]:
-    """Catalog files of a local mirror; a file's observation date is its modification date (UTC)."""
-    return [Delivery.from_file(SOURCE, modified_day(path), path.relative_to(root).as_posix(), path)
-            for path in sorted(root.glob("gpu_prices/skypilot_catalog/*/*/vms.csv"))]
+    """Catalog files of a local mirror: `<version>/<cloud>/vms.csv`, observed on the file's modification day
+    (UTC), and dated snapshots `<version>/<cloud>/<YYYY-MM-DD>/vms.csv`, observed on that day."""
+    catalogs = root / "gpu_prices" / "skypilot_catalog"
+    found = [(modified_day(path), path) for path in catalogs.glob("*/*/vms.csv")]
+    found += [(path.parent.name, path) for path in catalogs.glob("*/*/*/vms.csv") if _is_day(path.parent.name)]
+    return [Delivery.from_file(SOURCE, day, path.relative_to(root).as_posix(), path) for day, path in sorted(
+        found, key=lambda item: (item[0], item[1].as_posix()))]
+
+
+def _is_day(name: str) -> bool:
+    try:
+        return date.fromisoformat(name).isoformat() == name
+    except ValueError:
+        return False
 
 
 def url_deliveries(settings: SourceSettings) -> list[Delivery]:
@@ -60,6 +71,8 @@ def locate(settings: SourceSettings) -> list[Delivery]:
 
 def _provider_and_version(source_file: str) -> tuple[str, str | None]:
     parts = Path(urlparse(source_file).path).parts
+    if len(parts) >= 2 and _is_day(parts[-2]):  # a dated snapshot: <version>/<cloud>/<day>/vms.csv
+        parts = parts[:-2] + parts[-1:]
     provider = parts[-2] if len(parts) >= 2 else "unknown"
     version = parts[-3] if len(parts) >= 3 and parts[-3].startswith("v") else None
     return provider, version
@@ -152,27 +165,34 @@ def parse(delivery: Delivery) -> Parsed:
     return Parsed(rows=frame, quarantine=quarantine_frame(bad))
 
 
-def parse_batches(delivery: Delivery) -> Iterator[Parsed]:
-    """`parse`, streamed: the same rows and reasons in batches, with flat memory for catalogs of any size.
+def parse_batches(deliveries: Sequence[Delivery]) -> Iterator[Parsed]:
+    """`parse` for many catalogs with the same header, streamed: the same rows and reasons, in batches that say
+    which delivery each row is from (`_delivery`, an index into `deliveries`), with flat memory.
 
-    Raises NeedsCarefulParse (before any batch or part-way) for files only `parse` reads exactly.
+    Raises NeedsCarefulParse (before any batch or part-way) when a file is one only `parse` reads exactly.
     """
-    header = read_header(delivery.path)
-    keys = {name.strip().lower(): name for name in header}
+    header = read_header(deliveries[0].path)
+    keys = {name.strip().lower(): name for name in unique_names(header)}
     missing = [name for name in REQUIRED if name not in keys]
     if missing:
-        raise RejectedDelivery(f"{delivery.source_file}: not a SkyPilot vms.csv, missing columns {missing}")
-    provider, version = _provider_and_version(delivery.source_file)
-    observed_on = date.fromisoformat(delivery.edition)
-    first_record = 1
-    for batch in string_batches(delivery.path, header):
-        numbered = batch.with_row_index("_record", offset=first_record)
-        first_record += batch.height
-        yield _parse_batch(numbered, header, keys, provider, version, observed_on)
+        raise RejectedDelivery(f"{deliveries[0].source_file}: not a SkyPilot vms.csv, missing columns {missing}")
+    described = [(_provider_and_version(d.source_file), date.fromisoformat(d.edition)) for d in deliveries]
+    per_delivery = {
+        "_provider": ({i: provider for i, ((provider, _), _) in enumerate(described)}, pl.Utf8),
+        "_version": ({i: version for i, ((_, version), _) in enumerate(described)}, pl.Utf8),
+        "_observed_on": ({i: day for i, (_, day) in enumerate(described)}, pl.Date),
+    }
+    next_record: dict[int, int] = {}
+    for batch in string_batches([d.path for d in deliveries], header):
+        numbered = batch.with_columns(record_numbers(batch, next_record)).rename({FILE_COLUMN: "_delivery"})
+        numbered = numbered.with_columns(pl.col("_delivery").replace_strict(values, return_dtype=dtype).alias(name)
+                                         for name, (values, dtype) in per_delivery.items())
+        yield _parse_batch(numbered, header, keys)
 
 
-def _parse_batch(batch: pl.DataFrame, header: list[str], keys: dict[str, str], provider: str,
-                 version: str | None, observed_on: date) -> Parsed:
+def _parse_batch(batch: pl.DataFrame, header: list[str], keys: dict[str, str]) -> Parsed:
+    names = unique_names(header)
+
     def text(name: str) -> pl.Expr:
         column = keys.get(name)
         return pl.col(column).str.strip_chars().replace("", None) if column else pl.lit(None, pl.Utf8)
@@ -185,7 +205,6 @@ def _parse_batch(batch: pl.DataFrame, header: list[str], keys: dict[str, str], p
         _spot=number_expr(text("spotprice")),
         _gpu_info=text("gpuinfo"),
     ).filter(pl.col("_accelerator").is_not_null() & pl.col("_count").is_not_null() & (pl.col("_count") != 0))
-    names = batch.columns[1:1 + len(header)]
     bad_price = pl.col("_price").is_null() | (pl.col("_price") <= 0) | (pl.col("_price") >= PLACEHOLDER_SPOT_MIN)
     bad = typed.filter(bad_price)
     good = typed.filter(~bad_price)
@@ -194,9 +213,9 @@ def _parse_batch(batch: pl.DataFrame, header: list[str], keys: dict[str, str], p
     placeholders = {value: spot_issue(value, None)
                     for value in good.filter(spot >= PLACEHOLDER_SPOT_MIN)["_spot"].unique().to_list()}
     rows = good.select(
-        pl.lit(provider).alias("provider"),
-        pl.lit(version, pl.Utf8).alias("catalog_version"),
-        pl.lit(observed_on).alias("observed_on"),
+        pl.col("_provider").alias("provider"),
+        pl.col("_version").alias("catalog_version"),
+        pl.col("_observed_on").alias("observed_on"),
         text("instancetype").alias("instance_type"),
         pl.col("_accelerator").alias("accelerator_name"),
         pl.col("_count").alias("accelerator_count"),
@@ -213,11 +232,11 @@ def _parse_batch(batch: pl.DataFrame, header: list[str], keys: dict[str, str], p
         .when(spot > price).then(pl.lit("spot price above on-demand"))
         .alias("spot_price_issue"),
         pl.col("_gpu_info").alias("gpu_info"),
+        "_delivery",
     )
     quarantined = quarantine_frame([
         (record["_record"], f"on-demand price {record['_price_text']!r} is missing, not positive or a placeholder",
          record_json(header, [record[name] or "" for name in names]))
         for record in bad.iter_rows(named=True)
-    ])
-    return Parsed(rows=rows.cast(frame_for(SkypilotOffers, []).schema), quarantine=quarantined)
-
+    ]).with_columns(bad["_delivery"])
+    return Parsed(rows=rows.cast(dict(frame_for(SkypilotOffers, []).schema)), quarantine=quarantined)

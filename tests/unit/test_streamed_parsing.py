@@ -22,10 +22,10 @@ BAD = FIXTURES / "bad"
 def _streamed(module, delivery: Delivery, batch_rows: int | None = None, monkeypatch=None) -> Parsed:
     if batch_rows and monkeypatch:
         monkeypatch.setattr("ingest.fastcsv.BATCH_ROWS", batch_rows)
-        monkeypatch.setattr(module, "string_batches",
-                            lambda path, header: string_batches(path, header, batch_rows=batch_rows))
-    parts = list(module.parse_batches(delivery))
-    return Parsed(rows=pl.concat([p.rows for p in parts]), quarantine=pl.concat([p.quarantine for p in parts]))
+    parts = list(module.parse_batches([delivery]))
+    rows, quarantine = pl.concat([p.rows for p in parts]), pl.concat([p.quarantine for p in parts])
+    assert set(rows["_delivery"]) <= {0} and set(quarantine["_delivery"]) <= {0}
+    return Parsed(rows=rows.drop("_delivery"), quarantine=quarantine.drop("_delivery"))
 
 
 def _assert_same(module, delivery: Delivery, **kwargs) -> str:
@@ -92,7 +92,7 @@ def test_streaming_reader_refuses_what_it_cannot_read_exactly(tmp_path):
     ragged.write_text("a,b,c\n1,2,3\n4,5\n")
     for path in (cp1252, ragged):
         with pytest.raises(NeedsCarefulParse):
-            list(string_batches(path, ["a", "b", "c"][: 2 if path is cp1252 else 3]))
+            list(string_batches([path], ["a", "b", "c"][: 2 if path is cp1252 else 3]))
 
 
 def test_tracker_day_slices_are_the_same_days_streamed_or_careful(tmp_path, monkeypatch):
@@ -115,3 +115,16 @@ def test_number_expression_follows_parse_number():
              "NaN", "1,2", " 3 ", "99999999", "+4", None, "1\u00a0000", "12,345,67", "n/a", "--"]
     got = pl.DataFrame({"t": texts}, schema={"t": pl.Utf8}).select(number_expr(pl.col("t")).alias("n"))["n"].to_list()
     assert got == [parse_number(t) for t in texts]
+
+
+def test_many_files_in_one_pass_keep_their_own_rows_and_record_numbers(monkeypatch):
+    """Files streamed together give each file's careful result, tagged with its delivery, across batches."""
+    monkeypatch.setattr("ingest.fastcsv.BATCH_ROWS", 3)
+    paths = [BAD / "tracker" / name for name in ("duplicate_rows.csv", "zero_price.csv", "mixed_dates.csv")]
+    deliveries = [Delivery.from_file(gpu_tracker.SOURCE, "latest", path.name, path) for path in paths]
+    parts = list(gpu_tracker.parse_batches(deliveries))
+    rows, quarantine = pl.concat([p.rows for p in parts]), pl.concat([p.quarantine for p in parts])
+    for index, delivery in enumerate(deliveries):
+        careful = gpu_tracker.parse(delivery)
+        assert_frame_equal(rows.filter(pl.col("_delivery") == index).drop("_delivery"), careful.rows)
+        assert_frame_equal(quarantine.filter(pl.col("_delivery") == index).drop("_delivery"), careful.quarantine)
