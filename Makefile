@@ -12,7 +12,7 @@ export DAGSTER_HOME ?= $(CURDIR)/.dagster_home
 # The project's own tools first (dagster dev prepares the dbt manifest with the `dbt` it finds on the PATH).
 export PATH := $(CURDIR)/$(VENV)/bin:$(PATH)
 
-.PHONY: run test ui setup docs report clean
+.PHONY: run test ui setup docs report clean bench ducklake-env
 
 run: setup ## install, then materialize every asset into the warehouse and print a summary
 	$(VENV)/bin/aimetrics run
@@ -41,5 +41,17 @@ $(DAGSTER_HOME)/dagster.yaml: orchestration/dagster.yaml
 	mkdir -p $(DAGSTER_HOME)
 	cp orchestration/dagster.yaml $@
 
+bench: setup ## benchmarks of the GPU price path against raw DuckDB (minutes; not part of `make test`)
+	$(VENV)/bin/python -m benchmarks.run $(BENCH_ARGS)
+
+# DuckLake cannot be loaded by DuckDB 2.0 here (its extension cannot be downloaded on this network, and PyPI's
+# duckdb-ext-* packages are built for DuckDB 1.4.4 only): a second environment pins DuckDB 1.4.4 with that package.
+DUCKLAKE_VENV := .venv-ducklake
+ducklake-env: setup ## a second environment with DuckDB 1.4.4 and the DuckLake extension (for the shared-engine target)
+	$(UV) venv --quiet --allow-existing --python "$$($(PYTHON) -c 'import sys; print(sys.executable)')" $(DUCKLAKE_VENV)
+	$(UV) export --quiet --frozen --no-hashes --no-emit-project --no-default-groups | grep -v '^duckdb==' > $(DUCKLAKE_VENV)/requirements.txt
+	$(UV) pip install --quiet --compile-bytecode --python $(DUCKLAKE_VENV)/bin/python -r $(DUCKLAKE_VENV)/requirements.txt \
+		duckdb==1.4.4 duckdb-ext-ducklake==1.4.4.20260205
+
 clean: ## remove the virtualenv, dbt build files and the Dagster home (the warehouse file is kept)
-	rm -rf $(VENV) .tools .dagster_home dbt_project/target dbt_project/logs
+	rm -rf $(VENV) $(DUCKLAKE_VENV) .tools .dagster_home dbt_project/target dbt_project/logs bench-results

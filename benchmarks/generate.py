@@ -30,7 +30,7 @@ CHIPS = [("H100", 81920, 3.2), ("H200", 143360, 4.1), ("B200", 184320, 6.0), ("A
 TRACKER_CHIPS = ["H100_SXM", "H200", "B200", "A100_SXM_80GB", "A100_PCIE_40GB", "L40S", "MI300X", "RTX_4090",
                  "H100_PCIE", "GH200", "L40", "RTX_5090"]
 COUNTS = [1, 2, 4, 8]
-OFFER_TYPES = ["on_demand", "spot", "reserved_1y", "community"]
+OFFER_TYPES = ["on_demand", "spot"]
 SKYPILOT_HEADER = "InstanceType,AcceleratorName,AcceleratorCount,vCPUs,MemoryGiB,Price,Region,GpuInfo,SpotPrice"
 TRACKER_HEADER = ("date,provider,gpu_model,gpu_count,region,rental_type,price_min_usd,price_median_usd,"
                   "price_max_usd,n_offers,source_url,fetched_at")
@@ -144,7 +144,7 @@ def append_tracker_days(path: Path, first_day: date, days: int, rows_per_day: in
                    ([{chips}])[((k // 14) % 12) + 1] as gpu_model,
                    [1, 2, 4, 8][((k // 168) % 4) + 1] as gpu_count,
                    ([{regions}])[((k // 672) % 12) + 1] || '-' || (k // 8064) as region,
-                   ([{types}])[((k // 2) % 4) + 1] as rental_type,
+                   ([{types}])[(k // 8064) % 2 + 1] as rental_type,
                    round(median * (1 - 0.3 * spread_draw), 4) as price_min_usd,
                    round(median, 4) as price_median_usd,
                    round(median * (1 + 0.5 * spread_draw), 4) as price_max_usd,

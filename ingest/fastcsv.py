@@ -52,12 +52,17 @@ def _reader() -> duckdb.DuckDBPyConnection:
     """One in-memory DuckDB per thread, kept: opening one per file costs more than reading a small file."""
     if getattr(_readers, "conn", None) is None:
         _readers.conn = duckdb.connect()
+        _readers.conn.execute("set enable_progress_bar = false")
     return _readers.conn
 
 
-def string_batches(paths: Sequence[Path], header: list[str], batch_rows: int | None = None) -> Iterator[pl.DataFrame]:
+def string_batches(paths: Sequence[Path], header: list[str], batch_rows: int | None = None,
+                   keep_where: tuple[str, str] | None = None) -> Iterator[pl.DataFrame]:
     """Batches of the records of `paths` (all with this header) as string columns named by the header (empty
     cells are null), in file and record order, with the file's index in `_file`.
+
+    `keep_where` = (column, SQL condition on `value`, its trimmed text) keeps only matching records, filtered
+    by DuckDB while it reads: a day out of a long file costs a scan, not a trip through Python.
 
     Raises NeedsCarefulParse before or while streaming; callers load inside a transaction and start again
     the careful way.
@@ -67,11 +72,19 @@ def string_batches(paths: Sequence[Path], header: list[str], batch_rows: int | N
     index = {str(path): position for position, path in enumerate(paths)}
     conn = _reader()
     try:
-        reader = conn.sql(
+        where = ""
+        if keep_where:
+            column, condition = keep_where
+            value = f"coalesce(trim({list(names)[header.index(column)]}), '')"
+            where = " where " + condition.replace("value", value)
+        relation = conn.sql(
             """select * from read_csv($paths, auto_detect = false, header = true, delim = ',', quote = '"',
-                   escape = '"', strict_mode = true, columns = $columns, filename = '_path')""",
+                   escape = '"', strict_mode = true, columns = $columns, filename = '_path')""" + where,
             params={"paths": [str(path) for path in paths], "columns": columns},
-        ).to_arrow_reader(batch_rows or BATCH_ROWS)
+        )
+        # DuckDB 2.0 names it to_arrow_reader; 1.4 (the DuckLake environment) fetch_record_batch
+        reader = getattr(relation, "to_arrow_reader", None) or relation.fetch_record_batch
+        reader = reader(batch_rows or BATCH_ROWS)
         for table in _coalesced(reader, batch_rows or BATCH_ROWS):
             frame = pl.from_arrow(table).rename(names)
             yield frame.with_columns(pl.col("_path").replace_strict(index, return_dtype=pl.Int32).alias(FILE_COLUMN)) \

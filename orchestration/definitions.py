@@ -7,6 +7,7 @@ import dagster as dg
 from orchestration.assets.dbt import dbt_resource, warehouse_dbt_models
 from orchestration.assets.raw import RAW_ASSETS
 from orchestration.checks import MART_CHECKS, RAW_CHECKS
+from orchestration.executors import selected_executor
 from orchestration.jobs import (epoch_weekly, everything_weekly, fx_monthly, gpu_prices_daily, inbox_sensor,
                                 ingest_inbox, materialize_everything, refresh_epoch, refresh_fx, refresh_gpu_prices)
 
@@ -20,6 +21,6 @@ defs = dg.Definitions(
         "dbt_models_after_upstream", target=dg.AssetSelection.all(),
         default_status=dg.DefaultSensorStatus.RUNNING, minimum_interval_seconds=60)],
     resources={"dbt": dbt_resource()},
-    # One process, one DuckDB writer at a time: fastest on small machines and free of file-lock races.
-    executor=dg.in_process_executor,
+    # One process, one DuckDB writer at a time unless AIMETRICS_EXECUTOR names workers (see orchestration/executors.py)
+    executor=selected_executor(),
 )

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 import dagster as dg
 
 from orchestration.partitions import range_tags
-from warehouse.db import connect_read, warehouse_path
+from warehouse.db import connect_read, warehouse_target
 
 SUMMARY_SCHEMAS = ("raw", "staging", "marts")
 
@@ -83,7 +83,7 @@ def delivery_totals() -> dict[str, int]:
 def format_summary(summary: RunSummary) -> str:
     lines = [
         f"Run {summary.run_id[:8]}: {'SUCCESS' if summary.success else 'FAILED'} in {summary.seconds:.1f} s",
-        f"Warehouse: {warehouse_path()}",
+        f"Warehouse: {warehouse_target().describe()}",
         "",
         "Tables:",
     ]

@@ -1,4 +1,10 @@
-"""The warehouse file: where it is, one write path and one read-only path, with clear messages on lock conflicts."""
+"""The warehouse: where it is, one write path and one read-only path, with clear messages on lock conflicts.
+
+By default the warehouse is one DuckDB file. AIMETRICS_WAREHOUSE points it at a shared engine instead, for runs
+on several machines: `ducklake:<catalog>` (a DuckLake: a catalog database such as `postgres:dbname=aimetrics
+host=...`, and Parquet files under AIMETRICS_DUCKLAKE_DATA_PATH, e.g. an object store) or `md:<database>`
+(MotherDuck; the token comes from MOTHERDUCK_TOKEN, which DuckDB reads itself and nothing here logs).
+"""
 
 from __future__ import annotations
 
@@ -6,6 +12,7 @@ import os
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 
 import duckdb
@@ -31,6 +38,58 @@ def warehouse_path() -> Path:
     return path if path.is_absolute() else (Path.cwd() / path).resolve()
 
 
+ALIAS = "warehouse"
+"""The name a shared engine's database is attached as (the dbt targets use the same)."""
+
+
+@dataclass(frozen=True)
+class Target:
+    kind: str
+    """`file` (one DuckDB file), `ducklake` or `motherduck`."""
+    location: str
+    data_path: str | None = None
+
+    def describe(self) -> str:
+        """Where the warehouse is, for messages (a catalog connection string may carry a password: not shown)."""
+        if self.kind == "ducklake":
+            return f"DuckLake (data in {self.data_path or 'the catalog default'})"
+        return "MotherDuck" if self.kind == "motherduck" else self.location
+
+
+def warehouse_target() -> Target:
+    """AIMETRICS_WAREHOUSE: unset or `duckdb` for the file, `ducklake:<catalog>` or `md:<database>`."""
+    value = os.environ.get("AIMETRICS_WAREHOUSE", "").strip()
+    if value in ("", "duckdb"):
+        return Target("file", str(warehouse_path()))
+    if value.startswith("ducklake:"):
+        return Target("ducklake", value, os.environ.get("AIMETRICS_DUCKLAKE_DATA_PATH", "").strip() or None)
+    if value.startswith("md:"):
+        return Target("motherduck", value)
+    raise ValueError(f"AIMETRICS_WAREHOUSE={value!r}: expected nothing, `duckdb`, `ducklake:<catalog>` or `md:<database>`")
+
+
+def _quoted(text: str) -> str:
+    return "'" + text.replace("'", "''") + "'"
+
+
+def _connect_shared(target: Target, read_only: bool) -> duckdb.DuckDBPyConnection:
+    """An in-process DuckDB with the shared warehouse attached and in use (USE), so `raw.x` means the same."""
+    extensions = os.environ.get("AIMETRICS_DUCKDB_EXTENSION_DIR", "").strip()
+    config = {"extension_directory": extensions} if extensions else {}
+    if target.kind == "motherduck":
+        return duckdb.connect(target.location, read_only=read_only, config=config)
+    conn = duckdb.connect(config=config)
+    try:
+        options = [f"DATA_PATH {_quoted(target.data_path)}"] if target.data_path and not read_only else []
+        options += ["READ_ONLY"] if read_only else []
+        conn.execute(f"ATTACH {_quoted(target.location)} AS {ALIAS}" + (f" ({', '.join(options)})" if options else ""))
+        conn.execute(f"USE {ALIAS}")
+    except BaseException:
+        conn.close()
+        raise
+    return conn
+
+
 def _is_lock_error(error: Exception) -> bool:
     return "lock" in str(error).lower()
 
@@ -45,6 +104,14 @@ def _busy(path: Path, error: Exception) -> WarehouseBusy:
 @contextmanager
 def connect_write(path: Path | None = None, wait_s: float = 30.0) -> Iterator[duckdb.DuckDBPyConnection]:
     """A read-write connection, closed on exit. Waits up to `wait_s` for another writer to finish."""
+    target = warehouse_target()
+    if path is None and target.kind != "file":
+        conn = _connect_shared(target, read_only=False)
+        try:
+            yield conn
+        finally:
+            conn.close()
+        return
     path = path or warehouse_path()
     path.parent.mkdir(parents=True, exist_ok=True)
     deadline, delay = time.monotonic() + wait_s, 0.1
@@ -68,6 +135,14 @@ def connect_write(path: Path | None = None, wait_s: float = 30.0) -> Iterator[du
 @contextmanager
 def connect_read(path: Path | None = None) -> Iterator[duckdb.DuckDBPyConnection]:
     """A read-only connection, closed on exit; clear errors when the file is missing or held by a writer."""
+    target = warehouse_target()
+    if path is None and target.kind != "file":
+        conn = _connect_shared(target, read_only=True)
+        try:
+            yield conn
+        finally:
+            conn.close()
+        return
     path = path or warehouse_path()
     if not path.exists():
         raise WarehouseMissing(f"no warehouse at {path}: run `make run` (or `aimetrics run`) first")

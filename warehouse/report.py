@@ -14,7 +14,7 @@ import matplotlib
 matplotlib.use("Agg")  # no display: render to memory
 import matplotlib.pyplot as plt  # noqa: E402
 
-from warehouse.db import connect_read, warehouse_path  # noqa: E402
+from warehouse.db import connect_read, warehouse_target  # noqa: E402
 
 
 @dataclass
@@ -111,7 +111,7 @@ def render(charts: list[Chart]) -> str:
         "figure{margin:2rem 0}figcaption{color:#555}pre{background:#f4f4f4;padding:.5rem;font-size:.8rem;"
         "white-space:pre-wrap}</style></head><body>",
         "<h1>Why is generative AI so expensive, and who pays?</h1>",
-        f"<p>Built {datetime.now(timezone.utc):%Y-%m-%d %H:%M} UTC from <code>{html.escape(str(warehouse_path()))}"
+        f"<p>Built {datetime.now(timezone.utc):%Y-%m-%d %H:%M} UTC from <code>{html.escape(warehouse_target().describe())}"
         "</code>. Every chart lists the query it was drawn from.</p>",
     ]
     for chart in charts:

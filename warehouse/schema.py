@@ -3,6 +3,8 @@ new columns are added (never dropped), so a source that grows a column keeps its
 
 from __future__ import annotations
 
+import re
+
 import duckdb
 import polars as pl
 
@@ -53,8 +55,18 @@ def _duckdb_type(dtype: pl.DataType) -> str:
     raise TypeError(f"no DuckDB type for polars {dtype}")
 
 
+def supports_constraints(conn: duckdb.DuckDBPyConnection) -> bool:
+    """DuckLake tables take no primary keys or CHECK constraints (the loader keeps those rules itself)."""
+    kind = conn.execute("select type from duckdb_databases() where database_name = current_database()").fetchone()
+    return kind is None or kind[0] != "ducklake"
+
+
 def create_raw_layer(conn: duckdb.DuckDBPyConnection) -> None:
-    conn.execute(RAW_DDL)
+    ddl = RAW_DDL
+    if not supports_constraints(conn):
+        ddl = re.sub(r",\s*primary key \([^)]*\)", "", ddl)
+        ddl = re.sub(r" check \(status in \([^)]*\)\)", "", ddl)
+    conn.execute(ddl)
 
 
 def ensure_raw_table(conn: duckdb.DuckDBPyConnection, table: str, schema: pl.Schema) -> None:

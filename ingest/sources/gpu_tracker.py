@@ -67,7 +67,11 @@ def _write_day_files_streamed(path: Path, days: set[str] | None, folder: Path) -
         return None
     date_column = header[[name.lower() for name in header].index("date")]
     written: dict[str, Path] = {}
-    for batch in string_batches([path], header):
+    keep = None
+    if days is not None:  # the requested days and the undated records, picked out by DuckDB as it reads
+        wanted = ", ".join("'" + day + "'" for day in sorted(days) if _ISO_DAY.match(day))
+        keep = (date_column, f"(value in ({wanted or 'null'}) or not regexp_full_match(value, '{_ISO_DAY.pattern[1:-1]}'))")
+    for batch in string_batches([path], header, keep_where=keep):
         text = pl.col(date_column).fill_null("").str.strip_chars()
         keyed = batch.with_columns(_day=pl.when(text.str.contains(_ISO_DAY.pattern)).then(text).otherwise(pl.lit(UNDATED)))
         if days is not None:
@@ -184,6 +188,8 @@ def parse_batches(deliveries: Sequence[Delivery]) -> Iterator[Parsed]:
         value = batch.with_columns(record_numbers(batch, next_record)).rename({FILE_COLUMN: "_delivery"}).with_columns(
             pl.col(columns[name]).fill_null("").str.strip_chars().alias(name) for name in COLUMNS)
         parsed, seen = _parse_batch(value, names, header, seen)
+        # files come in order: only the batch's last file can go on into the next batch
+        seen = seen.filter(pl.col("_delivery") == batch[FILE_COLUMN].max())
         yield parsed
 
 

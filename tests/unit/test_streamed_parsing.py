@@ -128,3 +128,17 @@ def test_many_files_in_one_pass_keep_their_own_rows_and_record_numbers(monkeypat
         careful = gpu_tracker.parse(delivery)
         assert_frame_equal(rows.filter(pl.col("_delivery") == index).drop("_delivery"), careful.rows)
         assert_frame_equal(quarantine.filter(pl.col("_delivery") == index).drop("_delivery"), careful.quarantine)
+
+
+def test_tracker_day_slices_for_chosen_days_keep_those_days_and_the_undated(tmp_path, monkeypatch):
+    source = BAD / "tracker" / "mixed_dates.csv"
+    delivery = Delivery.from_file(gpu_tracker.SOURCE, "latest", "mixed_dates.csv", source)
+    every_day = gpu_tracker.day_slices(delivery, None, tmp_path / "all")
+    dated = sorted(s.edition for s in every_day if s.edition != gpu_tracker.UNDATED)
+    assert dated and gpu_tracker.UNDATED in {s.edition for s in every_day}
+    chosen = gpu_tracker.day_slices(delivery, {dated[0], "2099-01-01"}, tmp_path / "chosen")
+    assert [s.edition for s in chosen] == sorted([dated[0], gpu_tracker.UNDATED])
+    by_day = {s.edition: s for s in every_day}
+    for piece in chosen:  # the same records as when every day is sliced
+        assert_frame_equal(gpu_tracker.parse(piece).rows, gpu_tracker.parse(by_day[piece.edition]).rows)
+        assert_frame_equal(gpu_tracker.parse(piece).quarantine, gpu_tracker.parse(by_day[piece.edition]).quarantine)

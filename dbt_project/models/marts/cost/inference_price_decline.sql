@@ -1,4 +1,5 @@
-{{ config(materialized='view') }}
+-- DuckLake keeps no column comments on views: there the column docs stay in dbt docs only.
+{{ config(materialized='view', persist_docs={'relation': true, 'columns': target.name != 'ducklake'}) }}
 -- How fast the same capability gets cheaper: per benchmark threshold, the price of the first model to reach
 -- it, the cheapest price since, and the yearly factor between them: (first / cheapest) ^ (1 / years).
 with prices as (

@@ -1,0 +1,160 @@
+"""`make bench`: the four measurements of the performance issue, each against a baseline measured in the same run.
+
+1. ingest: the pipeline's SkyPilot path (locate, checksum, stream, parse, pandera, atomic load) vs raw DuckDB
+   `read_csv` of the same files into a table: rows/s ratio and peak memory (each in its own process).
+2. new day: the daily partitioned job for one new day (tracker ingest + dbt incremental + checks) with 30 and
+   with 1,000 days of history already loaded.
+3. cold build of everything from the real data (`aimetrics run`) vs DuckDB reading every CSV file of it.
+4. mart queries at the 1,000-day history vs DuckDB answering the same question from the CSV file.
+
+Prints a table and writes JSON (bench-results/results.json). Sizes shrink with --quick for a smoke run.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+TARGETS = {
+    "ingest_ratio": 0.5, "ingest_peak_mb": 1536, "new_day_s": 15.0, "new_day_growth": 1.5, "cold_build_s": 60.0,
+    "query_ms": 200.0,
+}
+
+
+def _child(args: list[str], env: dict[str, str]) -> dict:
+    """Run a measurement in a fresh process (its peak memory is its own); it prints one JSON line last."""
+    done = subprocess.run([sys.executable, "-m", "benchmarks.steps", *args], env={**os.environ, **env},
+                          capture_output=True, text=True, cwd=ROOT)
+    if done.returncode != 0:
+        raise RuntimeError(f"{' '.join(args)} failed:\n{done.stderr[-3000:]}")
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+def ingest(work: Path, rows: int) -> dict:
+    from benchmarks.generate import skypilot_catalogs
+
+    mirror = work / f"ingest_{rows}"
+    files = skypilot_catalogs(mirror, rows)
+    env = {"AIMETRICS_DATA_DIR": str(mirror), "AIMETRICS_CACHE_DIR": str(work / "cache")}
+    baseline = _child(["baseline-ingest", str(mirror), str(work / f"baseline_{rows}.duckdb")], env)
+    pipeline = _child(["pipeline-ingest", str(work / f"pipeline_{rows}.duckdb")], env)
+    shutil.rmtree(mirror)
+    return {
+        "rows": rows, "files": len(files),
+        "baseline_s": baseline["seconds"], "baseline_rows_per_s": round(rows / baseline["seconds"]),
+        "baseline_peak_mb": baseline["peak_mb"],
+        "pipeline_s": pipeline["seconds"], "pipeline_rows_per_s": round(rows / pipeline["seconds"]),
+        "pipeline_peak_mb": pipeline["peak_mb"], "rows_loaded": pipeline["rows_loaded"],
+        "ratio": round(baseline["seconds"] / pipeline["seconds"], 3),
+    }
+
+
+def new_day(work: Path, history_days: int, rows_per_day: int) -> dict:
+    """Load `history_days` days, then time the partitioned daily job for one new day (after a warm-up day)."""
+    run = work / f"history_{history_days}"
+    env = {"AIMETRICS_DATA_DIR": str(run / "mirror"), "AIMETRICS_CACHE_DIR": str(run / "cache"),
+           "AIMETRICS_DUCKDB_PATH": str(run / "warehouse.duckdb"), "DAGSTER_HOME": str(run / "dagster_home")}
+    (run / "dagster_home").mkdir(parents=True, exist_ok=True)
+    result = _child(["new-day", str(history_days), str(rows_per_day)], env)
+    result.update(history_days=history_days, rows_per_day=rows_per_day)
+    return result
+
+
+def cold_build(work: Path, data: Path) -> dict:
+    env = {"AIMETRICS_DATA_DIR": str(data), "AIMETRICS_CACHE_DIR": str(work / "cold_cache"),
+           "AIMETRICS_DUCKDB_PATH": str(work / "cold.duckdb"), "DAGSTER_HOME": str(work / "cold_home")}
+    (work / "cold_home").mkdir(exist_ok=True)
+    shutil.copy(ROOT / "orchestration" / "dagster.yaml", work / "cold_home" / "dagster.yaml")
+    baseline = _child(["baseline-cold", str(data), str(work / "cold_baseline.duckdb")], env)
+    started = time.perf_counter()
+    done = subprocess.run([str(Path(sys.executable).parent / "aimetrics"), "run"], env={**os.environ, **env},
+                          capture_output=True, text=True, cwd=ROOT)
+    seconds = time.perf_counter() - started
+    if done.returncode != 0:
+        raise RuntimeError(f"aimetrics run failed:\n{done.stdout[-2000:]}\n{done.stderr[-2000:]}")
+    return {"seconds": round(seconds, 2), "baseline_s": baseline["seconds"], "baseline_files": baseline["files"],
+            "ratio": round(baseline["seconds"] / seconds, 3)}
+
+
+def queries(work: Path) -> dict:
+    run = max(work.glob("history_*"), key=lambda path: int(path.name.split("_")[1]))  # the longest history
+    found = _child(["queries", str(run / "warehouse.duckdb"),
+                    str(run / "mirror" / "gpu_pricing_tracker" / "observations.csv")], {})
+    found.pop("peak_mb")
+    return found
+
+
+def verdicts(results: dict) -> list[tuple[str, str, str, bool]]:
+    rows = []
+    for item in results["ingest"]:
+        rows.append((f"1. ingest {item['rows']:,} rows: throughput vs raw DuckDB",
+                     f"{item['ratio']:.2f}x ({item['pipeline_rows_per_s']:,} vs {item['baseline_rows_per_s']:,} rows/s)",
+                     f">= {TARGETS['ingest_ratio']}", item["ratio"] >= TARGETS["ingest_ratio"]))
+        rows.append((f"1. ingest {item['rows']:,} rows: peak memory", f"{item['pipeline_peak_mb']:.0f} MB "
+                     f"(DuckDB alone {item['baseline_peak_mb']:.0f} MB)", f"< {TARGETS['ingest_peak_mb']} MB",
+                     item["pipeline_peak_mb"] < TARGETS["ingest_peak_mb"]))
+    days = {item["history_days"]: item for item in results["new_day"]}
+    for history, item in sorted(days.items()):
+        rows.append((f"2. one new day, {history:,} days of history", f"{item['seconds']:.1f} s "
+                     f"(ingest {item['ingest_s']:.1f}, dbt {item['dbt_s']:.1f}, checks {item['checks_s']:.1f})",
+                     f"< {TARGETS['new_day_s']:.0f} s", item["seconds"] < TARGETS["new_day_s"]))
+    if len(days) == 2:
+        small, large = (days[k] for k in sorted(days))
+        growth = large["seconds"] / small["seconds"]
+        results["new_day_growth"] = round(growth, 3)
+        rows.append((f"2. new day: {large['history_days']:,} vs {small['history_days']:,} days of history", f"{growth:.2f}x", f"<= {TARGETS['new_day_growth']}x",
+                     growth <= TARGETS["new_day_growth"]))
+    cold = results.get("cold_build")
+    if isinstance(cold, dict):
+        rows.append(("3. cold build of everything from the real data", f"{cold['seconds']:.1f} s (DuckDB reading its "
+                     f"{cold['baseline_files']} CSV files: {cold['baseline_s']:.1f} s)", f"< {TARGETS['cold_build_s']:.0f} s",
+                     cold["seconds"] < TARGETS["cold_build_s"]))
+    for name, item in results.get("queries", {}).items():
+        rows.append((f"4. query at {item['rows']:,} rows: {name}", f"{item['median_ms']:.1f} ms (from the CSV: "
+                     f"{item['baseline_median_ms']:.0f} ms, {item['speedup']:.0f}x longer)",
+                     f"< {TARGETS['query_ms']:.0f} ms", item["median_ms"] < TARGETS["query_ms"]))
+    return rows
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description="Benchmarks of the GPU price path (see benchmarks/run.py).")
+    parser.add_argument("--work", type=Path, default=ROOT / "bench-results" / "work")
+    parser.add_argument("--output", type=Path, default=ROOT / "bench-results" / "results.json")
+    parser.add_argument("--data", type=Path, default=Path(os.environ.get("AIMETRICS_DATA_DIR") or ROOT.parent / "shared" / "data"))
+    parser.add_argument("--quick", action="store_true", help="small sizes: a smoke run of the harness, not the targets")
+    args = parser.parse_args(argv)
+    sizes, histories, per_day = ([100_000], [3, 10], 1_000) if args.quick else ([1_000_000, 10_000_000], [30, 1000], 10_000)
+    shutil.rmtree(args.work, ignore_errors=True)
+    args.work.mkdir(parents=True)
+    results: dict = {"machine": {"cpus": os.cpu_count(), "python": sys.version.split()[0]}, "quick": args.quick}
+    results["ingest"] = [ingest(args.work, rows) for rows in sizes]
+    results["new_day"] = [new_day(args.work, days, per_day) for days in histories]
+    results["queries"] = queries(args.work)
+    if (args.data / "ai_index_2025").is_dir():
+        results["cold_build"] = cold_build(args.work, args.data)
+    else:
+        results["cold_build"] = f"skipped: no real data at {args.data} (set AIMETRICS_DATA_DIR)"
+    table = verdicts(results)
+    results["verdicts"] = [{"measure": m, "result": r, "target": t, "pass": ok} for m, r, t, ok in table]
+    args.output.parent.mkdir(parents=True, exist_ok=True)
+    args.output.write_text(json.dumps(results, indent=2, default=str))
+    width = max(len(m) for m, *_ in table)
+    print(f"\n{'measure':<{width}}  {'pass':<4}  target      result")
+    for measure, result, target, ok in table:
+        print(f"{measure:<{width}}  {'PASS' if ok else 'MISS':<4}  {target:<10}  {result}")
+    if isinstance(results["cold_build"], str):
+        print(f"3. cold build: {results['cold_build']}")
+    print(f"\nJSON: {args.output}")
+    shutil.rmtree(args.work, ignore_errors=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,176 @@
+"""One measurement per process (`python -m benchmarks.steps <step> ...`), so that its peak memory is its own.
+Each prints one JSON line last. Called by benchmarks/run.py."""
+
+from __future__ import annotations
+
+import json
+import os
+import resource
+import statistics
+import subprocess
+import sys
+import time
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+
+import duckdb
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def _peak_mb() -> float:
+    return round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
+
+
+def _emit(result: dict) -> None:
+    print(json.dumps({**result, "peak_mb": _peak_mb()}))
+
+
+def baseline_ingest(mirror: str, db: str) -> None:
+    """Raw DuckDB: every catalog file into one table, as a user would (sniffed, union by name)."""
+    files = sorted(str(p) for p in (Path(mirror) / "gpu_prices" / "skypilot_catalog").rglob("vms.csv"))
+    started = time.perf_counter()
+    conn = duckdb.connect(db)
+    conn.execute("create table offers as select * from read_csv(?, union_by_name = true, filename = true)", [files])
+    rows = conn.execute("select count(*) from offers").fetchone()[0]
+    conn.close()
+    _emit({"seconds": round(time.perf_counter() - started, 3), "rows": rows})
+
+
+def pipeline_ingest(db: str) -> None:
+    """The pipeline's path for the same files: locate and checksum, stream, parse, validate, load atomically."""
+    from ingest.sources import SOURCES
+    from warehouse.land import land_source
+
+    started = time.perf_counter()
+    report = land_source(SOURCES["skypilot_catalog"], db_path=Path(db))
+    seconds = time.perf_counter() - started
+    assert report.count("loaded") == len(report.deliveries), "every synthetic catalog should load"
+    _emit({"seconds": round(seconds, 3), "rows_loaded": report.rows_accepted,
+           "rows_quarantined": report.rows_quarantined, "deliveries": len(report.deliveries)})
+
+
+def _land_history(mirror: Path) -> None:
+    """Land every source from the mirror (all raw tables exist, most empty), the tracker day by day."""
+    from ingest.settings import source_settings
+    from ingest.sources import SOURCES, gpu_tracker
+    from warehouse.land import land_source
+
+    settings = source_settings()
+    for source in SOURCES.values():
+        if source.name == gpu_tracker.SOURCE:
+            slices = [piece for delivery in source.locate(settings)
+                      for piece in gpu_tracker.day_slices(delivery, None, settings.cache_dir / "gpu_tracker_days")]
+            land_source(source, settings=settings, deliveries=slices)
+        elif source.arrives_as != "url" or settings.mirror_dir:
+            land_source(source, settings=settings)
+    subprocess.run([str(Path(sys.executable).parent / "dbt"), "--quiet", "build", "--profiles-dir", "."],
+                   cwd=ROOT / "dbt_project", check=True, env={**os.environ, "DO_NOT_TRACK": "1"})
+
+
+def _timed_day(day: str, instance) -> dict:
+    from orchestration.definitions import defs
+
+    job = defs.resolve_job_def("refresh_gpu_prices")
+    started = time.perf_counter()
+    result = job.execute_in_process(partition_key=day, instance=instance)
+    seconds = time.perf_counter() - started
+    assert result.success, f"the daily job failed for {day}"
+    phases = {"ingest_s": 0.0, "dbt_s": 0.0, "checks_s": 0.0}
+    for stats in instance.get_run_step_stats(result.run_id):
+        spent = (stats.end_time or 0) - (stats.start_time or 0)
+        key = stats.step_key
+        phase = "checks_s" if "pandera" in key or "check" in key else "ingest_s" if key.startswith("raw") else "dbt_s"
+        phases[phase] += spent
+    return {"seconds": round(seconds, 2), **{k: round(v, 2) for k, v in phases.items()}}
+
+
+def new_day(history_days: str, rows_per_day: str) -> None:
+    """History up to the day before yesterday; yesterday's partition as a warm-up; today's partition timed."""
+    import dagster as dg
+
+    from benchmarks.generate import append_tracker_days, tracker_days
+
+    mirror = Path(os.environ["AIMETRICS_DATA_DIR"])
+    today = datetime.now(timezone.utc).date()
+    days, per_day = int(history_days), int(rows_per_day)
+    path = tracker_days(mirror, days, per_day, first_day=today - timedelta(days=days + 1))
+    started = time.perf_counter()
+    _land_history(mirror)
+    setup = time.perf_counter() - started
+    instance = dg.DagsterInstance.get()
+    warm_up, measured = today - timedelta(days=1), today
+    append_tracker_days(path, warm_up, 1, per_day)
+    warm = _timed_day(warm_up.isoformat(), instance)
+    append_tracker_days(path, measured, 1, per_day)
+    timed = _timed_day(measured.isoformat(), instance)
+    conn = duckdb.connect(os.environ["AIMETRICS_DUCKDB_PATH"], read_only=True)
+    rows = conn.execute("select count(*) from raw.gpu_tracker_observations").fetchone()[0]
+    conn.close()
+    _emit({**timed, "warm_up_s": warm["seconds"], "setup_s": round(setup, 1), "raw_rows": rows})
+
+
+def baseline_cold(data: str, db: str) -> None:
+    """Raw DuckDB reading every CSV file of the real data into its own table."""
+    files = sorted(Path(data).rglob("*.csv"))
+    started = time.perf_counter()
+    conn = duckdb.connect(db)
+    loaded = 0
+    for number, path in enumerate(files):
+        try:
+            conn.execute(f"create table t{number} as select * from read_csv(?, ignore_errors = true)", [str(path)])
+            loaded += 1
+        except duckdb.Error:
+            pass
+    conn.close()
+    _emit({"seconds": round(time.perf_counter() - started, 3), "files": loaded})
+
+
+QUERIES = {
+    "price index for one chip": (
+        """select month, pricing, median_usd_per_gpu_hour, usd_per_pflop_hour from marts.gpu_price_index
+           where gpu_model = 'H100 SXM' order by month, pricing""",
+        """select date_trunc('month', cast(date as date)) as month, rental_type,
+                  median(price_median_usd / gpu_count) from read_csv(?) where gpu_model = 'H100_SXM'
+           group by all order by all""",
+    ),
+    "a month across chips": (
+        """select gpu_model, pricing, median(usd_per_gpu_hour), count(*) from marts.gpu_prices
+           where observed_on >= date_trunc('month', current_date - 40) and observed_on < date_trunc('month', current_date)
+           group by all order by all""",
+        """select gpu_model, rental_type, median(price_median_usd / gpu_count), count(*) from read_csv(?)
+           where cast(date as date) >= date_trunc('month', current_date - 40)
+             and cast(date as date) < date_trunc('month', current_date)
+           group by all order by all""",
+    ),
+}
+
+
+def _median_ms(conn, sql: str, params: list, repeats: int = 7) -> float:
+    conn.execute(sql, params).fetchall()
+    times = []
+    for _ in range(repeats):
+        started = time.perf_counter()
+        conn.execute(sql, params).fetchall()
+        times.append((time.perf_counter() - started) * 1000)
+    return statistics.median(times)
+
+
+def queries(db: str, csv_file: str) -> None:
+    """Typical mart queries on a read-only connection (as `aimetrics query` opens it) vs the same from the CSV."""
+    conn = duckdb.connect(db, read_only=True)
+    rows = conn.execute("select count(*) from marts.gpu_prices").fetchone()[0]
+    found = {}
+    for name, (mart_sql, csv_sql) in QUERIES.items():
+        mart, raw = _median_ms(conn, mart_sql, []), _median_ms(conn, csv_sql, [csv_file], repeats=3)
+        found[name] = {"rows": rows, "median_ms": round(mart, 2), "baseline_median_ms": round(raw, 1),
+                       "speedup": round(raw / mart, 1), "result_rows": len(conn.execute(mart_sql).fetchall())}
+    conn.close()
+    _emit(found)
+
+
+STEPS = {"baseline-ingest": baseline_ingest, "pipeline-ingest": pipeline_ingest, "new-day": new_day,
+         "baseline-cold": baseline_cold, "queries": queries}
+
+if __name__ == "__main__":
+    STEPS[sys.argv[1]](*sys.argv[2:])

@@ -1,0 +1,72 @@
+"""The shared-engine target: the whole pipeline (Dagster, loaders, dbt) into a DuckLake catalog with Parquet data
+files, in the environment `make ducklake-env` builds (DuckDB 1.4.4 and its DuckLake extension from PyPI, since
+DuckDB 2.0 cannot load DuckLake on this network). The marts must match a run into the local file."""
+
+import json
+import os
+import shutil
+import subprocess
+from pathlib import Path
+
+import dagster as dg
+import pytest
+
+from orchestration.run import materialize_everything
+from tests.conftest import FIXTURE_MIRROR, PROJECT_ROOT
+from tests.fixtures.workbook import write_ai_index_2022_workbook
+from warehouse.db import connect_read
+
+pytestmark = pytest.mark.integration
+
+LAKE_ENV = PROJECT_ROOT / ".venv-ducklake"
+EXTENSIONS = next(iter(sorted(LAKE_ENV.glob("lib/python3*/site-packages/duckdb_ext/extensions"))), None)
+MARTS = ("ai_investment", "gpu_prices", "gpu_price_index", "gpu_hardware", "funding_rounds", "funding_by_year",
+         "training_costs", "training_emissions", "inference_prices", "frontier_runs", "funding_round_sources", "fx_rates")
+COUNTS_SQL = " union all ".join(f"select '{m}' as mart, count(*) as n from marts.{m}" for m in MARTS)
+
+
+def _lake_env(tmp_path: Path, mirror: Path) -> dict[str, str]:
+    env = {name: value for name, value in os.environ.items() if not name.startswith("AIMETRICS_")}
+    home = tmp_path / "lake_home"
+    home.mkdir()
+    shutil.copy(PROJECT_ROOT / "orchestration" / "dagster.yaml", home / "dagster.yaml")
+    return {
+        **env, "PATH": f"{LAKE_ENV / 'bin'}:{env['PATH']}", "PYTHONPATH": str(PROJECT_ROOT), "DO_NOT_TRACK": "1",
+        "DAGSTER_HOME": str(home), "AIMETRICS_DATA_DIR": str(mirror), "AIMETRICS_CACHE_DIR": str(tmp_path / "lake_cache"),
+        "AIMETRICS_WAREHOUSE": f"ducklake:{tmp_path / 'catalog.ducklake'}",
+        "AIMETRICS_DUCKLAKE_DATA_PATH": f"{tmp_path / 'lake_files'}/",
+        "AIMETRICS_DUCKDB_EXTENSION_DIR": str(EXTENSIONS),
+    }
+
+
+def _cli(env: dict[str, str], *args: str) -> subprocess.CompletedProcess:
+    return subprocess.run([str(LAKE_ENV / "bin" / "python"), "-m", "warehouse.cli", *args], env=env, cwd=PROJECT_ROOT,
+                          capture_output=True, text=True, timeout=600)
+
+
+@pytest.mark.skipif(EXTENSIONS is None, reason="no DuckLake environment: `make ducklake-env` builds it (`make test` does)")
+def test_pipeline_into_ducklake_matches_the_local_file(tmp_path, monkeypatch):
+    mirror = tmp_path / "mirror"
+    shutil.copytree(FIXTURE_MIRROR, mirror)
+    write_ai_index_2022_workbook(mirror / "ai_index_2022" / "Corporate_Private_investment.xlsx")
+
+    env = _lake_env(tmp_path, mirror)
+    run = _cli(env, "run")
+    assert run.returncode == 0, run.stdout[-3000:] + run.stderr[-3000:]
+    assert "Warehouse: DuckLake" in run.stdout and "0 failed" in run.stdout
+
+    # the data is Parquet files under the data path, the catalog a separate database
+    assert list((tmp_path / "lake_files").rglob("*.parquet"))
+    assert (tmp_path / "catalog.ducklake").is_file()
+
+    query = _cli(env, "query", "--format", "json", COUNTS_SQL)
+    assert query.returncode == 0, query.stderr
+    lake_counts = {row["mart"]: row["n"] for row in json.loads(query.stdout)}
+
+    monkeypatch.setenv("AIMETRICS_DATA_DIR", str(mirror))
+    summary = materialize_everything(instance=dg.DagsterInstance.ephemeral(), log_level="WARNING")
+    assert summary.ok, summary.failed_steps
+    with connect_read() as conn:
+        file_counts = dict(conn.execute(COUNTS_SQL).fetchall())
+    assert lake_counts == file_counts
+    assert lake_counts["gpu_prices"] > 0 and lake_counts["frontier_runs"] > 0
