@@ -17,7 +17,7 @@ export PATH := $(CURDIR)/$(VENV)/bin:$(PATH)
 run: setup ## install, then materialize every asset into the warehouse and print a summary
 	$(VENV)/bin/aimetrics run
 
-test: setup ## install, then run the whole test suite
+test: setup ducklake-env ## install (both environments), then run the whole test suite
 	$(VENV)/bin/pytest
 
 ui: setup ## the Dagster UI on 127.0.0.1:$(PORT) (Ctrl-C stops it)

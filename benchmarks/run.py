@@ -93,14 +93,14 @@ def queries(work: Path) -> dict:
 
 def verdicts(results: dict) -> list[tuple[str, str, str, bool]]:
     rows = []
-    for item in results["ingest"]:
+    for item in results.get("ingest", []):
         rows.append((f"1. ingest {item['rows']:,} rows: throughput vs raw DuckDB",
                      f"{item['ratio']:.2f}x ({item['pipeline_rows_per_s']:,} vs {item['baseline_rows_per_s']:,} rows/s)",
                      f">= {TARGETS['ingest_ratio']}", item["ratio"] >= TARGETS["ingest_ratio"]))
         rows.append((f"1. ingest {item['rows']:,} rows: peak memory", f"{item['pipeline_peak_mb']:.0f} MB "
                      f"(DuckDB alone {item['baseline_peak_mb']:.0f} MB)", f"< {TARGETS['ingest_peak_mb']} MB",
                      item["pipeline_peak_mb"] < TARGETS["ingest_peak_mb"]))
-    days = {item["history_days"]: item for item in results["new_day"]}
+    days = {item["history_days"]: item for item in results.get("new_day", [])}
     for history, item in sorted(days.items()):
         rows.append((f"2. one new day, {history:,} days of history", f"{item['seconds']:.1f} s "
                      f"(ingest {item['ingest_s']:.1f}, dbt {item['dbt_s']:.1f}, checks {item['checks_s']:.1f})",
@@ -129,18 +129,24 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--output", type=Path, default=ROOT / "bench-results" / "results.json")
     parser.add_argument("--data", type=Path, default=Path(os.environ.get("AIMETRICS_DATA_DIR") or ROOT.parent / "shared" / "data"))
     parser.add_argument("--quick", action="store_true", help="small sizes: a smoke run of the harness, not the targets")
+    parser.add_argument("--only", nargs="+", choices=["ingest", "new_day", "queries", "cold_build"],
+                        default=["ingest", "new_day", "queries", "cold_build"], help="measure only these")
     args = parser.parse_args(argv)
     sizes, histories, per_day = ([100_000], [3, 10], 1_000) if args.quick else ([1_000_000, 10_000_000], [30, 1000], 10_000)
     shutil.rmtree(args.work, ignore_errors=True)
     args.work.mkdir(parents=True)
     results: dict = {"machine": {"cpus": os.cpu_count(), "python": sys.version.split()[0]}, "quick": args.quick}
-    results["ingest"] = [ingest(args.work, rows) for rows in sizes]
-    results["new_day"] = [new_day(args.work, days, per_day) for days in histories]
-    results["queries"] = queries(args.work)
-    if (args.data / "ai_index_2025").is_dir():
-        results["cold_build"] = cold_build(args.work, args.data)
-    else:
-        results["cold_build"] = f"skipped: no real data at {args.data} (set AIMETRICS_DATA_DIR)"
+    if "ingest" in args.only:
+        results["ingest"] = [ingest(args.work, rows) for rows in sizes]
+    if "new_day" in args.only or "queries" in args.only:
+        results["new_day"] = [new_day(args.work, days, per_day) for days in histories]
+    if "queries" in args.only:
+        results["queries"] = queries(args.work)
+    if "cold_build" in args.only:
+        if (args.data / "ai_index_2025").is_dir():
+            results["cold_build"] = cold_build(args.work, args.data)
+        else:
+            results["cold_build"] = f"skipped: no real data at {args.data} (set AIMETRICS_DATA_DIR)"
     table = verdicts(results)
     results["verdicts"] = [{"measure": m, "result": r, "target": t, "pass": ok} for m, r, t, ok in table]
     args.output.parent.mkdir(parents=True, exist_ok=True)
@@ -149,7 +155,7 @@ def main(argv: list[str] | None = None) -> int:
     print(f"\n{'measure':<{width}}  {'pass':<4}  target      result")
     for measure, result, target, ok in table:
         print(f"{measure:<{width}}  {'PASS' if ok else 'MISS':<4}  {target:<10}  {result}")
-    if isinstance(results["cold_build"], str):
+    if isinstance(results.get("cold_build"), str):
         print(f"3. cold build: {results['cold_build']}")
     print(f"\nJSON: {args.output}")
     shutil.rmtree(args.work, ignore_errors=True)

@@ -19,6 +19,11 @@ ROOT = Path(__file__).resolve().parent.parent
 
 
 def _peak_mb() -> float:
+    """This process's peak resident memory (VmHWM: per address space, so not the forking parent's, which
+    getrusage's ru_maxrss would report after a fork of a larger process)."""
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return round(int(line.split()[1]) / 1024, 1)
     return round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
 
 

@@ -38,6 +38,8 @@ def parse_date(text: str | None, formats: tuple[str, ...] = _DATE_FORMATS) -> da
     if is_missing(text):
         return None
     value = text.strip()
+    if "-" not in value and "/" not in value and all(("-" in f or "/" in f) for f in formats):
+        return None  # most cells are numbers: no separator, no date (strptime is slow at saying so)
     for fmt in formats:
         try:
             return datetime.strptime(value, fmt).date()

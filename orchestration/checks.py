@@ -60,8 +60,10 @@ def build_pandera_check(asset_key: dg.AssetKey, table: str, schema: type, exclud
         if exclude:
             metadata["rows_without_provenance"] = frame.filter(pl.any_horizontal(pl.col(exclude).is_null())).height
         failures = []
-        # A raw table holds many deliveries (editions, vintages): the model (its uniqueness too) holds per delivery.
-        parts = frame.partition_by(["_source_file", "_edition"], as_dict=True) if exclude else {(): frame}
+        # A raw table holds many deliveries (editions, vintages): a model with a uniqueness rule holds per
+        # delivery; any other model's checks are per row, so one pass over every delivery is the same test.
+        per_delivery = exclude and bool(schema.to_schema().unique)
+        parts = frame.partition_by(["_source_file", "_edition"], as_dict=True) if per_delivery else {(): frame}
         for delivery, part in parts.items():
             try:
                 schema.validate(part.drop(exclude), lazy=True)

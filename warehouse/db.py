@@ -94,38 +94,44 @@ def _is_lock_error(error: Exception) -> bool:
     return "lock" in str(error).lower()
 
 
-def _busy(path: Path, error: Exception) -> WarehouseBusy:
+def _busy(path, error: Exception) -> WarehouseBusy:
     return WarehouseBusy(
         f"the warehouse {path} is in use by another process (a run is writing to it, or a client holds it open); "
         f"try again when it has finished. DuckDB said: {str(error).splitlines()[0]}"
     )
 
 
-@contextmanager
-def connect_write(path: Path | None = None, wait_s: float = 30.0) -> Iterator[duckdb.DuckDBPyConnection]:
-    """A read-write connection, closed on exit. Waits up to `wait_s` for another writer to finish."""
-    target = warehouse_target()
-    if path is None and target.kind != "file":
-        conn = _connect_shared(target, read_only=False)
-        try:
-            yield conn
-        finally:
-            conn.close()
-        return
-    path = path or warehouse_path()
-    path.parent.mkdir(parents=True, exist_ok=True)
+def _shared_wait_s() -> float:
+    return float(os.environ.get("AIMETRICS_WAREHOUSE_WAIT_S", "30"))
+
+
+def _waiting(connect, wait_s: float, where) -> duckdb.DuckDBPyConnection:
+    """connect(), retried with backoff while another process holds the lock, for up to `wait_s`."""
     deadline, delay = time.monotonic() + wait_s, 0.1
     while True:
         try:
-            conn = duckdb.connect(str(path))
-            break
-        except duckdb.IOException as error:
+            return connect()
+        except duckdb.Error as error:
             if not _is_lock_error(error):
                 raise
             if time.monotonic() >= deadline:
-                raise _busy(path, error) from error
+                raise _busy(where, error) from error
             time.sleep(delay)
             delay = min(delay * 2, 2.0)
+
+
+@contextmanager
+def connect_write(path: Path | None = None, wait_s: float | None = None) -> Iterator[duckdb.DuckDBPyConnection]:
+    """A read-write connection, closed on exit. Waits up to `wait_s` (AIMETRICS_WAREHOUSE_WAIT_S, 30 s) for
+    another writer to finish."""
+    wait_s = _shared_wait_s() if wait_s is None else wait_s
+    target = warehouse_target()
+    if path is None and target.kind != "file":
+        conn = _waiting(lambda: _connect_shared(target, read_only=False), wait_s, target.describe())
+    else:
+        path = path or warehouse_path()
+        path.parent.mkdir(parents=True, exist_ok=True)
+        conn = _waiting(lambda: duckdb.connect(str(path)), wait_s, path)
     try:
         yield conn
     finally:
@@ -137,7 +143,8 @@ def connect_read(path: Path | None = None) -> Iterator[duckdb.DuckDBPyConnection
     """A read-only connection, closed on exit; clear errors when the file is missing or held by a writer."""
     target = warehouse_target()
     if path is None and target.kind != "file":
-        conn = _connect_shared(target, read_only=True)
+        # a DuckLake whose catalog is a local file is held by one process at a time: wait for it
+        conn = _waiting(lambda: _connect_shared(target, read_only=True), _shared_wait_s(), target.describe())
         try:
             yield conn
         finally:

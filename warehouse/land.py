@@ -117,20 +117,19 @@ def land_source(source: Source, db_path: Path | None = None, settings: SourceSet
 
 
 GROUP_BYTES = 256 << 20
-"""Deliveries loaded in one transaction by a streaming source: at most this many bytes of files."""
+"""Deliveries loaded together (one transaction, one validation pass per batch): at most this many bytes of files."""
 
 
 def _groups(source: Source, pending: list[tuple[int, Delivery]]) -> Iterator[list[tuple[int, Delivery]]]:
-    """Runs of pending deliveries that one streaming pass can load: same header, up to GROUP_BYTES."""
-    if source.parse_batches is None:
-        yield from ([item] for item in pending)
-        return
+    """Runs of pending deliveries loaded together, up to GROUP_BYTES; for a streaming source, with one header."""
     group, header, size = [], None, 0
     for item in pending:
-        try:
-            this = read_header(item[1].path)
-        except (NeedsCarefulParse, RejectedDelivery):
-            this = None
+        this = ()
+        if source.parse_batches is not None:
+            try:
+                this = read_header(item[1].path)
+            except (NeedsCarefulParse, RejectedDelivery):
+                this = None
         length = item[1].path.stat().st_size
         if group and (this is None or this != header or size + length > GROUP_BYTES):
             yield group
@@ -145,13 +144,13 @@ def _groups(source: Source, pending: list[tuple[int, Delivery]]) -> Iterator[lis
 
 
 def _load_group(conn, source: Source, table: str, group: list[tuple[int, Delivery]]) -> dict[int, LoadOutcome]:
-    """Load a group in one streaming pass and one transaction; if any file needs the careful parser or is
-    rejected, nothing of the group is kept and each delivery is loaded on its own."""
+    """Load a group together in one transaction; if any file needs the careful parser or is rejected, nothing
+    of the group is kept and each delivery is loaded on its own (so each gets its own outcome and reason)."""
     if len(group) > 1:
         try:
             deliveries = [delivery for _, delivery in group]
             outcomes = load_deliveries(conn, table, [_key(d) for d in deliveries], source.parser_version,
-                                       _validated(source.parse_batches(deliveries), source.schema))
+                                       _validated(_parsed_together(source, deliveries), source.schema))
             return {position: outcome for (position, _), outcome in zip(group, outcomes)}
         except (NeedsCarefulParse, RejectedDelivery) as reason:
             log.info("%s: loading %d deliveries one by one (%s)", source.name, len(group), reason)
@@ -179,6 +178,24 @@ def _load(conn, source: Source, table: str, key: DeliveryKey, delivery: Delivery
     index = pl.lit(0, pl.Int32).alias(DELIVERY_INDEX)
     whole = Parsed(rows=parsed.rows.with_columns(index), quarantine=parsed.quarantine.with_columns(index))
     return load_deliveries(conn, table, [key], source.parser_version, _validated([whole], source.schema))[0]
+
+
+def _parsed_together(source: Source, deliveries: list[Delivery]) -> Iterator[Parsed]:
+    """Batches of several deliveries' rows, tagged with `_delivery`: streamed where the source can; else parsed
+    one by one and validated as one frame (per delivery where the model has a uniqueness rule)."""
+    if source.parse_batches is not None:
+        yield from source.parse_batches(deliveries)
+        return
+    parts = []
+    for index, delivery in enumerate(deliveries):
+        parsed = source.parse(delivery)
+        tag = pl.lit(index, pl.Int32).alias(DELIVERY_INDEX)
+        parts.append(Parsed(rows=parsed.rows.with_columns(tag), quarantine=parsed.quarantine.with_columns(tag)))
+    if source.schema.to_schema().unique:
+        yield from parts
+    else:
+        yield Parsed(rows=pl.concat([p.rows for p in parts], how="vertical_relaxed"),
+                     quarantine=pl.concat([p.quarantine for p in parts], how="vertical_relaxed"))
 
 
 def _validated(batches: Iterable[Parsed], schema: type) -> Iterator[tuple[pl.DataFrame, pl.DataFrame]]:

@@ -142,3 +142,45 @@ def test_tracker_day_slices_for_chosen_days_keep_those_days_and_the_undated(tmp_
     for piece in chosen:  # the same records as when every day is sliced
         assert_frame_equal(gpu_tracker.parse(piece).rows, gpu_tracker.parse(by_day[piece.edition]).rows)
         assert_frame_equal(gpu_tracker.parse(piece).quarantine, gpu_tracker.parse(by_day[piece.edition]).quarantine)
+
+
+def _slices_by_day(slices) -> dict[str, pl.DataFrame]:
+    return {piece.edition: gpu_tracker.parse(piece).rows for piece in slices}
+
+
+def test_tracker_daily_run_reads_only_what_was_appended_and_falls_back_when_the_file_changed(tmp_path):
+    from datetime import date, timedelta
+
+    from benchmarks.generate import append_tracker_days, tracker_days
+
+    first = date(2026, 3, 1)
+    path = tracker_days(tmp_path / "mirror", 10, 50, first_day=first)
+    cache = tmp_path / "cache"
+
+    def deliver():
+        return Delivery.from_file(gpu_tracker.SOURCE, "latest", gpu_tracker.MIRROR_PATH, path)
+
+    gpu_tracker.day_slices(deliver(), None, cache)  # a whole read remembers where the file ended
+    append_tracker_days(path, first + timedelta(days=10), 1, 50)
+    new_day = (first + timedelta(days=10)).isoformat()
+    delivery = deliver()
+    from_tail = gpu_tracker.day_slices(delivery, {new_day}, cache)
+    # the appended part: the last day seen before (it may have grown) and the new one
+    assert (cache / delivery.sha256[:16] / "_appended.csv").stat().st_size < path.stat().st_size / 4
+    whole = gpu_tracker.day_slices(delivery, None, tmp_path / "whole")
+    assert [s.edition for s in from_tail] == [new_day]
+    assert_frame_equal(_slices_by_day(from_tail)[new_day], _slices_by_day(whole)[new_day])
+    assert _slices_by_day(from_tail)[new_day].height == 50
+
+    # an older day, or a file rewritten before its old end, is read whole
+    older = gpu_tracker.day_slices(deliver(), {first.isoformat()}, tmp_path / "older")
+    assert _slices_by_day(older)[first.isoformat()].height == 50
+    lines = path.read_text().splitlines(keepends=True)
+    lines[-2] = lines[-2].replace(",https://", ",http://")  # a record just before the old end was rewritten
+    path.write_text("".join(lines))
+    append_tracker_days(path, first + timedelta(days=11), 1, 50)
+    later = (first + timedelta(days=11)).isoformat()
+    delivery = deliver()
+    rewritten = gpu_tracker.day_slices(delivery, {later}, cache)
+    assert not (cache / delivery.sha256[:16] / "_appended.csv").exists()
+    assert [s.edition for s in rewritten] == [later]
