@@ -49,7 +49,7 @@ bench: setup ## benchmarks of the GPU price path against raw DuckDB (minutes; no
 DUCKLAKE_VENV := .venv-ducklake
 ducklake-env: setup ## a second environment with DuckDB 1.4.4 and the DuckLake extension (for the shared-engine target)
 	$(UV) venv --quiet --allow-existing --python "$$($(PYTHON) -c 'import sys; print(sys.executable)')" $(DUCKLAKE_VENV)
-	$(UV) export --quiet --frozen --no-hashes --no-emit-project --no-default-groups | grep -v '^duckdb==' > $(DUCKLAKE_VENV)/requirements.txt
+	$(UV) export --quiet --frozen --no-hashes --no-emit-project --no-default-groups --group scale | grep -v '^duckdb==' > $(DUCKLAKE_VENV)/requirements.txt
 	$(UV) pip install --quiet --compile-bytecode --python $(DUCKLAKE_VENV)/bin/python -r $(DUCKLAKE_VENV)/requirements.txt \
 		duckdb==1.4.4 duckdb-ext-ducklake==1.4.4.20260205
 
