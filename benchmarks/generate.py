@@ -40,6 +40,7 @@ def _connect(threads: int = 1) -> duckdb.DuckDBPyConnection:
     conn = duckdb.connect()
     conn.execute(f"set threads = {threads}")
     conn.execute("set preserve_insertion_order = true")
+    conn.execute("set enable_progress_bar = false")
     return conn
 
 

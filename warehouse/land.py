@@ -116,8 +116,9 @@ def land_source(source: Source, db_path: Path | None = None, settings: SourceSet
     return report
 
 
-GROUP_BYTES = 256 << 20
-"""Deliveries loaded together (one transaction, one validation pass per batch): at most this many bytes of files."""
+GROUP_BYTES = 64 << 20
+"""Deliveries loaded together (one transaction, one validation pass per batch): at most this many bytes of files.
+(Measured on 10M SkyPilot rows: 256 MB groups peak at 1.6 GB of memory, 64 MB groups at 1.1 GB, 11% slower.)"""
 
 
 def _groups(source: Source, pending: list[tuple[int, Delivery]]) -> Iterator[list[tuple[int, Delivery]]]:
