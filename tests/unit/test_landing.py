@@ -147,3 +147,39 @@ def test_a_reader_meeting_a_writer_gets_a_clear_message(warehouse_file):
     finally:
         holder.kill()
         holder.wait()
+
+
+def _skypilot(name: str) -> Delivery:
+    path = FIXTURE_MIRROR.parent / "bad" / "skypilot" / name / "vms.csv"
+    return Delivery.from_file("skypilot_catalog", "2026-01-01", f"v7/{name}/vms.csv", path)
+
+
+def test_a_group_with_a_file_only_the_careful_parser_reads_loads_file_by_file():
+    """Three catalogs with one header form one group; the truncated one makes the streaming pass give up, the
+    group's transaction is rolled back, and each file loads on its own with its own outcome, once."""
+    group = [_skypilot("negative_price"), _skypilot("truncated"), _skypilot("nan_price")]
+    report = land_source(SOURCES["skypilot_catalog"], deliveries=group)
+    assert [d.outcome.status for d in report.deliveries] == ["loaded"] * 3
+    assert [d.outcome.rows_quarantined for d in report.deliveries] == [1, 1, 1]
+    with connect_read() as conn:
+        reasons = dict(conn.execute("select _source_file, reason from raw.quarantine").fetchall())
+        per_file = dict(conn.execute(
+            "select _source_file, count(*) from raw.skypilot_offers group by all").fetchall())
+    assert "record has 8 fields" in reasons["v7/truncated/vms.csv"]
+    assert "on-demand price '-2.0'" in reasons["v7/negative_price/vms.csv"]
+    assert per_file == {d.source_file: d.outcome.rows_accepted for d in report.deliveries if d.outcome.rows_accepted}
+
+
+def test_a_group_with_a_rejected_file_keeps_every_other_file(tmp_path):
+    """Funding exports load together; an export in no known layout is rejected on its own and the others load."""
+    bad = FIXTURE_MIRROR.parent / "bad" / "funding"
+    deliveries = [Delivery.from_file("funding_exports", "export", f"funding/{name}", bad / name)
+                  for name in ("negative_amount.csv", "unknown_layout.csv", "zero_amount.csv")]
+    report = land_source(SOURCES["funding_exports"], deliveries=deliveries)
+    outcomes = {d.source_file: d.outcome for d in report.deliveries}
+    assert outcomes["funding/unknown_layout.csv"].status == "rejected"
+    assert outcomes["funding/negative_amount.csv"].status == outcomes["funding/zero_amount.csv"].status == "loaded"
+    with connect_read() as conn:
+        loaded = {row[0] for row in conn.execute("select distinct _source_file from raw.funding_rounds").fetchall()}
+        quarantined = {row[0] for row in conn.execute("select distinct _source_file from raw.quarantine").fetchall()}
+    assert "funding/unknown_layout.csv" not in loaded | quarantined
