@@ -64,9 +64,7 @@ def _land_history(mirror: Path) -> None:
     settings = source_settings()
     for source in SOURCES.values():
         if source.name == gpu_tracker.SOURCE:
-            slices = [piece for delivery in source.locate(settings)
-                      for piece in gpu_tracker.day_slices(delivery, None, settings.cache_dir / "gpu_tracker_days")]
-            land_source(source, settings=settings, deliveries=slices)
+            land_source(source, settings=settings, deliveries=gpu_tracker.day_deliveries(settings, None))
         elif source.arrives_as != "url" or settings.mirror_dir:
             land_source(source, settings=settings)
     subprocess.run([str(Path(sys.executable).parent / "dbt"), "--quiet", "build", "--profiles-dir", "."],

@@ -89,7 +89,7 @@ def string_batches(paths: Sequence[Path], header: list[str], batch_rows: int | N
             frame = pl.from_arrow(table).rename(names)
             yield frame.with_columns(pl.col("_path").replace_strict(index, return_dtype=pl.Int32).alias(FILE_COLUMN)) \
                 .drop("_path")
-    except (duckdb.Error, pa.ArrowException) as error:
+    except (duckdb.Error, pa.ArrowException, OSError) as error:  # a reader error surfaces as OSError mid-stream
         raise NeedsCarefulParse(f"{', '.join(p.name for p in paths[:3])}: {str(error).splitlines()[0]}") from error
 
 

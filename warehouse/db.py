@@ -145,20 +145,12 @@ def connect_read(path: Path | None = None) -> Iterator[duckdb.DuckDBPyConnection
     if path is None and target.kind != "file":
         # a DuckLake whose catalog is a local file is held by one process at a time: wait for it
         conn = _waiting(lambda: _connect_shared(target, read_only=True), _shared_wait_s(), target.describe())
-        try:
-            yield conn
-        finally:
-            conn.close()
-        return
-    path = path or warehouse_path()
-    if not path.exists():
-        raise WarehouseMissing(f"no warehouse at {path}: run `make run` (or `aimetrics run`) first")
-    try:
-        conn = duckdb.connect(str(path), read_only=True)
-    except duckdb.IOException as error:
-        if _is_lock_error(error):
-            raise _busy(path, error) from error
-        raise
+    else:
+        path = path or warehouse_path()
+        if not path.exists():
+            raise WarehouseMissing(f"no warehouse at {path}: run `make run` (or `aimetrics run`) first")
+        # a reader does not wait for a writer of the file: it says at once that the file is busy
+        conn = _waiting(lambda: duckdb.connect(str(path), read_only=True), 0, path)
     try:
         yield conn
     finally:

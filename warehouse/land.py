@@ -17,7 +17,7 @@ from ingest.settings import SourceSettings, source_settings
 from ingest.sources import Source
 from warehouse.db import connect_write
 from warehouse.load import (DELIVERY_INDEX, DeliveryKey, LoadOutcome, checked_identifier, is_already_loaded,
-                            load_deliveries, record_rejection)
+                            load_deliveries, record_rejection, tagged)
 from warehouse.schema import ensure_raw_table
 
 log = logging.getLogger(__name__)
@@ -175,23 +175,18 @@ def _load(conn, source: Source, table: str, key: DeliveryKey, delivery: Delivery
                                    _validated(source.parse_batches([delivery]), source.schema))[0]
         except NeedsCarefulParse as reason:
             log.info("%s: %s; parsing it record by record", source.name, reason)
-    parsed = source.parse(delivery)
-    index = pl.lit(0, pl.Int32).alias(DELIVERY_INDEX)
-    whole = Parsed(rows=parsed.rows.with_columns(index), quarantine=parsed.quarantine.with_columns(index))
-    return load_deliveries(conn, table, [key], source.parser_version, _validated([whole], source.schema))[0]
+    return load_deliveries(conn, table, [key], source.parser_version,
+                           _validated(_parsed_together(source, [delivery], stream=False), source.schema))[0]
 
 
-def _parsed_together(source: Source, deliveries: list[Delivery]) -> Iterator[Parsed]:
-    """Batches of several deliveries' rows, tagged with `_delivery`: streamed where the source can; else parsed
-    one by one and validated as one frame (per delivery where the model has a uniqueness rule)."""
-    if source.parse_batches is not None:
+def _parsed_together(source: Source, deliveries: list[Delivery], stream: bool = True) -> Iterator[Parsed]:
+    """Batches of several deliveries' rows, tagged with `_delivery`: streamed where the source can (and `stream`);
+    else parsed one by one and validated as one frame (per delivery where the model has a uniqueness rule)."""
+    if stream and source.parse_batches is not None:
         yield from source.parse_batches(deliveries)
         return
-    parts = []
-    for index, delivery in enumerate(deliveries):
-        parsed = source.parse(delivery)
-        tag = pl.lit(index, pl.Int32).alias(DELIVERY_INDEX)
-        parts.append(Parsed(rows=parsed.rows.with_columns(tag), quarantine=parsed.quarantine.with_columns(tag)))
+    parts = [Parsed(*tagged(parsed.rows, parsed.quarantine, index))
+             for index, parsed in enumerate(source.parse(delivery) for delivery in deliveries)]
     if source.schema.to_schema().unique:
         yield from parts
     else:

@@ -89,6 +89,12 @@ DELIVERY_INDEX = "_delivery"
 """Column of batched frames that says which of the loaded deliveries a row is from (an index into the keys)."""
 
 
+def tagged(rows: pl.DataFrame, quarantine: pl.DataFrame, index: int) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """One delivery's rows and quarantine, tagged as delivery `index` of a batch."""
+    tag = pl.lit(index, pl.Int32).alias(DELIVERY_INDEX)
+    return rows.with_columns(tag), quarantine.with_columns(tag)
+
+
 def load_delivery(
     conn: duckdb.DuckDBPyConnection,
     table: str,
@@ -98,9 +104,7 @@ def load_delivery(
     quarantine: pl.DataFrame,
 ) -> LoadOutcome:
     """Replace this delivery's rows in raw.<table> and raw.quarantine, and log it, in one transaction."""
-    index = pl.lit(0, pl.Int32).alias(DELIVERY_INDEX)
-    return load_deliveries(conn, table, [key], parser_version,
-                           [(rows.with_columns(index), quarantine.with_columns(index))])[0]
+    return load_deliveries(conn, table, [key], parser_version, [tagged(rows, quarantine, 0)])[0]
 
 
 def load_deliveries(

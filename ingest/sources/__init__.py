@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from functools import partial
 from types import ModuleType
@@ -23,8 +23,9 @@ class Source:
     description: str
     arrives_as: str
     """`url` (fetched unless a mirror is set), `files` (read from the inbox or mirror) or `package`."""
-    parse_batches: Callable[[Delivery], Iterator[Parsed]] | None = None
-    """Streams large files in batches (flat memory); raises NeedsCarefulParse for files only `parse` reads."""
+    parse_batches: Callable[[Sequence[Delivery]], Iterator[Parsed]] | None = None
+    """Streams deliveries with one header in batches tagged `_delivery` (flat memory); raises NeedsCarefulParse
+    for files only `parse` reads exactly."""
 
 
 def _source(module: ModuleType, schema: type, arrives_as: str) -> Source:

@@ -44,6 +44,12 @@ def locate(settings: SourceSettings) -> list[Delivery]:
     return locate_file(SOURCE, MIRROR_PATH, URL, settings, edition="latest")
 
 
+def day_deliveries(settings: SourceSettings, days: set[str] | None) -> list[Delivery]:
+    """The located tracker file(s) cut into one delivery per day in `days` (every day when None)."""
+    return [piece for delivery in locate(settings)
+            for piece in day_slices(delivery, days, settings.cache_dir / "gpu_tracker_days")]
+
+
 def day_slices(delivery: Delivery, days: set[str] | None, out_dir: Path) -> list[Delivery]:
     """One delivery per observation day in `days` (all days when None) that the file has records for, plus an
     `undated` one for records whose date is not YYYY-MM-DD (the parser quarantines them). A file that is not
@@ -80,8 +86,6 @@ def _write_day_files_streamed(path: Path, days: set[str] | None, folder: Path,
     for batch in string_batches([path], header, keep_where=keep):
         text = pl.col(date_column).fill_null("").str.strip_chars()
         keyed = batch.with_columns(_day=pl.when(text.str.contains(_ISO_DAY.pattern)).then(text).otherwise(pl.lit(UNDATED)))
-        if days is not None:
-            keyed = keyed.filter(pl.col("_day").is_in(sorted(days | {UNDATED})))
         for (day,), rows in keyed.partition_by("_day", as_dict=True, maintain_order=True).items():
             first_write = day not in written
             written[day] = folder / f"{day}.csv"

@@ -30,10 +30,8 @@ def _deliveries_markdown(report: LandingReport, limit: int = 25) -> str:
 def _tracker_days(context: dg.AssetExecutionContext, source: Source) -> LandingReport:
     """Land the requested observation days of the tracker file, one delivery per day."""
     settings = source_settings()
-    days = set(context.partition_keys)
-    slices = [piece for delivery in source.locate(settings)
-              for piece in gpu_tracker.day_slices(delivery, days, settings.cache_dir / "gpu_tracker_days")]
-    return land_source(source, settings=settings, deliveries=slices)
+    return land_source(source, settings=settings,
+                       deliveries=gpu_tracker.day_deliveries(settings, set(context.partition_keys)))
 
 
 PARTITIONED = {gpu_tracker.SOURCE: (tracker_days, _tracker_days)}
