@@ -21,10 +21,13 @@ INBOX_ASSETS = {
 materialize_everything = dg.define_asset_job(
     "materialize_everything", selection=EVERYTHING, description="Ingest every source, then build every dbt model."
 )
+# The seeds go with them: a chip name or category added to a seed maps the offers already loaded on the next run.
+GPU_PRICE_SEEDS = dg.AssetSelection.assets(["reference", "gpu_model_names"], ["reference", "gpu_price_categories"],
+                                           ["reference", "gpu_price_bounds"])
 refresh_gpu_prices = dg.define_asset_job(
     "refresh_gpu_prices",
-    selection=GPU_PRICE_FEEDS | GPU_PRICE_FEEDS.downstream(),
-    description="Poll the GPU price feeds and rebuild what depends on them.",
+    selection=GPU_PRICE_FEEDS | GPU_PRICE_FEEDS.downstream() | GPU_PRICE_SEEDS,
+    description="Poll the GPU price feeds, reload the chip-name and category seeds, and rebuild what depends on them.",
 )
 EPOCH = dg.AssetSelection.groups("ingest_epoch")
 FX = dg.AssetSelection.assets(["raw", "fx_rates"])

@@ -20,6 +20,8 @@ class RunSummary:
     seconds: float
     checks_passed: list[str] = field(default_factory=list)
     checks_failed: list[str] = field(default_factory=list)
+    checks_warned: list[str] = field(default_factory=list)
+    """Warn-severity checks that did not pass (price anomalies, big price jumps, stale feeds, unmapped names)."""
     failed_steps: list[str] = field(default_factory=list)
 
     @property
@@ -46,7 +48,12 @@ def materialize_everything(
     summary = RunSummary(run_id=result.run_id, success=result.success, seconds=time.monotonic() - started)
     for evaluation in result.get_asset_check_evaluations():
         name = f"{evaluation.asset_key.to_user_string()}:{evaluation.check_name}"
-        (summary.checks_passed if evaluation.passed else summary.checks_failed).append(name)
+        if evaluation.passed:
+            summary.checks_passed.append(name)
+        elif evaluation.severity == dg.AssetCheckSeverity.WARN:
+            summary.checks_warned.append(name)
+        else:
+            summary.checks_failed.append(name)
     summary.failed_steps = [
         f"{event.step_key}: {_root_cause(event.step_failure_data.error)}"
         if event.step_failure_data and event.step_failure_data.error else event.step_key
@@ -80,6 +87,38 @@ def delivery_totals() -> dict[str, int]:
     return {**dict(rows), "quarantined_rows": quarantined}
 
 
+ATTENTION_QUERIES = (
+    ("GPU names no seed row or rule maps (their offers are kept out of the chip marts)",
+     "select source_gpu_name || ' (' || source || ', ' || provider || ': ' || offers || ' offers) -> add to ' "
+     "|| seed_file from marts.unmapped_gpu_names order by offers desc"),
+    ("Pricing models and region codes no seed row knows (their offers are kept out)",
+     "select kind || ' ' || source_value || ' (' || source || ': ' || offers || ' offers) -> add to ' || seed_file "
+     "from marts.unmapped_gpu_categories order by offers desc"),
+    ("Implausible GPU prices set aside (marts.price_anomalies)",
+     "select reason || ': ' || count(*) from marts.price_anomalies group by reason order by count(*) desc"),
+    ("Big GPU price jumps (factor 2 or more, marts.gpu_price_changes)",
+     "select source || ': ' || count(*) from marts.gpu_price_changes where is_big group by source order by 1"),
+)
+ATTENTION_LIMIT = 8
+
+
+def attention_lines() -> list[str]:
+    """What a user should look at after a run: unmapped names and categories, price anomalies, big jumps."""
+    lines = []
+    with connect_read() as conn:
+        existing = {f"{s}.{t}" for s, t in conn.execute(
+            "select table_schema, table_name from information_schema.tables where table_schema = 'marts'").fetchall()}
+        for title, sql in ATTENTION_QUERIES:
+            table = sql.split(" from ")[1].split()[0]
+            if table not in existing:
+                continue
+            found = [row[0] for row in conn.execute(sql).fetchall()]
+            if found:
+                lines += ["", f"{title}:"] + [f"  {text}" for text in found[:ATTENTION_LIMIT]]
+                lines += [f"  ... {len(found) - ATTENTION_LIMIT} more (query {table})"] if len(found) > ATTENTION_LIMIT else []
+    return lines
+
+
 def format_summary(summary: RunSummary) -> str:
     lines = [
         f"Run {summary.run_id[:8]}: {'SUCCESS' if summary.success else 'FAILED'} in {summary.seconds:.1f} s",
@@ -93,8 +132,14 @@ def format_summary(summary: RunSummary) -> str:
         lines += ["", "Deliveries: " + ", ".join(f"{k} {v}" for k, v in sorted(totals.items()))]
     except FileNotFoundError as error:
         lines.append(f"  (no warehouse: {error})")
-    lines += ["", f"Checks: {len(summary.checks_passed)} passed, {len(summary.checks_failed)} failed"]
+    lines += ["", f"Checks: {len(summary.checks_passed)} passed, {len(summary.checks_failed)} failed, "
+                  f"{len(summary.checks_warned)} warnings"]
     lines += [f"  FAILED {name}" for name in summary.checks_failed]
+    lines += [f"  WARNING {name}" for name in summary.checks_warned]
+    try:
+        lines += attention_lines()
+    except FileNotFoundError:
+        pass
     lines += [f"  FAILED step {step}" for step in summary.failed_steps]
     lines += [
         "",

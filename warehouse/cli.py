@@ -87,7 +87,11 @@ def _tables(args: argparse.Namespace) -> int:
     with connect_read() as conn:
         rows = conn.execute(
             """select schema_name || '.' || table_name, coalesce(comment, '')
-               from duckdb_tables() where schema_name in ('marts', 'raw') order by 1"""
+               from duckdb_tables() where schema_name in ('marts', 'raw')
+               union all
+               select schema_name || '.' || view_name, coalesce(comment, '') || ' (view)'
+               from duckdb_views() where schema_name in ('marts', 'raw') and not internal
+               order by 1"""
         ).fetchall()
         counted = [(name, conn.execute(f"select count(*) from {name}").fetchone()[0], comment) for name, comment in rows]
     print(markdown_table(["table", "rows", "description"], counted, max_chars=100))
@@ -115,7 +119,7 @@ def main(argv: list[str] | None = None) -> int:
     query.add_argument("--format", choices=["table", "csv", "json", "parquet"], default="table")
     query.add_argument("--output", type=Path)
     query.set_defaults(handler=_query)
-    tables = commands.add_parser("tables", help="list the raw and mart tables with row counts")
+    tables = commands.add_parser("tables", help="list the raw and mart tables and views with row counts")
     tables.set_defaults(handler=_tables)
     report = commands.add_parser("report", help="write a static HTML report with the headline charts")
     report.add_argument("--output", type=Path, default=Path("reports/aimetrics.html"))

@@ -37,6 +37,8 @@ class LandingReport:
     raw_table: str
     deliveries: list[DeliveryReport] = field(default_factory=list)
     table_rows: int = 0
+    newest_observation: object = None
+    """The newest `observed_on` in the table, for a source with a freshness policy."""
 
     def count(self, status: str) -> int:
         return sum(1 for d in self.deliveries if d.outcome.status == status)
@@ -113,6 +115,8 @@ def land_source(source: Source, db_path: Path | None = None, settings: SourceSet
             report.deliveries.append(DeliveryReport(delivery.source_file, delivery.edition, delivery.sha256,
                                                     outcomes[position]))
         report.table_rows = conn.execute(f'select count(*) from raw."{table}"').fetchone()[0]
+        if source.freshness_days:
+            report.newest_observation = conn.execute(f'select max(observed_on) from raw."{table}"').fetchone()[0]
     return report
 
 

@@ -26,6 +26,8 @@ class Source:
     parse_batches: Callable[[Sequence[Delivery]], Iterator[Parsed]] | None = None
     """Streams deliveries with one header in batches tagged `_delivery` (flat memory); raises NeedsCarefulParse
     for files only `parse` reads exactly."""
+    freshness_days: int | None = None
+    """A feed that publishes on a cadence: its newest observation (`observed_on`) should be at most this old."""
 
 
 def _source(module: ModuleType, schema: type, arrives_as: str) -> Source:
@@ -33,6 +35,7 @@ def _source(module: ModuleType, schema: type, arrives_as: str) -> Source:
         name=module.SOURCE, raw_table=module.RAW_TABLE, parser_version=module.PARSER_VERSION, schema=schema,
         locate=module.locate, parse=module.parse, description=(module.__doc__ or "").strip().splitlines()[0],
         arrives_as=arrives_as, parse_batches=getattr(module, "parse_batches", None),
+        freshness_days=getattr(module, "FRESHNESS_DAYS", None),
     )
 
 

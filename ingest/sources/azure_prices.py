@@ -27,6 +27,8 @@ from ingest.values import parse_number
 SOURCE = "azure_retail_prices"
 RAW_TABLE = "azure_gpu_prices"
 PARSER_VERSION = "1"
+FRESHNESS_DAYS = 3  # polled daily
+PRICE_UNIT = "instance_hour"  # the Retail Prices API quotes a VM size per hour
 API = "https://prices.azure.com/api/retail/prices"
 DEFAULT_FILTER = "serviceName eq 'Virtual Machines' and priceType eq 'Consumption' and currencyCode eq 'USD'"
 SKU_FILE = Path(__file__).resolve().parent.parent / "layouts" / "azure_gpu_skus.yml"

@@ -1,6 +1,7 @@
 """GPU price feeds declared without code: a YAML file in `ingest/feeds/` (or AIMETRICS_GPU_FEEDS_DIR) names a
 URL or mirror path, the format (CSV, or JSON with the path to its list of records) and which published
-column holds each field of an offer. Each retrieval is a vintage dated by the day it was fetched."""
+column holds each field of an offer, and the unit its prices are in (`price_unit`: `instance_hour` or
+`gpu_hour`, as the feed documents it). Each retrieval is a vintage dated by the day it was fetched."""
 
 from __future__ import annotations
 
@@ -14,7 +15,7 @@ import pandera.polars as pa
 import polars as pl
 import yaml
 
-from ingest.csvfile import decode, read_csv_records
+from ingest.csvfile import decode, read_csv_records, record_json
 from ingest.delivery import Delivery, Parsed, RejectedDelivery, frame_for, quarantine_frame
 from ingest.fetch import locate_file
 from ingest.settings import SourceSettings
@@ -22,10 +23,12 @@ from ingest.values import parse_number
 
 SOURCE = "gpu_feeds"
 RAW_TABLE = "gpu_feed_offers"
-PARSER_VERSION = "1"
+PARSER_VERSION = "2"
+FRESHNESS_DAYS = 120  # the FSDL table is edited in bursts, months apart
 FEED_DIR = Path(__file__).resolve().parent.parent / "feeds"
 FIELDS = ("provider", "region", "instance_type", "gpu_name", "gpu_count", "usd_per_hour", "spot_usd_per_hour")
 REQUIRED = ("provider", "gpu_name", "gpu_count", "usd_per_hour")
+PRICE_UNITS = ("instance_hour", "gpu_hour")
 
 
 @dataclass(frozen=True)
@@ -36,6 +39,7 @@ class Feed:
     mirror_path: str | None
     columns: dict[str, str]
     constants: dict[str, str]
+    price_unit: str
     records: str | None = None
     description: str = ""
 
@@ -48,11 +52,14 @@ def load_feed(path: Path) -> Feed:
     if not spec.get("name") or spec.get("format") not in ("csv", "json") or missing or unknown - set(FIELDS):
         raise ValueError(f"{path}: a GPU feed needs a name, format csv or json, and columns for {list(REQUIRED)} "
                          f"(missing {missing}, unknown {sorted(unknown - set(FIELDS))})")
+    if spec.get("price_unit") not in PRICE_UNITS:
+        raise ValueError(f"{path}: a GPU feed declares its price_unit, one of {list(PRICE_UNITS)} "
+                         f"(got {spec.get('price_unit')!r})")
     if not spec.get("url") and not spec.get("mirror_path"):
         raise ValueError(f"{path}: a GPU feed needs a url or a mirror_path")
     return Feed(name=spec["name"], format=spec["format"], url=spec.get("url"), mirror_path=spec.get("mirror_path"),
                 columns=dict(columns), constants={k: str(v) for k, v in constants.items()},
-                records=spec.get("records"), description=spec.get("description", ""))
+                price_unit=spec["price_unit"], records=spec.get("records"), description=spec.get("description", ""))
 
 
 def feeds() -> list[Feed]:
@@ -86,14 +93,18 @@ class FeedOffers(pa.DataFrameModel):
     gpu_count: float = pa.Field(gt=0, le=64)
     usd_per_hour: float = pa.Field(gt=0, lt=10_000)
     spot_usd_per_hour: float = pa.Field(nullable=True, gt=0, lt=10_000)
+    price_unit: str = pa.Field(isin=list(PRICE_UNITS))
 
     class Config:
         strict = True
 
 
-def _records(feed: Feed, delivery: Delivery) -> list[tuple[int, dict[str, str]]]:
+def _records(feed: Feed, delivery: Delivery, bad: list) -> list[tuple[int, dict[str, str]]]:
+    """The feed's records as {published column: text}; CSV records of the wrong length go to `bad`."""
     if feed.format == "csv":
         header, rows = read_csv_records(delivery.path)
+        bad += [(n, f"record has {len(r)} fields, header has {len(header)}", record_json(header, r))
+                for n, r in rows if len(r) != len(header)]
         return [(n, dict(zip(header, r))) for n, r in rows if len(r) == len(header)]
     try:
         data = json.loads(decode(delivery.path.read_bytes(), delivery.path.name))
@@ -110,7 +121,7 @@ def parse(delivery: Delivery) -> Parsed:
     feed = feed_for(delivery)
     observed_on = date.fromisoformat(delivery.edition)
     rows, bad = [], []
-    for number, record in _records(feed, delivery):
+    for number, record in _records(feed, delivery, bad):
         value = {f: (record.get(feed.columns[f], "").strip() if f in feed.columns else feed.constants.get(f, "")) or None
                  for f in FIELDS}
         count, price = parse_number(value["gpu_count"]), parse_number(value["usd_per_hour"])
@@ -123,5 +134,5 @@ def parse(delivery: Delivery) -> Parsed:
             bad.append((number, problem, json.dumps(record, ensure_ascii=False)))
             continue
         rows.append((feed.name, observed_on, value["provider"], value["region"], value["instance_type"],
-                     value["gpu_name"], count, price, spot if spot and 0 < spot <= price else None))
+                     value["gpu_name"], count, price, spot if spot and 0 < spot <= price else None, feed.price_unit))
     return Parsed(rows=frame_for(FeedOffers, rows), quarantine=quarantine_frame(bad))

@@ -1,6 +1,8 @@
 """The daily GPU rental price tracker: one row per provider, GPU, rental type, region and day.
 
-Prices are USD per instance-hour for `gpu_count` GPUs (min, median, max over the offers seen that day).
+Prices are USD per GPU-hour, as the tracker's README documents them, whatever `gpu_count` says (min, median,
+max over the offers seen that day); a few early rows are instance totals, found and converted in dbt
+(int_gpu_offers).
 The file is append-only upstream and carries every day since the start; it is landed one day at a time
 (`day_slices`): each day is its own delivery with the day as edition and the checksum of that day's
 records, so a new day costs that day's work and a day whose records did not change is skipped.
@@ -30,6 +32,8 @@ from ingest.values import number_expr, parse_date, parse_number
 SOURCE = "gpu_pricing_tracker"
 RAW_TABLE = "gpu_tracker_observations"
 PARSER_VERSION = "2"
+FRESHNESS_DAYS = 3  # a daily scrape: three days without a new day is an outage
+PRICE_UNIT = "gpu_hour"  # the tracker's README documents price_*_usd as price_per_gpu_hour_usd, whatever gpu_count says
 URL = "https://raw.githubusercontent.com/cherielilili/gpu-pricing-tracker/main/data/observations.csv"
 MIRROR_PATH = "gpu_pricing_tracker/observations.csv"
 COLUMNS = ("date", "provider", "gpu_model", "gpu_count", "region", "rental_type",

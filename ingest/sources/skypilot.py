@@ -28,6 +28,8 @@ from ingest.values import number_expr, parse_number
 SOURCE = "skypilot_catalog"
 RAW_TABLE = "skypilot_offers"
 PARSER_VERSION = "2"
+FRESHNESS_DAYS = 3  # the catalogs are refreshed many times a day
+PRICE_UNIT = "instance_hour"  # SkyPilot's Price and SpotPrice are the hourly price of the whole instance
 CATALOG_URL = "https://raw.githubusercontent.com/skypilot-org/skypilot-catalog/master/catalogs/{version}/{cloud}/vms.csv"
 DEFAULT_VERSION = "v7"
 DEFAULT_CLOUDS = "aws,azure,gcp,lambda,runpod,vast,nebius,cudo,fluidstack,paperspace,hyperbolic,shadeform,primeintellect"

@@ -1,5 +1,7 @@
 """One Dagster asset per raw table: land the source's deliveries (see warehouse.land) and report what happened."""
 
+from datetime import datetime, time, timezone
+
 import dagster as dg
 
 from ingest.settings import source_settings
@@ -60,8 +62,15 @@ def build_raw_asset(source: Source) -> dg.AssetsDefinition:
         rejected = [d for d in report.deliveries if d.outcome.status == "rejected"]
         for item in rejected:
             context.log.warning(f"rejected {item.source_file}: {item.outcome.reason}")
+        freshness = {}
+        if report.newest_observation is not None:
+            # the data's own date, read by the freshness checks (orchestration/freshness.py) instead of the run's
+            newest = datetime.combine(report.newest_observation, time(), timezone.utc)
+            freshness = {"newest_observation": str(report.newest_observation),
+                         "dagster/last_updated_timestamp": dg.MetadataValue.timestamp(newest)}
         return dg.MaterializeResult(
             metadata={
+                **freshness,
                 "dagster/row_count": report.table_rows,
                 "deliveries_found": len(report.deliveries),
                 "deliveries_loaded": report.count("loaded"),

@@ -201,8 +201,8 @@ def test_real_shared_data_end_to_end(monkeypatch, shared_data):
     _run()
     # counts from the source files (PROVENANCE.md): 119 figure files, 33,426 tracker rows, 50 + 37 funding rounds
     assert _scalar("select count(distinct figure_id) from raw.ai_index_figure_values where edition = 2025") == 119
-    # every file accounted for: 119 figure CSVs and the 2022 workbook, all loaded
-    assert _scalar("select count(*) from raw.deliveries where source = 'ai_index' and status = 'loaded'") == 120
+    # every file accounted for: 119 figure CSVs and the 2021 and 2022 workbooks, all loaded
+    assert _scalar("select count(*) from raw.deliveries where source = 'ai_index' and status = 'loaded'") == 121
     # 2021 private investment as each edition published it (revised between editions)
     assert _scalar("select round(usd_billions, 1) from marts.ai_investment where edition = 2022 and year = 2021 "
                    "and geography = 'World' and category = 'private'") == 93.5
@@ -233,6 +233,20 @@ def test_real_shared_data_end_to_end(monkeypatch, shared_data):
     assert _scalar("select round(usd_billions, 2) from marts.ai_investment where edition = 2025 and year = 2024 "
                    "and geography = 'United States' and category = 'private'") == 109.08
     assert _scalar("select count(*) from marts.gpu_prices where gpu_model is null") == 0
+    # every chip name and category in the shared data is known; the tracker's prices are per GPU-hour, its
+    # instance totals converted, and no H100-class offer below its floor is left
+    assert _scalar("select count(*) from marts.unmapped_gpu_names") == 0
+    assert _scalar("select count(*) from marts.unmapped_gpu_categories") == 0
+    assert _scalar("select min(usd_per_gpu_hour) from marts.gpu_prices where gpu_model in ('H100 SXM', 'H100 PCIe', "
+                   "'H100 NVL', 'H200')") >= 0.4
+    assert _scalar("select usd_per_gpu_hour from marts.gpu_prices where provider = 'novita' and gpu_model = 'H100 SXM' "
+                   "and observed_on = '2026-02-11' and gpu_count = 8 and pricing = 'on_demand'") == pytest.approx(11.6 / 8)
+    assert _scalar("select count(*) from marts.gpu_prices where source = 'gpu_pricing_tracker' and gpu_count > 1 "
+                   "and price_unit_rule = 'per GPU-hour (documented unit)'") > 10_000
+    h100 = "from marts.gpu_price_index where gpu_model = 'H100 SXM' and month between '2026-02-01' and '2026-07-01'"
+    assert 2.0 < _scalar(f"select min(median_usd_per_gpu_hour) {h100} and pricing = 'on_demand'") < 3.5
+    assert 1.5 < _scalar(f"select min(median_usd_per_gpu_hour) {h100} and pricing = 'spot'") < 3.0
+    assert _scalar("select count(*) from marts.price_anomalies") > 0
     assert _scalar("select count(distinct provider) from marts.gpu_prices where source = 'skypilot_catalog'") == 16  # 10 clouds in v5, 11 in v7
     assert _scalar("select count(*) from marts.gpu_prices where source = 'skypilot_catalog' and usd_per_hour >= 99999") == 0
     assert _scalar("select amount_usd from marts.funding_rounds where company = 'Cursor' and announced_on = '2025-11-01'") == 2.3e9

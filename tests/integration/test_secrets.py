@@ -16,7 +16,7 @@ def test_a_keyed_feed_never_writes_its_key(tmp_path, monkeypatch, caplog, capfd)
     feeds = tmp_path / "feeds"
     feeds.mkdir()
     (feeds / "keyed.yml").write_text(
-        "name: keyed_feed\nformat: csv\nurl: https://prices.example.org/gpus.csv?key=${EXAMPLE_PRICE_API_KEY}\n"
+        "name: keyed_feed\nformat: csv\nprice_unit: instance_hour\nurl: https://prices.example.org/gpus.csv?key=${EXAMPLE_PRICE_API_KEY}\n"
         "columns: {provider: provider, gpu_name: gpu, gpu_count: count, usd_per_hour: price}\n")
     monkeypatch.setenv("AIMETRICS_GPU_FEEDS_DIR", str(feeds))
     monkeypatch.setenv("EXAMPLE_PRICE_API_KEY", SECRET)

@@ -1,4 +1,5 @@
 import json
+import shutil
 from datetime import date
 
 import pytest
@@ -25,7 +26,7 @@ def test_a_json_feed_with_nested_records(tmp_path, monkeypatch):
     feeds = tmp_path / "feeds"
     feeds.mkdir()
     (feeds / "example_json.yml").write_text(
-        "name: example_json\nformat: json\nmirror_path: example/prices.json\nrecords: data.offers\n"
+        "name: example_json\nformat: json\nprice_unit: instance_hour\nmirror_path: example/prices.json\nrecords: data.offers\n"
         "columns: {provider: vendor, gpu_name: gpu, gpu_count: count, usd_per_hour: hourly, region: location}\n"
     )
     mirror = tmp_path / "mirror"
@@ -50,3 +51,23 @@ def test_a_feed_definition_missing_a_required_field_is_named(tmp_path):
     path.write_text("name: broken\nformat: csv\nurl: https://example.org/x.csv\ncolumns: {provider: p}\n")
     with pytest.raises(ValueError, match="missing \\['gpu_name', 'gpu_count', 'usd_per_hour'\\]"):
         gpu_feeds.load_feed(path)
+
+
+def test_a_feed_must_say_the_unit_of_its_prices(tmp_path):
+    path = tmp_path / "unitless.yml"
+    path.write_text("name: unitless\nformat: csv\nurl: https://example.org/x.csv\n"
+                    "columns: {provider: p, gpu_name: g, gpu_count: n, usd_per_hour: h}\n")
+    with pytest.raises(ValueError, match="declares its price_unit"):
+        gpu_feeds.load_feed(path)
+
+
+def test_a_ragged_csv_record_is_quarantined_with_its_reason(tmp_path, monkeypatch):
+    mirror = tmp_path / "mirror"
+    shutil.copytree(FIXTURE_MIRROR / "fsdl_cloud_gpus", mirror / "fsdl_cloud_gpus")
+    table = mirror / "fsdl_cloud_gpus" / "cloud-gpus.csv"
+    table.write_text(table.read_text() + "ShortCloud,H100 (80 GB),Hopper,8,640\n")
+    monkeypatch.setenv("AIMETRICS_DATA_DIR", str(mirror))
+    parsed = gpu_feeds.parse(gpu_feeds.locate(source_settings())[0])
+    assert "record has 5 fields, header has 11" in parsed.quarantine["reason"].to_list()
+    assert "ShortCloud" not in parsed.rows["provider"].to_list()
+    assert set(parsed.rows["price_unit"]) == {"instance_hour"}

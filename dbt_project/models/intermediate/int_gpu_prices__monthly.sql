@@ -1,30 +1,57 @@
--- Monthly statistics of every GPU offer per chip and pricing model. Incremental: a run recomputes only the
--- months that received offers since the last run (from all of that month's offers), so a new day of prices
--- costs a month of rows, not the whole history.
+-- Monthly statistics of the GPU offers per chip and pricing model, without the offers that are not prices.
+-- An offer is an outlier when its per-GPU-hour price is more than 4x away from the chip's reference price that
+-- month: the median over providers of each provider's median (so one marketplace with many rows does not set
+-- it). Outliers are listed in marts.price_anomalies and left out of these statistics.
+-- Incremental: a run recomputes only the months that received (or had rebuilt) offers since the last run,
+-- from all of that month's offers, so a new day of prices costs a month of rows, not the whole history.
+-- A table built by an older version gains the new columns, null, so every month is recomputed once.
 {{ config(materialized='incremental', incremental_strategy='delete+insert', unique_key=['month'],
-          on_schema_change='fail') }}
+          on_schema_change='sync_all_columns') }}
+{% set built_before = is_incremental()
+   and 'last_built_at' in (adapter.get_columns_in_relation(this) | map(attribute='name') | list) %}
 with offers as (
     select
-        cast(date_trunc('month', observed_on) as date) as month, gpu_model, pricing, provider, usd_per_gpu_hour,
-        ingested_at
-    from {{ ref('gpu_prices') }}
-    {% if is_incremental() %}
-    where cast(date_trunc('month', observed_on) as date) in (
-        select distinct cast(date_trunc('month', observed_on) as date) from {{ ref('gpu_prices') }}
-        where ingested_at > (select coalesce(max(last_ingested_at), '1900-01-01'::timestamptz) from {{ this }})
+        cast(date_trunc('month', observed_on) as date) as month, gpu_model, pricing, provider, source,
+        usd_per_gpu_hour, built_at
+    from {{ ref('int_gpu_offers') }}
+    where gpu_model is not null and category_problem is null and bounds_problem is null
+    {% if built_before %}
+      and cast(date_trunc('month', observed_on) as date) in (
+        select distinct cast(date_trunc('month', observed_on) as date) from {{ ref('int_gpu_offers') }}
+        where built_at > (select coalesce(max(last_built_at), '1900-01-01'::timestamptz) from {{ this }})
     )
     {% endif %}
+),
+
+per_provider as (
+    select month, gpu_model, pricing, provider, median(usd_per_gpu_hour) as provider_median
+    from offers group by all
+),
+
+reference as (
+    select month, gpu_model, pricing, median(provider_median) as reference_usd_per_gpu_hour
+    from per_provider group by all
+),
+
+kept as (
+    select offers.*, reference.reference_usd_per_gpu_hour
+    from offers join reference using (month, gpu_model, pricing)
+    where offers.usd_per_gpu_hour between reference.reference_usd_per_gpu_hour / 4
+                                      and reference.reference_usd_per_gpu_hour * 4
 )
 
 select
-    month,
-    gpu_model,
-    pricing,
-    median(usd_per_gpu_hour) as median_usd_per_gpu_hour,
-    quantile_cont(usd_per_gpu_hour, 0.1) as p10_usd_per_gpu_hour,
-    quantile_cont(usd_per_gpu_hour, 0.9) as p90_usd_per_gpu_hour,
-    count(*) as offers,
-    count(distinct provider) as providers,
-    max(ingested_at) as last_ingested_at
-from offers
+    reference.month,
+    reference.gpu_model,
+    reference.pricing,
+    median(kept.usd_per_gpu_hour) as median_usd_per_gpu_hour,
+    quantile_cont(kept.usd_per_gpu_hour, 0.1) as p10_usd_per_gpu_hour,
+    quantile_cont(kept.usd_per_gpu_hour, 0.9) as p90_usd_per_gpu_hour,
+    count(kept.usd_per_gpu_hour) as offers,
+    count(distinct kept.provider) as providers,
+    count(distinct kept.source) as sources,
+    any_value(reference.reference_usd_per_gpu_hour) as reference_usd_per_gpu_hour,
+    (select max(built_at) from offers) as last_built_at
+from reference
+left join kept using (month, gpu_model, pricing)
 group by all

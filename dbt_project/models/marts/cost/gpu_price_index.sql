@@ -10,7 +10,10 @@ select
     monthly.p90_usd_per_gpu_hour,
     monthly.offers,
     monthly.providers,
+    monthly.sources,
+    monthly.reference_usd_per_gpu_hour,
     monthly.median_usd_per_gpu_hour / (hardware.peak_flops_16bit / 1e15) as usd_per_pflop_hour,
     hardware.peak_flops_16bit
 from {{ ref('int_gpu_prices__monthly') }} as monthly
 left join {{ ref('gpu_hardware') }} as hardware using (gpu_model)
+where monthly.offers > 0
