@@ -23,6 +23,7 @@ SOURCE_GROUPS = {
     "epoch_model_costs": "ingest_epoch",
     "epoch_hardware_prices": "ingest_epoch",
     "epoch_all_ml_systems": "ingest_epoch",
+    "epoch_price_index": "ingest_epoch",
     "grid_carbon_intensity": "ingest_carbon",
     "carbon_intensity_per_source": "ingest_carbon",
     "cloud_region_carbon": "ingest_carbon",

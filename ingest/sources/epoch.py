@@ -20,7 +20,7 @@ from ingest.fetch import locate_file
 from ingest.settings import SourceSettings
 from ingest.values import parse_date, parse_number
 
-PARSER_VERSION = "1"
+PARSER_VERSION = "2"
 EPOCH_DATA_URL = "https://epoch.ai/data/{name}"
 COST_TRENDS_URL = "https://raw.githubusercontent.com/epoch-research/training-cost-trends/main/{name}"
 
@@ -45,12 +45,17 @@ class Dataset:
     """(column as published, our name, kind) for the columns typed here; `kind` in text, number, date, list."""
     unique_key: bool = True
     description: str = ""
+    record_numbers: bool = False
+    """Keep each row's record number (`record_number`): where the publisher's own method reads rows in file order."""
 
     def model(self) -> type[pa.DataFrameModel]:
         annotations, fields = {}, {}
         for _, ours, kind in self.columns:
             annotations[ours] = _KINDS[kind][0]
             fields[ours] = pa.Field(nullable=ours not in self.key, **({"ge": 0} if kind == "number" else {}))
+        if self.record_numbers:
+            annotations["record_number"] = int
+            fields["record_number"] = pa.Field(ge=1)
         annotations["extra"] = str
         fields["extra"] = pa.Field(nullable=True)
         config = {"strict": True, **({"unique": list(self.key)} if self.unique_key else {})}
@@ -95,7 +100,8 @@ def parse(dataset: Dataset, delivery: Delivery) -> Parsed:
             continue
         seen[key] = number
         extra = {name: record[i] for name, i in index.items() if name and name not in typed and record[i].strip()}
-        rows.append((*values, json.dumps(extra, ensure_ascii=False) if extra else None))
+        rows.append((*values, *((number,) if dataset.record_numbers else ()),
+                     json.dumps(extra, ensure_ascii=False) if extra else None))
     return Parsed(rows=frame_for(dataset.model(), rows), quarantine=quarantine_frame(bad))
 
 
@@ -254,6 +260,13 @@ DATASETS = {
                 ("Training chip-hours", "training_chip_hours", "number"),
                 ("Training compute cost (2023 USD)", "training_compute_cost_2023_usd", "number"),  # "$29827341.92"
                 ("Last modified", "last_modified", "text"),
+                # the inputs of Epoch's cost methods (Cottier et al. 2024), read from this file as Epoch does
+                ("Training hardware", "training_hardware", "text"),
+                ("Hardware quantity", "hardware_quantity", "number"),
+                ("Training time (hours)", "training_time_hours", "number"),
+                ("Hardware utilization (MFU)", "hardware_utilization_mfu", "number"),
+                ("Training compute (FLOP)", "training_compute_flop", "number"),
+                ("Base model", "base_model", "text"),
             ),
             description="Epoch AI's full view of ML systems (training cost trends): data centres, cloud vendors, chip-hours.",
         ),
@@ -274,8 +287,21 @@ DATASETS = {
                 ("Price (hardware purchase)", "purchase_price_usd", "number"),
                 ("Number of GPUs", "gpus", "number"),
                 ("Price source", "price_source", "text"),
+                ("Notes", "notes", "text"),
             ),
+            record_numbers=True,  # Epoch's method tries "the other" vendors in the order they first appear
             description="Epoch AI dated hardware prices 2010-2025: cloud rental per chip-hour and purchase prices.",
+        ),
+        Dataset(
+            name="epoch_price_index", raw_table="epoch_price_index",
+            mirror_path="epoch_training_cost_trends/PCU518210518210.csv",
+            url=COST_TRENDS_URL.format(name="data/PCU518210518210.csv"), key=("month",),
+            columns=(
+                ("observation_date", "month", "date"),
+                ("PCU518210518210", "ppi", "number"),
+            ),
+            description="US producer price index for data processing and hosting (FRED PCU518210518210), "
+                        "Epoch's inflation adjustment of training costs.",
         ),
     )
 }

@@ -108,6 +108,8 @@ def test_fixture_mirror_end_to_end_and_rerun_gives_the_same_marts(monkeypatch, f
     assert _scalar("select usd_per_gpu_hour from marts.gpu_prices where source = 'fsdl_cloud_gpus' "
                    "and instance_type = 'ex-a100-8' and pricing = 'spot'") == 12.0 / 8
 
+    _assert_cloud_method_on_fixtures()
+
     # emissions: 100 chips x 1000 h x 700 W x PUE 1.1 (Industry) = 77 MWh; x 400 gCO2/kWh (United States) = 30.8 t
     emissions = "from marts.training_emissions where model = 'Example-LM 1'"
     assert _scalar(f"select energy_mwh {emissions}") == pytest.approx(77.0)
@@ -196,6 +198,21 @@ def test_fixture_mirror_end_to_end_and_rerun_gives_the_same_marts(monkeypatch, f
         _scalar("select count(distinct (source, source_file)) from raw.deliveries")
 
 
+def _assert_cloud_method_on_fixtures():
+    """Epoch's cloud method on the fixture: 10 chips x 1000 h at AWS (the default vendor), the 3-year price of the
+    row dated nearest before training start - 60 days (2023-06-01: 1.00, not 2023-09-01), x PPI 121 / 110."""
+    row = "from marts.training_costs where model = 'Example-LM 5'"
+    assert _scalar(f"select cost_usd_cloud_method {row}") == pytest.approx(11_000)
+    assert _scalar(f"select cost_usd_estimated {row}") == pytest.approx(11_000)
+    assert _scalar(f"select estimate_kind {row}") == "cloud_method"
+    assert _scalar(f"select (cost_vendor, cost_price_type, cost_price_date::varchar, cost_inflation_to) {row}") == (
+        "Amazon Web Services", "3-year committed use", "2023-06-01", "2024-12")
+    assert _scalar(f"select chip_hours * usd_per_chip_hour {row}") == pytest.approx(11_000)
+    assert _scalar("select count(*) from marts.training_costs where model = 'Example-LM 5 Chat'") == 0  # a fine-tune
+    check = "from marts.published_figure_checks where model = 'Example-LM 1' and method like 'Epoch cloud%'"
+    assert _scalar(f"select count(*) {check}") >= 1
+
+
 def test_real_shared_data_end_to_end(monkeypatch, shared_data):
     monkeypatch.setenv("AIMETRICS_DATA_DIR", str(shared_data))
     _run()
@@ -250,6 +267,28 @@ def test_real_shared_data_end_to_end(monkeypatch, shared_data):
     assert _scalar("select count(distinct provider) from marts.gpu_prices where source = 'skypilot_catalog'") == 16  # 10 clouds in v5, 11 in v7
     assert _scalar("select count(*) from marts.gpu_prices where source = 'skypilot_catalog' and usd_per_hour >= 99999") == 0
     assert _scalar("select amount_usd from marts.funding_rounds where company = 'Cursor' and announced_on = '2025-11-01'") == 2.3e9
+    _assert_published_methods_reproduced()
+
+
+def _assert_published_methods_reproduced():
+    """Issue 15's bar: Epoch's cloud method from raw inputs against model_costs.csv, and emissions against papers
+    and model cards, with no per-model branch in SQL (facts about single models are seed rows)."""
+    cloud = "from marts.published_figure_checks where method = 'Epoch cloud method (quantity x hours)'"
+    assert _scalar(f"select count(estimate) {cloud}") == _scalar(f"select count(*) {cloud}") == 35
+    assert abs(_scalar(f"select median(ratio) {cloud}") - 1) <= 0.03
+    assert _scalar(f"select avg(case when within_1_25x then 1.0 else 0 end) {cloud}") >= 0.9
+    assert _scalar("select cost_usd_cloud_method from marts.training_costs where model = 'GPT-4'") == \
+        pytest.approx(78_562_017, rel=0.01)
+    for model in ("GPT-3 175B (davinci)", "Llama 2-70B", "Llama 3.1-405B", "Gemini 1.0 Ultra"):
+        assert _scalar(f"select ratio {cloud} and model = ?", [model]) == pytest.approx(1, abs=0.10), model
+    acquisition = "from marts.published_figure_checks where method = 'Epoch hardware acquisition method'"
+    assert abs(_scalar(f"select median(ratio) {acquisition}") - 1) <= 0.03
+    for model, published in (("GPT-3 175B (davinci)", 552), ("BLOOM-176B", 24.7), ("Llama 2-70B", 291.42),
+                             ("Llama 3.1-405B", 8930)):
+        estimated = _scalar("select tco2e_estimated from marts.training_emissions where model = ?", [model])
+        assert estimated == pytest.approx(published, rel=0.30), model
+    assert "Jean Zay" in _scalar("select assumptions from marts.training_emissions where model = 'BLOOM-176B'")
+    assert "PUE included" in _scalar("select assumptions from marts.training_emissions where model = 'Llama 2-70B'")
 
 
 def test_a_new_day_of_prices_is_added_incrementally(monkeypatch, tmp_path):

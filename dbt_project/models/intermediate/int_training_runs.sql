@@ -15,6 +15,7 @@ with models as (
         training_compute_cost_2023_usd,
         training_power_draw_w,
         trim(split_part(country, ',', 1)) as country,
+        len(list_distinct(string_split(replace(country, ', ', ','), ','))) as countries_listed,
         trim(split_part(organization_categorization, ',', 1)) as organization_kind,
         frontier_model = 'True' as is_frontier_model
     from {{ ref('stg_epoch__notable_models') }}

@@ -47,23 +47,52 @@ reported as (
     select * from {{ ref('int_ai_index__emissions') }}
 ),
 
+part_power as (
+    select * from {{ ref('training_hardware_power') }}
+),
+
+locations as (
+    select * from {{ ref('training_locations') }}
+),
+
+published as (
+    select * from {{ ref('published_training_emissions') }}
+),
+
 inputs as (
     select
         runs.*,
         runs.chip_hours as gpu_hours,
-        runs.tdp_watts as chip_watts,
-        coalesce(region_pue.pue, kind_pue.value, default_pue.value) as pue,
-        case when region_pue.pue is not null then 'PUE ' || region_pue.pue || ' of ' || data_centres.region_label
+        -- the power of the part used: a model card's per-GPU power, else the part behind the label, else its TDP
+        coalesce(case when published.watts_include_pue then published.gpu_watts end, part_power.watts, runs.tdp_watts)
+            as chip_watts,
+        case when published.watts_include_pue then 'chip_watts: ' || published.gpu_watts
+                                                  || ' W per GPU from the model card (PUE included)'
+             when part_power.watts is not null then 'chip_watts: ' || part_power.watts || ' W of the '
+                                                  || part_power.part_used || ' behind ' || runs.primary_hardware
+             else 'chip_watts: TDP of ' || runs.primary_hardware end as power_basis,
+        case when published.watts_include_pue then 1.0
+             else coalesce(locations.pue, region_pue.pue, kind_pue.value, default_pue.value) end as pue,
+        case when published.watts_include_pue then 'no PUE on top (the model card''s power includes it)'
+             when locations.pue is not null then 'PUE ' || locations.pue || ' of ' || locations.site
+             when region_pue.pue is not null then 'PUE ' || region_pue.pue || ' of ' || data_centres.region_label
              when kind_pue.value is not null then 'PUE ' || kind_pue.value || ' for ' || runs.organization_kind
              else 'default PUE ' || default_pue.value end as pue_basis,
-        coalesce(data_centres.region_gco2_per_kwh, centre_grid.gco2_per_kwh, grid.gco2_per_kwh, default_grid.value)
+        -- the grid where the run happened: a published location, a named data centre, the organization's one
+        -- country; an organization listing several countries gets the world average, not its first country
+        coalesce(location_grid.gco2_per_kwh, data_centres.region_gco2_per_kwh, centre_grid.gco2_per_kwh,
+                 case when runs.countries_listed = 1 then grid.gco2_per_kwh end, default_grid.value)
             as grid_gco2_per_kwh,
-        case when data_centres.region_gco2_per_kwh is not null
+        case when location_grid.gco2_per_kwh is not null
+                 then 'grid of ' || location_grid.country_name || ' (' || locations.site || ')'
+             when data_centres.region_gco2_per_kwh is not null
                  then 'grid of data centre ' || data_centres.region_label
              when centre_grid.gco2_per_kwh is not null
                  then 'grid of ' || centre_grid.country_name || ' (data centre ' || runs.training_data_center || ')'
-             when grid.gco2_per_kwh is not null
+             when runs.countries_listed = 1 and grid.gco2_per_kwh is not null
                  then 'grid of ' || grid.country_name || coalesce(' (' || grid.year || ')', '')
+             when runs.countries_listed > 1
+                 then 'world average grid (several countries listed, no training location known)'
              else 'world average grid (country ' || coalesce('''' || runs.country || '''', 'unknown') || ')'
         end as grid_basis
     from runs
@@ -75,6 +104,10 @@ inputs as (
     left join data_centres on data_centres.data_centre = runs.training_data_center
     left join region_pue on region_pue.data_centre = runs.training_data_center
     left join grid as centre_grid on centre_grid.iso3 = data_centres.country_iso3
+    left join part_power on part_power.hardware = runs.primary_hardware
+    left join locations on locations.model = runs.model
+    left join grid as location_grid on location_grid.iso3 = locations.country_iso3
+    left join published on published.model = runs.model
 ),
 
 estimates as (
@@ -99,6 +132,8 @@ select
     reported.tco2e as tco2e_reported,
     case when reported.tco2e is not null then 'AI Index ' || reported.edition || ' ' || reported.emissions_figure end
         as reported_source,
+    published.tco2e as tco2e_published,
+    published.source as published_source,
     estimates.hardware_quantity * estimates.chip_watts * estimates.pue as power_draw_watts_estimated,
     coalesce(reported.power_draw_watts, estimates.training_power_draw_w) as power_draw_watts_reported,
     case when reported.power_draw_watts is not null then 'AI Index ' || reported.edition || ' ' || reported.power_figure
@@ -106,9 +141,10 @@ select
     end as power_draw_source,
     estimates.country,
     case when estimates.energy_mwh is not null then
-        'gpu_hours: ' || estimates.chip_hours_method || '; chip_watts: TDP of ' || estimates.primary_hardware
+        'gpu_hours: ' || estimates.chip_hours_method || '; ' || estimates.power_basis
         || '; ' || estimates.pue_basis || '; ' || estimates.grid_basis
     end as assumptions
 from estimates
 full outer join reported on reported.model = estimates.model
+left join published on published.model = coalesce(estimates.model, reported.model)
 where estimates.energy_mwh is not null or reported.tco2e is not null

@@ -1,5 +1,7 @@
--- One row per AI model: what training it cost, as published (AI Index, Epoch AI) and as we estimate it
--- from chips x hours x the rental price of that chip near the publication date.
+-- One row per AI model: what training it cost, as published (AI Index, Epoch AI) and as we estimate it.
+-- `cost_usd_estimated` is Epoch AI's cloud method computed from the raw inputs (int_cloud_cost__estimate), where
+-- the inputs allow it; else chips x hours x the on-demand rental price near publication. Both stay visible in
+-- their own columns, with what renting the chips would cost at the warehouse's latest on-demand price.
 with models as (
     select * from {{ ref('int_training_runs') }}
 ),
@@ -8,13 +10,37 @@ ai_index as (
     select * from {{ ref('int_ai_index__training_costs') }}
 ),
 
+cloud as (
+    select * from {{ ref('int_cloud_cost__estimate') }}
+),
+
+acquisition as (
+    select * from {{ ref('int_hardware_cost__acquisition') }}
+),
+
+systems as (
+    select model, organization, publication_date, training_compute_flop, training_hardware, hardware_quantity,
+           training_time_hours
+    from {{ ref('stg_epoch__all_ml_systems') }}
+    where model in (select model from cloud)
+),
+
 spine as (
-    select coalesce(models.model, ai_index.model) as model, models.* exclude (model), ai_index.cost_usd as ai_index_cost_usd,
-           ai_index.figure_id as ai_index_figure, ai_index.edition as ai_index_edition,
-           ai_index.publication_date as ai_index_publication_date, ai_index.year as ai_index_year,
-           ai_index.training_compute_flop as ai_index_compute_flop
+    select
+        coalesce(models.model, systems.model, ai_index.model) as model,
+        coalesce(models.organization, systems.organization) as organization,
+        coalesce(models.publication_date, systems.publication_date) as model_publication_date,
+        coalesce(models.training_compute_flop, systems.training_compute_flop) as model_compute_flop,
+        coalesce(models.training_hardware, systems.training_hardware) as training_hardware,
+        coalesce(models.primary_hardware, trim(split_part(systems.training_hardware, ',', 1))) as primary_hardware,
+        coalesce(models.hardware_quantity, systems.hardware_quantity) as hardware_quantity,
+        coalesce(models.training_time_hours, systems.training_time_hours) as training_time_hours,
+        models.chip_hours, models.chip_hours_method, models.training_compute_cost_2023_usd,
+        ai_index.cost_usd as ai_index_cost_usd, ai_index.figure_id as ai_index_figure, ai_index.edition as ai_index_edition,
+        ai_index.publication_date as ai_index_publication_date, ai_index.training_compute_flop as ai_index_compute_flop
     from models
-    full outer join ai_index on ai_index.model = models.model
+    full outer join systems on systems.model = models.model
+    full outer join ai_index on ai_index.model = coalesce(models.model, systems.model)
 ),
 
 prices as (
@@ -27,15 +53,23 @@ chip_prices as (
     select
         spine.model,
         coalesce(
-            median(prices.usd_per_chip_hour) filter (where abs(date_diff('day', prices.price_date, spine.publication_date)) <= 365),
-            arg_min(prices.usd_per_chip_hour, abs(date_diff('day', prices.price_date, spine.publication_date)))
+            median(prices.usd_per_chip_hour) filter (where abs(date_diff('day', prices.price_date, spine.model_publication_date)) <= 365),
+            arg_min(prices.usd_per_chip_hour, abs(date_diff('day', prices.price_date, spine.model_publication_date)))
         ) as usd_per_chip_hour,
-        count(*) filter (where abs(date_diff('day', prices.price_date, spine.publication_date)) <= 365) as prices_within_a_year,
-        min(abs(date_diff('day', prices.price_date, spine.publication_date))) as nearest_price_days
+        count(*) filter (where abs(date_diff('day', prices.price_date, spine.model_publication_date)) <= 365) as prices_within_a_year,
+        min(abs(date_diff('day', prices.price_date, spine.model_publication_date))) as nearest_price_days
     from spine
     inner join prices on prices.hardware_model = spine.primary_hardware
-    where spine.publication_date is not null
+    where spine.model_publication_date is not null
     group by spine.model
+),
+
+-- the warehouse's own latest monthly on-demand median for the chip (marts.gpu_price_index), by canonical name
+current_rental as (
+    select names.source_name as hardware_name, index.month, index.median_usd_per_gpu_hour
+    from {{ ref('gpu_model_names') }} as names
+    join {{ ref('gpu_price_index') }} as index on index.gpu_model = names.gpu_model and index.pricing = 'on_demand'
+    qualify row_number() over (partition by names.source_name order by index.month desc) = 1
 ),
 
 epoch_methods as (
@@ -43,28 +77,76 @@ epoch_methods as (
 ),
 
 estimated as (
-    select spine.*, chip_prices.usd_per_chip_hour, chip_prices.prices_within_a_year, chip_prices.nearest_price_days
+    select
+        spine.*,
+        chip_prices.usd_per_chip_hour as on_demand_usd_per_chip_hour,
+        chip_prices.prices_within_a_year,
+        chip_prices.nearest_price_days,
+        spine.chip_hours * chip_prices.usd_per_chip_hour as cost_usd_on_demand_at_publication,
+        case when spine.chip_hours is not null and chip_prices.usd_per_chip_hour is not null then
+            spine.chip_hours_method || ' x on-demand rental price of ' || spine.primary_hardware
+            || case when chip_prices.prices_within_a_year > 0
+                    then ' (median of ' || chip_prices.prices_within_a_year || ' Epoch AI prices within a year of publication)'
+                    else ' (nearest Epoch AI price, ' || chip_prices.nearest_price_days || ' days from publication)' end
+        end as on_demand_method,
+        cloud.* exclude (model, chip_hours, chip_hours_rule),
+        cloud.chip_hours_rule as cost_chip_hours_rule,
+        cloud.chip_hours as cost_chip_hours,
+        current_rental.month as current_rental_month,
+        current_rental.median_usd_per_gpu_hour as current_rental_usd_per_gpu_hour
     from spine
     left join chip_prices on chip_prices.model = spine.model
+    left join cloud on cloud.model = spine.model
+    left join current_rental on current_rental.hardware_name = spine.primary_hardware
 )
 
 select
     estimated.model,
     estimated.organization,
-    coalesce(estimated.publication_date, estimated.ai_index_publication_date) as publication_date,
-    coalesce(estimated.training_compute_flop, estimated.ai_index_compute_flop) as training_compute_flop,
+    coalesce(estimated.model_publication_date, estimated.ai_index_publication_date) as publication_date,
+    coalesce(estimated.model_compute_flop, estimated.ai_index_compute_flop) as training_compute_flop,
     estimated.training_hardware as hardware,
     estimated.hardware_quantity as hardware_count,
     estimated.training_time_hours as training_hours,
-    estimated.chip_hours,
-    estimated.usd_per_chip_hour,
-    estimated.chip_hours * estimated.usd_per_chip_hour as cost_usd_estimated,
-    case when estimated.chip_hours is not null and estimated.usd_per_chip_hour is not null then
-        estimated.chip_hours_method || ' x on-demand rental price of ' || estimated.primary_hardware
-        || case when estimated.prices_within_a_year > 0
-                then ' (median of ' || estimated.prices_within_a_year || ' Epoch AI prices within a year of publication)'
-                else ' (nearest Epoch AI price, ' || estimated.nearest_price_days || ' days from publication)' end
+    case when estimated.cost_usd_cloud_method is not null then estimated.cost_chip_hours else estimated.chip_hours end
+        as chip_hours,
+    case when estimated.cost_usd_cloud_method is not null
+         then estimated.cost_usd_per_chip_hour * estimated.inflation_factor
+         else estimated.on_demand_usd_per_chip_hour end as usd_per_chip_hour,
+    coalesce(estimated.cost_usd_cloud_method, estimated.cost_usd_on_demand_at_publication) as cost_usd_estimated,
+    case when estimated.cost_usd_cloud_method is not null then 'cloud_method'
+         when estimated.cost_usd_on_demand_at_publication is not null then 'on_demand_at_publication' end
+        as estimate_kind,
+    case
+        when estimated.cost_usd_cloud_method is not null then
+            'Epoch AI cloud method (Cottier et al. 2024): ' || estimated.cost_chip_hours_rule || ' x '
+            || estimated.cost_price_type || ' price of ' || estimated.cost_price_hardware || ' at ' || estimated.cost_vendor
+            || ' dated ' || estimated.cost_price_date || ' (' || estimated.training_start_rule || ', priced 60 days before)'
+            || case when estimated.cost_price_type <> '3-year committed use' then ' as a 3-year equivalent' else '' end
+            || ', in ' || estimated.cost_inflation_to || ' USD (PPI PCU518210518210)'
+        else estimated.on_demand_method
     end as estimate_method,
+    estimated.cost_usd_cloud_method,
+    estimated.cost_usd_nominal as cost_usd_cloud_method_nominal,
+    estimated.cost_usd_cloud_method_reported_chip_hours,
+    estimated.cost_chip_hours_rule,
+    estimated.cost_price_date,
+    estimated.cost_vendor,
+    estimated.cost_price_type,
+    estimated.cost_price_hardware,
+    estimated.cost_usd_per_chip_hour,
+    estimated.cost_inflation_to,
+    cast(estimated.training_start as date) as cost_training_start,
+    estimated.training_start_rule as cost_training_start_rule,
+    acquisition.cost_usd_hardware_acquisition,
+    acquisition.acquisition_usd_per_chip,
+    acquisition.acquisition_price_basis,
+    estimated.cost_usd_on_demand_at_publication,
+    estimated.on_demand_usd_per_chip_hour,
+    coalesce(estimated.cost_chip_hours, estimated.chip_hours) * estimated.current_rental_usd_per_gpu_hour
+        as cost_usd_at_current_rental,
+    estimated.current_rental_usd_per_gpu_hour,
+    estimated.current_rental_month,
     coalesce(estimated.ai_index_cost_usd, estimated.training_compute_cost_2023_usd) as cost_usd_published,
     case
         when estimated.ai_index_cost_usd is not null
@@ -79,3 +161,4 @@ select
     epoch_methods.hardware_capex_energy_cost_usd as epoch_hardware_capex_energy_cost_usd
 from estimated
 left join epoch_methods on epoch_methods.model = estimated.model
+left join acquisition on acquisition.model = estimated.model
