@@ -1,6 +1,7 @@
 """The whole graph (raw assets, pandera checks, dbt build) materialized into a temporary DuckDB file."""
 
 import hashlib
+import re
 import shutil
 
 import dagster as dg
@@ -9,7 +10,7 @@ import pytest
 from orchestration.run import materialize_everything
 from warehouse.cli import main
 from warehouse.db import connect_read
-from tests.conftest import FIXTURE_MIRROR
+from tests.conftest import FIXTURE_MIRROR, PROJECT_ROOT
 from tests.fixtures.workbook import write_ai_index_2022_workbook
 
 pytestmark = pytest.mark.integration
@@ -268,6 +269,19 @@ def test_real_shared_data_end_to_end(monkeypatch, shared_data):
     assert _scalar("select count(*) from marts.gpu_prices where source = 'skypilot_catalog' and usd_per_hour >= 99999") == 0
     assert _scalar("select amount_usd from marts.funding_rounds where company = 'Cursor' and announced_on = '2025-11-01'") == 2.3e9
     _assert_published_methods_reproduced()
+    _assert_every_readme_query_returns_rows()
+
+
+def _assert_every_readme_query_returns_rows():
+    """Every ```sql block of the README runs on the warehouse built from the shared data and returns rows (but
+    those that say they are empty when nothing needs attention)."""
+    readme = (PROJECT_ROOT / "README.md").read_text()
+    blocks = re.findall(r"```sql\n(.*?)```", readme, flags=re.S)
+    assert len(blocks) >= 15
+    with connect_read() as conn:
+        for sql in blocks:
+            rows = conn.execute(sql).fetchall()
+            assert rows or "-- empty when" in sql, f"no rows from the README query:\n{sql}"
 
 
 def _assert_published_methods_reproduced():

@@ -57,8 +57,11 @@ def test_revenue_reports_keep_two_reports_of_one_day():
 def test_hardware_prices_with_bom_and_empty_rental_prices():
     _, parsed = _parse("epoch_hardware_prices")
     assert parsed.rows.columns[0] == "hardware_model"
-    assert parsed.rows["usd_per_chip_hour_on_demand"].to_list() == [2.0, 3.0, 10.0, 4.0, None]
-    assert parsed.rows["purchase_price_usd"].to_list()[-1] == 30000.0
+    assert parsed.rows["usd_per_chip_hour_on_demand"].to_list() == [2.0, 3.0, 10.0, 4.0, None, 3.0, 2.5]
+    assert parsed.rows["purchase_price_usd"].to_list()[4] == 30000.0
+    # the record numbers keep the file's order, which Epoch's method reads vendors in
+    assert parsed.rows["record_number"].to_list() == [1, 2, 3, 4, 5, 6, 7]
+    assert parsed.rows["notes"].to_list()[4] == "Release price"
 
 
 def test_a_file_without_the_key_column_is_rejected(tmp_path):
@@ -87,6 +90,16 @@ def test_urls_are_fetched_when_no_mirror_is_set(monkeypatch, tmp_path):
 def test_dollar_strings_in_the_full_view():
     _, parsed = _parse("epoch_all_ml_systems")
     costs = dict(zip(parsed.rows["model"], parsed.rows["training_compute_cost_2023_usd"]))
-    assert costs == {"Example-LM 1": 250000.5, "Example-LM 2": 12345.6}
+    assert costs == {"Example-LM 1": 250000.5, "Example-LM 2": 12345.6, "Example-LM 5": None, "Example-LM 5 Chat": None}
+    # the inputs of Epoch's cost methods are typed
+    lm5 = parsed.rows.filter(model="Example-LM 5").row(0, named=True)
+    assert (lm5["training_hardware"], lm5["hardware_quantity"], lm5["training_time_hours"], lm5["base_model"]) == \
+        ("Example GPU Y", 10.0, 1000.0, None)
+    assert parsed.rows.filter(model="Example-LM 5 Chat")["base_model"].to_list() == ["Example-LM 5"]
     assert parsed.rows.filter(model="Example-LM 2")["training_data_center"].to_list() == [
         "Google us-east (either us-east1 or us-east5)"]
+
+
+def test_the_price_index_is_a_source():
+    _, parsed = _parse("epoch_price_index")
+    assert parsed.rows.select("month", "ppi").rows()[:2] == [(date(2023, 12, 1), 110.0), (date(2024, 1, 1), 110.0)]
