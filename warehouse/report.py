@@ -83,24 +83,53 @@ def _scatter(conn, title: str, caption: str, sql: str, xlabel: str, ylabel: str)
     return Chart(title, caption, sql, _png(figure) if rows else None, len(rows))
 
 
+ADOPTION_SQL = """
+    select function,
+           max(share_of_respondents) filter (where measure = 'cost_decrease' and band ilike 'total%') as cost_decrease,
+           max(share_of_respondents) filter (where measure = 'revenue_increase' and band ilike 'total%') as revenue_increase
+    from marts.ai_adoption
+    where technology = 'generative_ai' and measure in ('cost_decrease', 'revenue_increase')
+      and year = (select max(year) from marts.ai_adoption where technology = 'generative_ai' and measure = 'cost_decrease')
+    group by function
+    order by cost_decrease nulls first"""
+
+
+def _adoption(conn) -> Chart:
+    rows = conn.execute(ADOPTION_SQL).fetchall()
+    figure, axes = plt.subplots(figsize=(8, 4.5))
+    positions = range(len(rows))
+    axes.barh([p - 0.2 for p in positions], [(r[1] or 0) * 100 for r in rows], height=0.4, label="any cost decrease")
+    axes.barh([p + 0.2 for p in positions], [(r[2] or 0) * 100 for r in rows], height=0.4, label="any revenue increase")
+    axes.set_yticks(list(positions), [r[0] for r in rows], fontsize=8)
+    axes.set_xlabel("% of respondents whose function uses generative AI")
+    axes.legend(fontsize=8)
+    return Chart("Who gets what back: generative AI's reported effects by function",
+                 "Share of surveyed companies reporting any cost decrease and any revenue increase where they use "
+                 "generative AI, latest survey year (McKinsey, in the AI Index economy chapter; marts.ai_adoption). "
+                 "A function without a revenue bar has no revenue figure published.",
+                 ADOPTION_SQL, _png(figure) if rows else None, len(rows))
+
+
 def build_charts() -> list[Chart]:
     with connect_read() as conn:
         return [
             _price_index(conn),
             _investment(conn),
             _scatter(conn, "Training emissions: estimated vs reported",
-                     "Our estimate (GPU-hours x TDP x PUE x grid intensity) against the AI Index figure, tCO2e "
+                     "Our estimate (GPU-hours x the part's power x PUE x grid intensity) against the AI Index figure, tCO2e "
                      "(marts.training_emissions).",
                      "select model, tco2e_reported, tco2e_estimated from marts.training_emissions "
                      "where tco2e_reported is not null and tco2e_estimated is not null",
                      "reported tCO2e", "estimated tCO2e"),
             _scatter(conn, "Training cost: estimated vs published",
-                     "Chips x hours x rental price against the published cost, USD, the 25 costliest runs "
+                     "Our estimate (Epoch AI's cloud method from raw inputs where they allow, else chips x hours x "
+                     "on-demand price) against the published cost, USD, the 25 costliest runs "
                      "(marts.training_costs).",
                      "select model, cost_usd_published, cost_usd_estimated from marts.training_costs "
                      "where cost_usd_published is not null and cost_usd_estimated is not null "
                      "order by cost_usd_published desc limit 25",
                      "published USD", "estimated USD"),
+            _adoption(conn),
         ]
 
 

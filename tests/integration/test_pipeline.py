@@ -110,6 +110,7 @@ def test_fixture_mirror_end_to_end_and_rerun_gives_the_same_marts(monkeypatch, f
                    "and instance_type = 'ex-a100-8' and pricing = 'spot'") == 12.0 / 8
 
     _assert_cloud_method_on_fixtures()
+    _assert_adoption_on_fixtures()
 
     # emissions: 100 chips x 1000 h x 700 W x PUE 1.1 (Industry) = 77 MWh; x 400 gCO2/kWh (United States) = 30.8 t
     emissions = "from marts.training_emissions where model = 'Example-LM 1'"
@@ -185,7 +186,7 @@ def test_fixture_mirror_end_to_end_and_rerun_gives_the_same_marts(monkeypatch, f
     report = tmp_path / "report.html"
     assert main(["report", "--output", str(report)]) == 0
     page = report.read_text()
-    assert page.count("<img alt=") == 4 and "No data in the warehouse" not in page
+    assert page.count("<img alt=") == 5 and "No data in the warehouse" not in page
     assert "from marts.gpu_price_index" in page and "Private AI investment by year, per edition" in page
     assert main(["tables"]) == 0
     assert "| marts.gpu_prices |" in capsys.readouterr().out
@@ -197,6 +198,20 @@ def test_fixture_mirror_end_to_end_and_rerun_gives_the_same_marts(monkeypatch, f
     assert _fingerprints() == first
     assert _scalar("select count(*) from raw.deliveries where status = 'loaded'") == \
         _scalar("select count(distinct (source, source_file)) from raw.deliveries")
+
+
+def _assert_adoption_on_fixtures():
+    """The adoption figures through the figure map: percent strings as fractions, bands as published, the
+    chart line break in a label folded, an unreadable share left out with its reason."""
+    rows = "from marts.ai_adoption where figure_id = 'fig_4.4.3'"
+    assert _scalar(f"select share_of_respondents {rows} and band = 'Decrease by ≥20%'") == pytest.approx(0.05)
+    assert _scalar(f"select measure_key {rows} and band = 'Total Increase'") == "revenue_increase_generative_ai"
+    assert _scalar(f"select count(*) {rows} and function = 'Knowledge management and other internal functions'") == 2
+    assert _scalar("select problem from intermediate.int_ai_index__adoption where function = 'Service operations'") == \
+        "the share is blank or not a number"
+    assert _scalar(f"select count(*) {rows} and function = 'Service operations'") == 0
+    assert _scalar("select share_of_respondents from marts.ai_adoption where measure_key = 'adoption_ai' "
+                   "and geography = 'World' and year = 2024") == pytest.approx(0.78)
 
 
 def _assert_cloud_method_on_fixtures():

@@ -36,10 +36,11 @@ pivoted as (
         edition,
         figure_id,
         row_number,
-        {% for role in ['geography', 'category', 'model', 'hardware', 'label', 'benchmark', 'threshold'] -%}
+        {% for role in ['geography', 'category', 'model', 'hardware', 'label', 'benchmark', 'threshold', 'industry', 'function',
+                     'band', 'measure', 'technology'] -%}
         max(value_text) filter (where role = '{{ role }}') as {{ role }},
         {% endfor -%}
-        {% for role in ['value', 'compute', 'parameters'] -%}
+        {% for role in ['value', 'compute', 'parameters', 'scale'] -%}
         max(value_number) filter (where role = '{{ role }}') as {{ role }},
         {% endfor -%}
         max(value_number) filter (where role = 'year') as year_number,
@@ -67,9 +68,15 @@ select
     pivoted.label,
     pivoted.benchmark,
     pivoted.threshold,
+    pivoted.industry,
+    pivoted.function,
+    pivoted.band,
+    pivoted.measure,
+    pivoted.technology,
     pivoted.value,
     pivoted.compute,
     pivoted.parameters,
+    pivoted.scale,
     targets.note as figure_note,
     figure_rows.source_file,
     figure_rows.source_sha256
