@@ -10,9 +10,26 @@ from pathlib import Path
 from ingest.delivery import RejectedDelivery
 
 ENCODINGS = ("utf-8-sig", "cp1252")
+BOMS = ((b"\xff\xfe\x00\x00", "utf-32-le"), (b"\x00\x00\xfe\xff", "utf-32-be"), (b"\xff\xfe", "utf-16-le"),
+        (b"\xfe\xff", "utf-16-be"))
 
 
 def decode(data: bytes, name: str) -> str:
+    """Text of a delivered file: UTF-16/32 by their byte-order mark, UTF-8 (with or without BOM), else cp1252.
+    NUL bytes mean a wide encoding without a BOM, or a binary file: cp1252 would read them as text."""
+    for bom, encoding in BOMS:
+        if data.startswith(bom):
+            try:
+                return data[len(bom):].decode(encoding)
+            except UnicodeDecodeError as error:
+                raise RejectedDelivery(f"{name}: starts with a {encoding} byte-order mark but is not {encoding} "
+                                       f"({error.reason} at byte {error.start})") from error
+    if b"\x00" in data[:4096]:
+        sample = data[:4096]
+        wide = "utf-16-le" if sample[1::2].count(0) > len(sample) // 4 else "utf-16-be" \
+            if sample[0::2].count(0) > len(sample) // 4 else None
+        raise RejectedDelivery(f"{name}: NUL bytes, " + (f"looks like {wide} without a byte-order mark; re-export it "
+                               "as UTF-8" if wide else "not a text file"))
     for encoding in ENCODINGS:
         try:
             return data.decode(encoding)

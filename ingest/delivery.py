@@ -37,10 +37,19 @@ class Delivery:
     """Where the bytes are on this machine."""
     sha256: str
     retrieved_at: datetime = field(default_factory=lambda: datetime.now(timezone.utc))
+    refused: str | None = None
+    """Why the file is refused without being read (a link out of the data root): recorded as a rejection."""
 
     @classmethod
-    def from_file(cls, source: str, edition: str, source_file: str, path: Path, retrieved_at=None) -> Delivery:
+    def from_file(cls, source: str, edition: str, source_file: str, path: Path, retrieved_at=None,
+                  root: Path | None = None) -> Delivery:
+        """The file at `path`; with `root` (a mirror or inbox folder), a path whose real location is outside it
+        (a symbolic link to /etc/passwd, say) is refused, and never read."""
         kwargs = {"retrieved_at": retrieved_at} if retrieved_at else {}
+        if root is not None and not path.resolve().is_relative_to(root.resolve()):
+            return cls(source=source, edition=edition, source_file=source_file, path=path, **kwargs,
+                       sha256=hashlib.sha256(f"refused:{source_file}".encode()).hexdigest(),
+                       refused=f"{source_file} is a link to a file outside the data root {root}; not read")
         return cls(source=source, edition=edition, source_file=source_file, path=path, sha256=sha256_of(path), **kwargs)
 
 

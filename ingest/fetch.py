@@ -130,7 +130,7 @@ def locate_file(source: str, mirror_path: str, url: str, settings: SourceSetting
         path = settings.mirror_dir / mirror_path
         if not path.is_file():
             return []
-        return [Delivery.from_file(source, edition or modified_day(path), mirror_path, path)]
+        return [Delivery.from_file(source, edition or modified_day(path), mirror_path, path, root=settings.mirror_dir)]
     now = datetime.now(timezone.utc)
     path = fetch(url, settings)
     return [Delivery.from_file(source, edition or now.date().isoformat(), url, path, now)]

@@ -1,99 +1,166 @@
-"""`aimetrics`: run the pipeline, list the marts, query the warehouse (always read-only)."""
+"""`aimetrics`: run the pipeline, list the marts, query the warehouse (read-only), export query results."""
 
 from __future__ import annotations
 
 import argparse
-import csv
-import io
-import json
 import sys
+import threading
+from contextlib import contextmanager
 from pathlib import Path
 
 import duckdb
 
-from warehouse.db import WarehouseBusy, WarehouseMissing, connect_read
+from warehouse.db import (WarehouseBusy, WarehouseCorrupt, WarehouseMissing, connect_read, warehouse_path,
+                          warehouse_target)
+from warehouse.output import render
 from warehouse.preview import markdown_table
+
+QUERY_EXAMPLES = """examples:
+  aimetrics query "select * from marts.ai_investment where geography = 'World' order by year"
+  aimetrics query -f question.sql --format csv > answer.csv
+  echo "summarize marts.gpu_prices" | aimetrics query -
+  aimetrics export "select * from marts.gpu_price_index" --format parquet --output index.parquet
+
+The query runs in a read-only, sandboxed connection: a statement that writes, or reads or writes any file but
+the warehouse (COPY, ATTACH, INSTALL, read_csv of a path), is refused."""
 
 
 def _run(args: argparse.Namespace) -> int:
     from orchestration.run import format_summary, materialize_everything
 
+    if warehouse_target().kind == "file" and warehouse_path().exists():
+        with connect_read(wait_s=30):  # a corrupt file stops here with one message, before anything writes
+            pass
     summary = materialize_everything(args.job)
     print(format_summary(summary))
     return 0 if summary.ok else 1
 
 
-def _render(columns: list[str], rows: list[tuple], fmt: str) -> str:
-    if fmt == "json":
-        return json.dumps([dict(zip(columns, row)) for row in rows], default=str, indent=2)
-    if fmt == "csv":
-        buffer = io.StringIO()
-        writer = csv.writer(buffer, lineterminator="\n")
-        writer.writerow(columns)
-        writer.writerows(rows)
-        return buffer.getvalue().rstrip("\n")
-    return markdown_table(columns, rows, max_chars=60)
+READS = {duckdb.StatementType.SELECT}
+READ_KEYWORDS = ("pivot", "unpivot")
+"""PIVOT and UNPIVOT parse as several statements (DuckDB plans them in steps); they only read."""
 
 
-READ_STATEMENTS = {duckdb.StatementType.SELECT, duckdb.StatementType.EXPLAIN}
+def _first_word(sql: str) -> str:
+    words = sql.lstrip().lstrip("(").split(None, 1)
+    return words[0].lower() if words else ""
 
 
 def refusal(sql: str) -> str | None:
-    """Why `sql` may not run through the query command (it only reads), or None."""
+    """Why `sql` may not run through the query command (it only reads), or None. The connection is also
+    sandboxed (warehouse.db.SANDBOXED), so a statement this check misses still cannot touch a file."""
     try:
         statements = duckdb.extract_statements(sql)
     except duckdb.Error as error:
-        return f"query failed: {str(error).splitlines()[0]}"
+        return f"query failed: {error}"
+    if not statements:
+        return "refused: no statement given"
     if len(statements) != 1:
         return f"refused: give exactly one statement (got {len(statements)})"
-    if statements[0].type not in READ_STATEMENTS:
-        return (f"refused: the query command only reads the warehouse; "
-                f"{statements[0].type.name} statements are not allowed")
-    return None
+    statement = statements[0]
+    if statement.type == duckdb.StatementType.EXPLAIN:
+        # EXPLAIN ANALYZE runs the statement it explains: judge that one
+        inner = sql.lstrip()[len("explain"):].lstrip()
+        inner = inner[len("analyze"):] if inner.lower().startswith("analyze") else inner
+        return refusal(inner) and f"refused: EXPLAIN of a statement that is not a read ({inner.strip()[:40]}...)"
+    if statement.type in READS or _first_word(sql) in READ_KEYWORDS:
+        return None
+    return (f"refused: the query command only reads the warehouse; "
+            f"{statement.type.name} statements are not allowed")
 
 
-def _query(args: argparse.Namespace) -> int:
-    problem = refusal(args.sql)
+@contextmanager
+def _time_limit(conn: duckdb.DuckDBPyConnection, seconds: float):
+    """Interrupt the connection's query after `seconds` (a reader must not hold the file for ever)."""
+    timer = threading.Timer(seconds, conn.interrupt) if seconds > 0 else None
+    if timer:
+        timer.daemon = True
+        timer.start()
+    try:
+        yield
+    finally:
+        if timer:
+            timer.cancel()
+
+
+def _sql_of(args: argparse.Namespace) -> str:
+    if args.file:
+        return Path(args.file).read_text(encoding="utf-8")
+    if args.sql == "-":
+        return sys.stdin.read()
+    if not args.sql:
+        raise SystemExit("give the SQL as an argument, `-f FILE`, or `-` to read it from standard input")
+    return args.sql
+
+
+def _read(args: argparse.Namespace) -> tuple[list[str], list[tuple]] | int:
+    """The columns and rows of the user's statement, or an exit code after printing why not."""
+    sql = _sql_of(args)
+    problem = refusal(sql)
     if problem:
         print(problem, file=sys.stderr)
         return 2
-    with connect_read() as conn:
+    with connect_read(wait_s=args.wait, sandboxed=True) as conn:
         try:
-            relation = conn.sql(args.sql)
-        except duckdb.Error as error:
-            if "read-only" in str(error).lower():
-                print("refused: the query command opens the warehouse read-only; statements that write are not allowed",
-                      file=sys.stderr)
-            else:
-                print(f"query failed: {str(error).splitlines()[0]}", file=sys.stderr)
+            with _time_limit(conn, args.timeout):
+                relation = conn.sql(sql)
+                return (relation.columns, relation.fetchall()) if relation is not None else ([], [])
+        except duckdb.InterruptException:
+            print(f"query failed: stopped after the time limit of {args.timeout:g} s (--timeout)", file=sys.stderr)
             return 2
-        if relation is None:
-            return 0
-        if args.format == "parquet":
-            if not args.output:
-                print("--format parquet needs --output FILE", file=sys.stderr)
-                return 2
-            relation.to_parquet(str(args.output))
-            return 0
-        text = _render(relation.columns, relation.fetchall(), args.format)
-    if args.output:
-        Path(args.output).write_text(text + "\n")
+        except duckdb.Error as error:
+            print(_explained(error), file=sys.stderr)
+            return 2
+
+
+def _explained(error: duckdb.Error) -> str:
+    text = str(error)
+    if "read-only" in text.lower() or "disabled by configuration" in text or "has been locked" in text:
+        return ("refused: the query command reads the warehouse only (read-only, no files, no extensions); "
+                f"DuckDB said: {text.splitlines()[0]}")
+    return f"query failed: {text}"  # whole, with DuckDB's hints (`Did you mean ...`) and the LINE caret
+
+
+def _query(args: argparse.Namespace) -> int:
+    result = _read(args)
+    if isinstance(result, int):
+        return result
+    columns, rows = result
+    if columns:
+        print(render(columns, rows, args.format, args.max_width))
+    return 0
+
+
+def _export(args: argparse.Namespace) -> int:
+    """The query's result written to a file: the one command that writes, and only to --output."""
+    result = _read(args)
+    if isinstance(result, int):
+        return result
+    columns, rows = result
+    if args.format == "parquet":
+        import pyarrow as pa
+        import pyarrow.parquet as pq
+
+        pq.write_table(pa.Table.from_pylist([dict(zip(columns, row)) for row in rows]) if rows
+                       else pa.table({name: pa.array([], pa.null()) for name in columns}), str(args.output))
     else:
-        print(text)
+        args.output.write_text(render(columns, rows, args.format, args.max_width) + "\n", encoding="utf-8")
+    print(f"{len(rows):,} rows written to {args.output}", file=sys.stderr)
     return 0
 
 
 def _tables(args: argparse.Namespace) -> int:
-    with connect_read() as conn:
+    schemas = ["marts", "raw"] + (["staging", "intermediate"] if args.all else [])
+    with connect_read(wait_s=args.wait) as conn:
         rows = conn.execute(
             """select schema_name || '.' || table_name, coalesce(comment, '')
-               from duckdb_tables() where schema_name in ('marts', 'raw')
+               from duckdb_tables() where schema_name in (select unnest($schemas))
                union all
-               select schema_name || '.' || view_name, coalesce(comment, '') || ' (view)'
-               from duckdb_views() where schema_name in ('marts', 'raw') and not internal
-               order by 1"""
-        ).fetchall()
-        counted = [(name, conn.execute(f"select count(*) from {name}").fetchone()[0], comment) for name, comment in rows]
+               select schema_name || '.' || view_name, trim(coalesce(comment, '') || ' (view)')
+               from duckdb_views() where schema_name in (select unnest($schemas)) and not internal
+               order by 1""", {"schemas": schemas}).fetchall()
+        counted = [(name, f"{conn.execute(f'select count(*) from {name}').fetchone()[0]:,}", comment)
+                   for name, comment in rows]
     print(markdown_table(["table", "rows", "description"], counted, max_chars=100))
     return 0
 
@@ -108,18 +175,36 @@ def _report(args: argparse.Namespace) -> int:
     return 0
 
 
+def _add_reading_options(command: argparse.ArgumentParser, formats: list[str], default: str) -> None:
+    command.add_argument("sql", nargs="?", help="one SQL statement that reads, or `-` to read it from standard input")
+    command.add_argument("-f", "--file", help="read the SQL from this file")
+    command.add_argument("--format", choices=formats, default=default, help=f"output format (default {default})")
+    command.add_argument("--max-width", type=int, default=60, help="cut table cells to this many characters (default 60)")
+    command.add_argument("--timeout", type=float, default=300,
+                         help="stop the query after this many seconds, so a reader never holds the file for ever "
+                              "(default 300; 0: no limit)")
+    command.add_argument("--wait", type=float, default=30,
+                         help="wait this many seconds for a run that is writing the warehouse (default 30)")
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="aimetrics", description=__doc__)
     commands = parser.add_subparsers(dest="command", required=True)
     run = commands.add_parser("run", help="materialize every asset into the warehouse and print a summary")
-    run.add_argument("--job", default="materialize_everything")
+    run.add_argument("--job", default="materialize_everything", help="the Dagster job to run (default: everything)")
     run.set_defaults(handler=_run)
-    query = commands.add_parser("query", help="run one SQL statement against the warehouse, read-only")
-    query.add_argument("sql")
-    query.add_argument("--format", choices=["table", "csv", "json", "parquet"], default="table")
-    query.add_argument("--output", type=Path)
+    query = commands.add_parser("query", help="run one SQL statement that reads the warehouse, print the result",
+                                epilog=QUERY_EXAMPLES, formatter_class=argparse.RawDescriptionHelpFormatter)
+    _add_reading_options(query, ["table", "csv", "json"], "table")
     query.set_defaults(handler=_query)
-    tables = commands.add_parser("tables", help="list the raw and mart tables and views with row counts")
+    export = commands.add_parser("export", help="write the result of one reading SQL statement to a file",
+                                 epilog=QUERY_EXAMPLES, formatter_class=argparse.RawDescriptionHelpFormatter)
+    _add_reading_options(export, ["csv", "json", "parquet"], "csv")
+    export.add_argument("--output", type=Path, required=True, help="the file to write")
+    export.set_defaults(handler=_export)
+    tables = commands.add_parser("tables", help="list the mart and raw tables and views with row counts")
+    tables.add_argument("--all", action="store_true", help="staging and intermediate models too")
+    tables.add_argument("--wait", type=float, default=30, help="seconds to wait for a run writing the warehouse")
     tables.set_defaults(handler=_tables)
     report = commands.add_parser("report", help="write a static HTML report with the headline charts")
     report.add_argument("--output", type=Path, default=Path("reports/aimetrics.html"))
@@ -127,7 +212,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     try:
         return args.handler(args)
-    except (WarehouseBusy, WarehouseMissing) as error:
+    except (WarehouseBusy, WarehouseMissing, WarehouseCorrupt) as error:
         print(str(error), file=sys.stderr)
         return 3
 

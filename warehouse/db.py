@@ -131,26 +131,52 @@ def connect_write(path: Path | None = None, wait_s: float | None = None) -> Iter
     else:
         path = path or warehouse_path()
         path.parent.mkdir(parents=True, exist_ok=True)
-        conn = _waiting(lambda: duckdb.connect(str(path)), wait_s, path)
+        conn = _waiting(lambda: _open_file(path, False), wait_s, path)
     try:
         yield conn
     finally:
         conn.close()
 
 
+class WarehouseCorrupt(RuntimeError):
+    """The warehouse file is not a readable DuckDB database (truncated, overwritten, another program's file)."""
+
+
+SANDBOXED = {
+    "enable_external_access": False,  # no file, URL or database besides the warehouse: no COPY TO, no ATTACH
+    "autoinstall_known_extensions": False,
+    "autoload_known_extensions": False,
+    "lock_configuration": True,  # and no statement can turn these back on
+}
+"""DuckDB settings of a connection that must not touch anything but the warehouse (the query command)."""
+
+
+def _open_file(path: Path, read_only: bool, config: dict | None = None) -> duckdb.DuckDBPyConnection:
+    try:
+        return duckdb.connect(str(path), read_only=read_only, config=config or {})
+    except duckdb.Error as error:
+        if _is_lock_error(error):
+            raise
+        raise WarehouseCorrupt(
+            f"the warehouse {path} cannot be opened as a DuckDB database ({str(error).splitlines()[0]}); it was left "
+            f"as it is. Move it aside and run `make run` to rebuild it from the sources."
+        ) from error
+
+
 @contextmanager
-def connect_read(path: Path | None = None) -> Iterator[duckdb.DuckDBPyConnection]:
-    """A read-only connection, closed on exit; clear errors when the file is missing or held by a writer."""
+def connect_read(path: Path | None = None, wait_s: float = 0,
+                 sandboxed: bool = False) -> Iterator[duckdb.DuckDBPyConnection]:
+    """A read-only connection, closed on exit; clear errors when the file is missing, corrupt or held by a writer
+    (waiting up to `wait_s` for a writer to finish). `sandboxed`: no access to anything but the warehouse."""
     target = warehouse_target()
     if path is None and target.kind != "file":
         # a DuckLake whose catalog is a local file is held by one process at a time: wait for it
-        conn = _waiting(lambda: _connect_shared(target, read_only=True), _shared_wait_s(), target.describe())
+        conn = _waiting(lambda: _connect_shared(target, read_only=True), max(wait_s, _shared_wait_s()), target.describe())
     else:
         path = path or warehouse_path()
         if not path.exists():
             raise WarehouseMissing(f"no warehouse at {path}: run `make run` (or `aimetrics run`) first")
-        # a reader does not wait for a writer of the file: it says at once that the file is busy
-        conn = _waiting(lambda: duckdb.connect(str(path), read_only=True), 0, path)
+        conn = _waiting(lambda: _open_file(path, True, SANDBOXED if sandboxed else None), wait_s, path)
     try:
         yield conn
     finally:

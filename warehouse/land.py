@@ -105,7 +105,10 @@ def land_source(source: Source, db_path: Path | None = None, settings: SourceSet
         outcomes: dict[int, LoadOutcome] = {}
         pending = []
         for position, delivery in enumerate(found):
-            if is_already_loaded(conn, _key(delivery), source.parser_version):
+            if delivery.refused:
+                log.warning("%s: refused %s", source.name, delivery.refused)
+                outcomes[position] = record_rejection(conn, table, _key(delivery), source.parser_version, delivery.refused)
+            elif is_already_loaded(conn, _key(delivery), source.parser_version):
                 outcomes[position] = LoadOutcome("skipped", reason="already loaded (same checksum and parser version)")
             else:
                 pending.append((position, delivery))

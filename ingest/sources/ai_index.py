@@ -74,7 +74,7 @@ def deliveries(root: Path, extract_dir: Path | None = None) -> list[Delivery]:
 
 def _folder_deliveries(folder: Path, edition: str, root: Path, prefix: str = "") -> list[Delivery]:
     return [
-        Delivery.from_file(SOURCE, edition, prefix + path.relative_to(root).as_posix(), path)
+        Delivery.from_file(SOURCE, edition, prefix + path.relative_to(root).as_posix(), path, root=root)
         for path in sorted(folder.rglob("*"))
         if path.is_file() and (_FIGURE_FILE.match(path.name) or _WORKBOOK.match(path.name))
     ]
@@ -92,13 +92,36 @@ def _zip_deliveries(zipped: Path, extract_dir: Path) -> list[Delivery]:
     return _folder_deliveries(inner, edition, inner, prefix=f"{zipped.name}/")
 
 
+MAX_MEMBER_BYTES = 16 << 20
+"""A figure file is far smaller (the largest real AI Index figure is under 5 MiB); parsed cell by cell, a 20 MiB
+file takes about 1.8 GB of memory."""
+MAX_ZIP_BYTES = 512 << 20
+MAX_MEMBERS = 5_000
+MAX_RATIO = 200
+"""Uncompressed / compressed size of a member: text compresses about 10x; a zip bomb, thousands of times."""
+
+
 def _check_zip(zipped: Path, target: Path) -> None:
+    """Refuse, before anything is unpacked, a zip that is not one, points outside itself, or would unpack to
+    more than the limits (a zip bomb): the sizes are read from the archive's directory."""
     if not zipfile.is_zipfile(zipped):
         raise RejectedDelivery(f"{zipped.name}: not a readable zip file")
     with zipfile.ZipFile(zipped) as archive:
-        for member in archive.namelist():
-            if not (target / member).resolve().is_relative_to(target.resolve()):
-                raise RejectedDelivery(f"{zipped.name}: member {member!r} points outside the archive")
+        members = archive.infolist()
+        if len(members) > MAX_MEMBERS:
+            raise RejectedDelivery(f"{zipped.name}: {len(members)} members, more than the limit of {MAX_MEMBERS}")
+        for member in members:
+            if not (target / member.filename).resolve().is_relative_to(target.resolve()):
+                raise RejectedDelivery(f"{zipped.name}: member {member.filename!r} points outside the archive")
+            if member.file_size > MAX_MEMBER_BYTES:
+                raise RejectedDelivery(f"{zipped.name}: member {member.filename!r} unpacks to {member.file_size:,} "
+                                       f"bytes, more than the limit of {MAX_MEMBER_BYTES:,}")
+            if member.compress_size and member.file_size / member.compress_size > MAX_RATIO:
+                raise RejectedDelivery(f"{zipped.name}: member {member.filename!r} is compressed "
+                                       f"{member.file_size // member.compress_size:,}x (a zip bomb?), the limit is {MAX_RATIO}x")
+        total = sum(member.file_size for member in members)
+        if total > MAX_ZIP_BYTES:
+            raise RejectedDelivery(f"{zipped.name}: unpacks to {total:,} bytes, more than the limit of {MAX_ZIP_BYTES:,}")
 
 
 def locate(settings: SourceSettings) -> list[Delivery]:
@@ -142,6 +165,9 @@ def parse(delivery: Delivery) -> Parsed:
     figure = _FIGURE_FILE.match(name)
     if not figure:
         raise RejectedDelivery(f"{delivery.source_file}: not an AI Index figure file (fig_<chapter>.<n>.csv or .xlsx)")
+    if delivery.path.stat().st_size > MAX_MEMBER_BYTES:
+        raise RejectedDelivery(f"{delivery.source_file}: {delivery.path.stat().st_size:,} bytes, more than the limit "
+                               f"of {MAX_MEMBER_BYTES:,} for a figure file")
     header, records = read_csv_records(delivery.path)
     chapter, chapter_name = _chapter(delivery.source_file)
     return _cells(delivery, chapter, chapter_name, figure[1].lower(), header, records)

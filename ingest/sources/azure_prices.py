@@ -47,7 +47,8 @@ def locate(settings: SourceSettings) -> list[Delivery]:
     """Recorded pages in `<mirror>/azure_retail_prices/` (one delivery each), else a live poll of the API."""
     if settings.mirror_dir:
         folder = settings.mirror_dir / "azure_retail_prices"
-        return [Delivery.from_file(SOURCE, modified_day(p), p.relative_to(settings.mirror_dir).as_posix(), p)
+        return [Delivery.from_file(SOURCE, modified_day(p), p.relative_to(settings.mirror_dir).as_posix(), p,
+                                   root=settings.mirror_dir)
                 for p in sorted(folder.glob("*.json"))] if folder.is_dir() else []
     now = datetime.now(timezone.utc)
     pages = get_json_pages(api_url(), settings)

@@ -88,7 +88,7 @@ def locate(settings: SourceSettings) -> list[Delivery]:
     else:
         root = settings.inbox_dir / "funding"
         paths = sorted(root.rglob("*.csv")) if root.is_dir() else []
-    return [Delivery.from_file(SOURCE, "export", p.relative_to(root).as_posix(), p) for p in paths]
+    return [Delivery.from_file(SOURCE, "export", p.relative_to(root).as_posix(), p, root=root) for p in paths]
 
 
 class FundingRounds(pa.DataFrameModel):

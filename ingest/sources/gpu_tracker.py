@@ -58,6 +58,8 @@ def day_slices(delivery: Delivery, days: set[str] | None, out_dir: Path) -> list
     """One delivery per observation day in `days` (all days when None) that the file has records for, plus an
     `undated` one for records whose date is not YYYY-MM-DD (the parser quarantines them). A file that is not
     a tracker file at all is returned whole, for the parser to reject with its reason."""
+    if delivery.refused:
+        return [delivery]
     folder = out_dir / delivery.sha256[:16]
     folder.mkdir(parents=True, exist_ok=True)
     appended = _appended_part(delivery, days, out_dir, folder) if days is not None else None

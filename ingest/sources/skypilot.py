@@ -44,7 +44,7 @@ def mirror_deliveries(root: Path) -> list[Delivery]:
     catalogs = root / "gpu_prices" / "skypilot_catalog"
     found = [(modified_day(path), path) for path in catalogs.glob("*/*/vms.csv")]
     found += [(path.parent.name, path) for path in catalogs.glob("*/*/*/vms.csv") if _is_day(path.parent.name)]
-    return [Delivery.from_file(SOURCE, day, path.relative_to(root).as_posix(), path) for day, path in sorted(
+    return [Delivery.from_file(SOURCE, day, path.relative_to(root).as_posix(), path, root=root) for day, path in sorted(
         found, key=lambda item: (item[0], item[1].as_posix()))]
 
 

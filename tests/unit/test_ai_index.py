@@ -15,7 +15,7 @@ def _parse(figure: str):
 
 def test_every_figure_of_the_edition_is_found_with_its_edition_and_checksum():
     found = ai_index.deliveries(FIXTURE_MIRROR)
-    assert len(found) == 12
+    assert len(found) == 14
     assert {d.edition for d in found} == {"2025"}
     assert all(len(d.sha256) == 64 for d in found)
 
@@ -119,7 +119,7 @@ def test_a_zipped_edition_in_the_inbox_is_unpacked_and_found(tmp_path):
         for path in sorted(edition.rglob("*.csv")):
             zipped.write(path, Path("ai_index_2025") / path.relative_to(edition))
     found = ai_index.deliveries(archive.parent, tmp_path / "extracted")
-    assert len(found) == 12 and {d.edition for d in found} == {"2025"}
+    assert len(found) == 14 and {d.edition for d in found} == {"2025"}
     assert all(d.source_file.startswith("ai_index_2025.zip/") for d in found)
     # the same bytes as the folder's files: checksums agree, so a zipped re-delivery of a folder is recognised
     assert sorted(d.sha256 for d in found) == sorted(d.sha256 for d in ai_index.deliveries(FIXTURE_MIRROR))
@@ -137,3 +137,31 @@ def test_a_zip_member_pointing_outside_the_archive_is_rejected(tmp_path):
     with pytest.raises(RejectedDelivery, match="points outside the archive"):
         ai_index.parse(found[0])
     assert not (tmp_path.parent / "escape").exists()
+
+
+def test_zip_bombs_and_oversized_members_are_refused_before_unpacking(tmp_path):
+    import zipfile
+
+    bomb = tmp_path / "ai_index_2031.zip"
+    with zipfile.ZipFile(bomb, "w", compression=zipfile.ZIP_DEFLATED) as zipped:
+        zipped.writestr("ai_index_2031/fig_1.1.1.csv", "Year,Value\n" + "2031,1\n" * 4_000_000)  # 28 MB of one line
+    found = ai_index.deliveries(tmp_path, tmp_path / "extracted")
+    assert [d.source_file for d in found] == ["ai_index_2031.zip"]
+    with pytest.raises(RejectedDelivery, match="more than the limit of 16,777,216"):
+        ai_index.parse(found[0])
+    assert not (tmp_path / "extracted").exists() or not any((tmp_path / "extracted").rglob("*.csv"))
+
+    ratio = tmp_path / "ratio" / "ai_index_2032.zip"
+    ratio.parent.mkdir()
+    with zipfile.ZipFile(ratio, "w", compression=zipfile.ZIP_DEFLATED) as zipped:
+        zipped.writestr("ai_index_2032/fig_1.1.1.csv", "Year,Value\n" + " " * 8_000_000)
+    with pytest.raises(RejectedDelivery, match="is compressed .*x \\(a zip bomb\\?\\)"):
+        ai_index.parse(ai_index.deliveries(ratio.parent, tmp_path / "extracted2")[0])
+
+
+def test_a_figure_file_that_is_too_large_is_rejected(tmp_path):
+    folder = tmp_path / "ai_index_2033" / "1. Research and Development" / "Data"
+    folder.mkdir(parents=True)
+    (folder / "fig_1.1.1.csv").write_text("Year,Value\n" + "2033,1\n" * 3_000_000)
+    with pytest.raises(RejectedDelivery, match="more than the limit"):
+        ai_index.parse(ai_index.deliveries(tmp_path)[0])

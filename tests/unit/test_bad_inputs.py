@@ -23,7 +23,7 @@ CASES = [
      ["record has 1 fields, header has 2", "record has 3 fields, header has 2"]),
     ("ai_index/fig_9.1.4.csv", "ai_index", "2030", LOADED, 4, []),
     ("ai_index/fig_9.1.5.csv", "ai_index", "2030", LOADED, 2, []),
-    ("ai_index/fig_9.1.6.csv", "ai_index", "2030", REJECTED, "not readable as UTF-8 or cp1252", []),
+    ("ai_index/fig_9.1.6.csv", "ai_index", "2030", REJECTED, "NUL bytes, not a text file", []),
     ("ai_index/fig_9.1.7.csv", "ai_index", "2030", LOADED, 2, []),
     ("ai_index/fig_9.1.8.csv", "ai_index", "2030", REJECTED, "field larger than field limit", []),
     ("ai_index/fig_9.1.9'; drop table raw.deliveries;--.csv", "ai_index", "2030", REJECTED,

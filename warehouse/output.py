@@ -1,0 +1,56 @@
+"""Query results as text: a readable table, CSV that spreadsheets cannot run as formulas, or JSON."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import math
+from datetime import date, datetime
+from decimal import Decimal
+
+from warehouse.preview import markdown_table
+
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+"""A CSV cell starting with one of these is a formula to Excel, LibreOffice and Google Sheets (CSV injection)."""
+
+
+def csv_safe(value):
+    """Text that a spreadsheet would evaluate gets a leading apostrophe; numbers stay numbers."""
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    return value
+
+
+def readable(value) -> str:
+    """A cell for people: thousands separators, no float artefacts, whole floats without `.0`."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return str(value).lower()
+    if isinstance(value, int):
+        return f"{value:,}"
+    if isinstance(value, (float, Decimal)):
+        number = float(value)
+        if math.isnan(number) or math.isinf(number):
+            return str(number)
+        if abs(number) >= 1e15:
+            return f"{number:.4g}"
+        if abs(number) >= 1000 or number == int(number):
+            return f"{round(number):,}"
+        return f"{number:.4g}"
+    if isinstance(value, (date, datetime)):
+        return value.isoformat()
+    return str(value)
+
+
+def render(columns: list[str], rows: list[tuple], fmt: str, max_width: int = 60) -> str:
+    if fmt == "json":
+        return json.dumps([dict(zip(columns, row)) for row in rows], default=str, indent=2)
+    if fmt == "csv":
+        buffer = io.StringIO()
+        writer = csv.writer(buffer, lineterminator="\n")
+        writer.writerow([csv_safe(name) for name in columns])
+        writer.writerows([csv_safe(value) for value in row] for row in rows)
+        return buffer.getvalue().rstrip("\n")
+    return markdown_table(columns, [tuple(readable(value) for value in row) for row in rows], max_chars=max_width)
