@@ -2,7 +2,7 @@
 
 import dagster as dg
 
-TRACKER_START = "2026-02-11"  # the tracker's first day of observations
+from ingest.sources.gpu_tracker import FIRST_DAY as TRACKER_START
 
 tracker_days = dg.DailyPartitionsDefinition(start_date=TRACKER_START, timezone="UTC", end_offset=1)
 

@@ -28,6 +28,7 @@ _EDITION_DIR = re.compile(r"^ai_index_(\d{4})$")
 _FIGURE_FILE = re.compile(r"^(fig_\d+(?:\.\d+)+)\.csv$", re.IGNORECASE)
 _WORKBOOK = re.compile(r"^[^~].*\.xlsx$", re.IGNORECASE)
 _CHAPTER_DIR = re.compile(r"^(\d+)\.\s*(.+)$")
+_LITTER = {"Thumbs.db", "desktop.ini"}
 
 # Ordered: the first pattern found in a header names its unit.
 _UNIT_RULES: list[tuple[re.Pattern[str], str]] = [
@@ -76,7 +77,9 @@ def _folder_deliveries(folder: Path, edition: str, root: Path, prefix: str = "")
     return [
         Delivery.from_file(SOURCE, edition, prefix + path.relative_to(root).as_posix(), path, root=root)
         for path in sorted(folder.rglob("*"))
-        if path.is_file() and (_FIGURE_FILE.match(path.name) or _WORKBOOK.match(path.name))
+        # every file is accounted for: one that is not a figure (`fig 4.3.30.csv`, `Figure_4.3.31.csv`) is
+        # rejected by parse() with the reason; only system litter and spreadsheet lock files are skipped
+        if path.is_file() and not path.name.startswith((".", "~$")) and path.name not in _LITTER
     ]
 
 

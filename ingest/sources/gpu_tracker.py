@@ -16,7 +16,7 @@ import json
 import re
 import shutil
 from collections.abc import Iterator, Sequence
-from datetime import datetime, timezone
+from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
 
 import pandera.polars as pa
@@ -41,7 +41,19 @@ COLUMNS = ("date", "provider", "gpu_model", "gpu_count", "region", "rental_type"
 
 
 UNDATED = "undated"
+OUT_OF_RANGE = "out_of_range"
+FIRST_DAY = "2026-02-11"
+"""The tracker's first day of observations (its daily partitions start here)."""
 _ISO_DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+
+
+def last_day() -> str:
+    """The last day an observation may carry: tomorrow (UTC), for a scrape that ran across midnight."""
+    return (datetime.now(timezone.utc).date() + timedelta(days=1)).isoformat()
+
+
+def outside_days(day: str) -> bool:
+    return day < FIRST_DAY or day > last_day()
 
 
 def locate(settings: SourceSettings) -> list[Delivery]:
@@ -56,8 +68,9 @@ def day_deliveries(settings: SourceSettings, days: set[str] | None) -> list[Deli
 
 def day_slices(delivery: Delivery, days: set[str] | None, out_dir: Path) -> list[Delivery]:
     """One delivery per observation day in `days` (all days when None) that the file has records for, plus an
-    `undated` one for records whose date is not YYYY-MM-DD (the parser quarantines them). A file that is not
-    a tracker file at all is returned whole, for the parser to reject with its reason."""
+    `undated` one for records whose date is not YYYY-MM-DD and an `out_of_range` one for dates before the
+    tracker's first day or after tomorrow (the parser quarantines both, so no record vanishes). A file that is
+    not a tracker file at all is returned whole, for the parser to reject with its reason."""
     if delivery.refused:
         return [delivery]
     folder = out_dir / delivery.sha256[:16]
@@ -87,11 +100,14 @@ def _write_day_files_streamed(path: Path, days: set[str] | None, folder: Path,
     keep = None
     if days is not None:  # the requested days and the undated records, picked out by DuckDB as it reads
         wanted = ", ".join("'" + day + "'" for day in sorted(days) if _ISO_DAY.match(day))
-        undated_sql = f" or not regexp_full_match(value, '{_ISO_DAY.pattern[1:-1]}')" if undated else ""
+        undated_sql = (f" or not regexp_full_match(value, '{_ISO_DAY.pattern[1:-1]}')"
+                       f" or value < '{FIRST_DAY}' or value > '{last_day()}'") if undated else ""
         keep = (date_column, f"(value in ({wanted or 'null'}){undated_sql})")
     for batch in string_batches([path], header, keep_where=keep):
         text = pl.col(date_column).fill_null("").str.strip_chars()
-        keyed = batch.with_columns(_day=pl.when(text.str.contains(_ISO_DAY.pattern)).then(text).otherwise(pl.lit(UNDATED)))
+        keyed = batch.with_columns(_day=pl.when(~text.str.contains(_ISO_DAY.pattern)).then(pl.lit(UNDATED))
+                                   .when((text < FIRST_DAY) | (text > last_day())).then(pl.lit(OUT_OF_RANGE))
+                                   .otherwise(text))
         for (day,), rows in keyed.partition_by("_day", as_dict=True, maintain_order=True).items():
             first_write = day not in written
             written[day] = folder / f"{day}.csv"
@@ -181,8 +197,8 @@ def _write_day_files_carefully(path: Path, days: set[str] | None, folder: Path) 
     by_day: dict[str, list[list[str]]] = {}
     for _, record in records:
         text = record[column].strip() if column < len(record) else ""
-        day = text if _ISO_DAY.match(text) else UNDATED
-        if day == UNDATED or days is None or day in days:
+        day = UNDATED if not _ISO_DAY.match(text) else OUT_OF_RANGE if outside_days(text) else text
+        if day in (UNDATED, OUT_OF_RANGE) or days is None or day in days:
             by_day.setdefault(day, []).append(record)
     written = {}
     for day, rows in sorted(by_day.items()):
@@ -235,6 +251,8 @@ def parse(delivery: Delivery) -> Parsed:
         count, median = parse_number(value["gpu_count"]), parse_number(value["price_median_usd"])
         problem = (
             "date is not YYYY-MM-DD" if observed_on is None
+            else f"date {value['date']} is outside the tracker's days ({FIRST_DAY} to {last_day()})"
+            if outside_days(observed_on.isoformat())
             else "gpu_count is not a whole number >= 1" if count is None or count < 1 or count != int(count)
             else "median price is missing or not positive" if median is None or median <= 0
             else "provider or gpu_model is empty" if not value["provider"] or not value["gpu_model"]
@@ -291,6 +309,10 @@ def _parse_batch(value: pl.DataFrame, names: list[str], header: list[str], seen:
     )
     problem = (
         pl.when(pl.col("_observed_on").is_null()).then(pl.lit("date is not YYYY-MM-DD"))
+        .when((pl.col("_observed_on") < date.fromisoformat(FIRST_DAY))
+              | (pl.col("_observed_on") > date.fromisoformat(last_day())))
+        .then(pl.format("date {} is outside the tracker's days ({} to {})", pl.col("date"), pl.lit(FIRST_DAY),
+                        pl.lit(last_day())))
         .when(pl.col("_count").is_null() | (pl.col("_count") < 1) | (pl.col("_count") != pl.col("_count").floor()))
         .then(pl.lit("gpu_count is not a whole number >= 1"))
         .when(pl.col("_median").is_null() | (pl.col("_median") <= 0)).then(pl.lit("median price is missing or not positive"))

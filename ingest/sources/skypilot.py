@@ -11,7 +11,8 @@ import ast
 import json
 import os
 from collections.abc import Iterator, Sequence
-from datetime import date, datetime, timezone
+from dataclasses import replace
+from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
 from urllib.parse import urlparse
 
@@ -43,9 +44,22 @@ def mirror_deliveries(root: Path) -> list[Delivery]:
     (UTC), and dated snapshots `<version>/<cloud>/<YYYY-MM-DD>/vms.csv`, observed on that day."""
     catalogs = root / "gpu_prices" / "skypilot_catalog"
     found = [(modified_day(path), path) for path in catalogs.glob("*/*/vms.csv")]
-    found += [(path.parent.name, path) for path in catalogs.glob("*/*/*/vms.csv") if _is_day(path.parent.name)]
-    return [Delivery.from_file(SOURCE, day, path.relative_to(root).as_posix(), path, root=root) for day, path in sorted(
-        found, key=lambda item: (item[0], item[1].as_posix()))]
+    found += [(path.parent.name, path) for path in catalogs.glob("*/*/*/vms.csv")]
+    deliveries = []
+    for day, path in sorted(found, key=lambda item: (item[0], item[1].as_posix())):
+        delivery = Delivery.from_file(SOURCE, day, path.relative_to(root).as_posix(), path, root=root)
+        problem = _not_an_observation_day(day)
+        deliveries.append(replace(delivery, refused=problem) if problem and not delivery.refused else delivery)
+    return deliveries
+
+
+def _not_an_observation_day(day: str) -> str | None:
+    """Why a snapshot folder's name cannot be the day its prices were observed, or None."""
+    if not _is_day(day):
+        return f"snapshot folder {day!r} is not a YYYY-MM-DD date"
+    if date.fromisoformat(day) > datetime.now(timezone.utc).date() + timedelta(days=1):
+        return f"snapshot folder {day} is a day in the future"
+    return None
 
 
 def _is_day(name: str) -> bool:

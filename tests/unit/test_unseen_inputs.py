@@ -1,6 +1,8 @@
 """Inputs outside the first bad-input corpus: wide encodings, a re-delivery that parses far worse than the
 version it replaces. Each is landed for real and the warehouse inspected."""
 
+from pathlib import Path
+
 import pytest
 
 from ingest.delivery import Delivery
@@ -52,3 +54,56 @@ def test_a_replacement_that_parses_far_worse_does_not_replace_silently(tmp_path,
     monkeypatch.setenv("AIMETRICS_ACCEPT_SMALLER", "ai_index")
     assert _land(tmp_path, broken.encode(), "v3").outcome.status == "loaded"
     assert _values() == 1
+
+
+def test_tracker_rows_dated_outside_its_days_are_quarantined_not_lost(tmp_path, monkeypatch):
+    from ingest.settings import source_settings
+    from ingest.sources import gpu_tracker
+    from tests.conftest import FIXTURE_MIRROR
+
+    mirror = tmp_path / "mirror"
+    (mirror / "gpu_pricing_tracker").mkdir(parents=True)
+    lines = (FIXTURE_MIRROR / "gpu_pricing_tracker/observations.csv").read_text().splitlines()
+    lines += [lines[1].replace("2026-03-01", "2020-01-01"), lines[1].replace("2026-03-01", "2099-05-05")]
+    (mirror / "gpu_pricing_tracker/observations.csv").write_text("\n".join(lines) + "\n")
+    monkeypatch.setenv("AIMETRICS_DATA_DIR", str(mirror))
+    # the daily run asks for one day: the records of no day still arrive, as their own delivery
+    pieces = gpu_tracker.day_deliveries(source_settings(), {"2026-03-01"})
+    assert sorted(d.edition for d in pieces) == ["2026-03-01", "out_of_range"]
+    land_source(SOURCES["gpu_pricing_tracker"], deliveries=pieces)
+    with connect_read() as conn:
+        reasons = [r for (r,) in conn.execute("select reason from raw.quarantine order by reason").fetchall()]
+        dates = {str(d) for (d,) in conn.execute("select distinct observed_on from raw.gpu_tracker_observations").fetchall()}
+    assert [r.split(" is outside")[0] for r in reasons] == ["date 2020-01-01", "date 2099-05-05"]
+    assert dates == {"2026-03-01"}
+
+
+def test_every_file_of_an_edition_is_accounted_for(tmp_path, monkeypatch):
+    folder = tmp_path / "mirror" / "ai_index_2030" / "4. Economy" / "Data"
+    folder.mkdir(parents=True)
+    for name in ("fig_4.3.2.csv", "fig 4.3.30.csv", "Figure_4.3.31.csv", "fig_4.3.32.CSV ", ".DS_Store"):
+        (folder / name).write_text(TEXT)
+    monkeypatch.setenv("AIMETRICS_DATA_DIR", str(tmp_path / "mirror"))
+    report = land_source(SOURCES["ai_index"])
+    outcomes = {Path(d.source_file).name: (d.outcome.status, d.outcome.reason or "") for d in report.deliveries}
+    assert outcomes.pop("fig_4.3.2.csv")[0] == "loaded"
+    assert sorted(outcomes) == ["Figure_4.3.31.csv", "fig 4.3.30.csv", "fig_4.3.32.CSV "]  # the litter is skipped
+    assert all(status == "rejected" and "not an AI Index figure file" in reason for status, reason in outcomes.values())
+
+
+@pytest.mark.parametrize("folder, reason", [
+    ("latest", "snapshot folder 'latest' is not a YYYY-MM-DD date"),
+    ("2026-13-01", "is not a YYYY-MM-DD date"),
+    ("2099-01-01", "snapshot folder 2099-01-01 is a day in the future"),
+])
+def test_a_snapshot_folder_that_is_not_an_observation_day_is_refused(tmp_path, monkeypatch, folder, reason):
+    from tests.conftest import FIXTURE_MIRROR
+
+    catalog = tmp_path / "mirror" / "gpu_prices" / "skypilot_catalog" / "v7" / "examplecloud" / folder / "vms.csv"
+    catalog.parent.mkdir(parents=True)
+    catalog.write_text((FIXTURE_MIRROR / "gpu_prices/skypilot_catalog/v7/examplecloud/vms.csv").read_text())
+    monkeypatch.setenv("AIMETRICS_DATA_DIR", str(tmp_path / "mirror"))
+    report = land_source(SOURCES["skypilot_catalog"])
+    assert [(d.outcome.status, reason in d.outcome.reason) for d in report.deliveries] == [("rejected", True)]
+    with connect_read() as conn:
+        assert conn.execute("select count(*) from raw.skypilot_offers").fetchone()[0] == 0
