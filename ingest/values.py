@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import re
 from datetime import date, datetime
 
@@ -10,7 +11,11 @@ import polars as pl
 MISSING_WORDS = {"", "nan", "n/a", "na", "none", "null", "-", "--", "undisclosed", "unknown"}
 
 _NUMBER = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$")
-_GROUPED = re.compile(r"^[+-]?\d{1,3}(,\d{2,3})+(\.\d+)?$")  # 1,234,567 and Indian 20,00,00,000
+# Thousands groups end in three digits: 1,234,567 and the Indian 20,00,00,000 (groups of two, then three).
+# `2,49` is neither (a decimal comma, or a broken group): not read as 249.
+_GROUPED = re.compile(r"^[+-]?\d{1,3}((,\d{2})*,\d{3}|(,\d{3})+)(\.\d+)?$")
+DECIMAL_COMMA = re.compile(r"^[^,]*\d,\d{1,2}(\D*)$")
+"""`2,49` or `€1,25M`: a decimal comma, which this reader does not guess at."""
 
 
 def is_missing(text: str | None) -> bool:
@@ -27,7 +32,8 @@ def parse_number(text: str | None) -> float | None:
         cleaned = cleaned.replace(",", "")
     if not _NUMBER.match(cleaned):
         return None
-    return float(cleaned)
+    value = float(cleaned)
+    return value if math.isfinite(value) else None  # `1e400` is not a number anyone published
 
 
 _DATE_FORMATS = ("%Y-%m-%d", "%m/%d/%y", "%m/%d/%Y", "%Y/%m/%d")
@@ -79,5 +85,6 @@ def number_expr(text: pl.Expr) -> pl.Expr:
                .str.strip_prefix("$").str.strip_prefix("US$").str.strip_suffix("%"))
     cleaned = pl.when(cleaned.str.contains(_GROUPED.pattern)).then(cleaned.str.replace_all(",", "", literal=True)) \
         .otherwise(cleaned)
-    return pl.when(missing | ~cleaned.str.contains(_NUMBER.pattern)).then(None).otherwise(cleaned) \
+    value = pl.when(missing | ~cleaned.str.contains(_NUMBER.pattern)).then(None).otherwise(cleaned) \
         .cast(pl.Float64, strict=False)
+    return pl.when(value.is_infinite()).then(None).otherwise(value)

@@ -23,7 +23,7 @@ from ingest.csvfile import read_csv_records, record_json
 from ingest.delivery import Delivery, Parsed, RejectedDelivery, frame_for, quarantine_frame
 from ingest.settings import SourceSettings
 from ingest.sources.ecb_fx import known_currencies
-from ingest.values import is_missing, parse_date, parse_money, parse_number
+from ingest.values import DECIMAL_COMMA, is_missing, parse_date, parse_money, parse_number
 
 SOURCE = "funding_exports"
 RAW_TABLE = "funding_rounds"
@@ -128,6 +128,8 @@ def _amount(text: str | None, currency_cell: str | None, default_currency: str):
     """(amount, currency, problem). Blank and `undisclosed` amounts are unknown, not errors."""
     if is_missing(text):
         return None, None, None
+    if DECIMAL_COMMA.match(text.strip()):
+        return None, None, f"amount {text!r} has a decimal comma (or a broken thousands group): not guessed"
     currency = (currency_cell or default_currency).upper()
     number = parse_number(text)
     if number is not None:
@@ -152,11 +154,16 @@ def parse(delivery: Delivery, today: date | None = None) -> Parsed:
     complete = [(n, r) for n, r in records if len(r) == len(header)]
     date_format = choose_date_format(
         [cell(r, "announced_on") or cell(r, "announced_on_fallback") or "" for _, r in complete], layout.date_formats)
-    rows, bad = [], []
+    rows, bad, seen = [], [], {}
     for number, record in records:
         if len(record) != len(header):
             bad.append((number, f"record has {len(record)} fields, header has {len(header)}", record_json(header, record)))
             continue
+        line = tuple(field.strip() for field in record)
+        if line in seen:  # a line repeated in an export is one deal, not two
+            bad.append((number, f"duplicate of record {seen[line]}", record_json(header, record)))
+            continue
+        seen[line] = number
         company = cell(record, "company")
         date_text = cell(record, "announced_on") or cell(record, "announced_on_fallback")
         announced = parse_date(date_text, (date_format,))

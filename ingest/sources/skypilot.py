@@ -21,7 +21,7 @@ import polars as pl
 
 from ingest.csvfile import read_csv_records, record_json
 from ingest.delivery import Delivery, Parsed, RejectedDelivery, frame_for, modified_day, quarantine_frame
-from ingest.fastcsv import FILE_COLUMN, read_header, record_numbers, string_batches, unique_names
+from ingest.fastcsv import FILE_COLUMN, NeedsCarefulParse, read_header, record_numbers, string_batches, unique_names
 from ingest.fetch import fetch
 from ingest.settings import SourceSettings
 from ingest.values import number_expr, parse_number
@@ -165,6 +165,10 @@ def parse(delivery: Delivery) -> Parsed:
         accelerator, count = cell(record, "acceleratorname"), parse_number(cell(record, "acceleratorcount"))
         if not accelerator or not count:
             continue  # a CPU-only instance: not a GPU offer
+        currency = (cell(record, "currency") or "USD").upper()
+        if currency != "USD":
+            bad.append((number, f"prices in {currency}: SkyPilot catalogs are read in USD only", record_json(header, record)))
+            continue
         price = parse_number(cell(record, "price"))
         if price is None or price <= 0 or price >= PLACEHOLDER_SPOT_MIN:
             bad.append((number, f"on-demand price {cell(record, 'price')!r} is missing, not positive or a placeholder",
@@ -192,6 +196,8 @@ def parse_batches(deliveries: Sequence[Delivery]) -> Iterator[Parsed]:
     missing = [name for name in REQUIRED if name not in keys]
     if missing:
         raise RejectedDelivery(f"{deliveries[0].source_file}: not a SkyPilot vms.csv, missing columns {missing}")
+    if "currency" in keys:
+        raise NeedsCarefulParse("a Currency column: rows in another currency are quarantined record by record")
     described = [(_provider_and_version(d.source_file), date.fromisoformat(d.edition)) for d in deliveries]
     per_delivery = {
         "_provider": ({i: provider for i, ((provider, _), _) in enumerate(described)}, pl.Utf8),

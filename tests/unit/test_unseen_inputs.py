@@ -10,6 +10,7 @@ from ingest.sources import SOURCES
 from warehouse.db import connect_read
 from warehouse.land import land_source
 
+PORTFOLIO_HEADER = "Company Name,Announced Date,Transaction Name,Number of Investors,Money Raised,Lead Investors,Funding Type\n"
 FIGURE = "ai_index_2030/4. Economy/Data/fig_4.3.2.csv"
 TEXT = "Year,Total investment (in billions of US dollars)\n" + "".join(f"{2000 + i},{i}.5\n" for i in range(30))
 
@@ -107,3 +108,38 @@ def test_a_snapshot_folder_that_is_not_an_observation_day_is_refused(tmp_path, m
     assert [(d.outcome.status, reason in d.outcome.reason) for d in report.deliveries] == [("rejected", True)]
     with connect_read() as conn:
         assert conn.execute("select count(*) from raw.skypilot_offers").fetchone()[0] == 0
+
+
+@pytest.mark.parametrize("amount, reason", [
+    ("2,49", "has a decimal comma"),
+    ("€1,25M", "has a decimal comma"),
+    ("1e400", "is not a number or money text"),
+])
+def test_ambiguous_or_impossible_amounts_are_quarantined_not_misread(tmp_path, amount, reason):
+    export = tmp_path / "funding_rounds.csv"
+    export.write_text(PORTFOLIO_HEADER + f"Example Co,2024-01-15,Seed,1,\"{amount}\",Fund,Seed\n"
+                      "Other Co,2024-01-16,Seed,1,$1M,Fund,Seed\n")
+    parsed = SOURCES["funding_exports"].parse(Delivery.from_file("funding_exports", "export", "x/funding_rounds.csv", export))
+    assert parsed.rows["company"].to_list() == ["Other Co"]
+    assert reason in parsed.quarantine["reason"][0]
+
+
+def test_a_line_repeated_in_an_export_is_one_deal(tmp_path):
+    export = tmp_path / "funding_rounds.csv"
+    line = "Example Co,2024-01-15,Seed,1,$1M,Fund,Seed\n"
+    export.write_text(PORTFOLIO_HEADER + line + line)
+    parsed = SOURCES["funding_exports"].parse(Delivery.from_file("funding_exports", "export", "x/funding_rounds.csv", export))
+    assert parsed.rows.height == 1 and parsed.quarantine["reason"].to_list() == ["duplicate of record 1"]
+
+
+def test_a_catalog_priced_in_another_currency_is_not_read_as_usd(tmp_path):
+    catalog = tmp_path / "vms.csv"
+    catalog.write_text("InstanceType,AcceleratorName,AcceleratorCount,Price,Region,Currency\n"
+                       "a,H100,1,3.0,eu-1,EUR\nb,H100,1,3.5,us-1,USD\n")
+    delivery = Delivery.from_file("skypilot_catalog", "2026-01-01", "gpu_prices/skypilot_catalog/v7/x/vms.csv", catalog)
+    report = land_source(SOURCES["skypilot_catalog"], deliveries=[delivery])
+    assert report.deliveries[0].outcome.rows_accepted == 1
+    with connect_read() as conn:
+        assert conn.execute("select instance_type from raw.skypilot_offers").fetchall() == [("b",)]
+        assert conn.execute("select reason from raw.quarantine").fetchone()[0] == \
+            "prices in EUR: SkyPilot catalogs are read in USD only"

@@ -1,19 +1,33 @@
 -- Every funding round record of every export, in USD and KRW at the ECB reference rate of the announcement
--- day (the last rate published on or before it, for weekends and holidays).
+-- day (the last rate published on or before it, for weekends and holidays). A rate more than 7 days older than
+-- the announcement is not that day's rate (the ECB stopped publishing the rouble in March 2022): no conversion,
+-- and `fx_note` says why. The company key keeps letters and digits of every script (Hangul, CJK), so two
+-- companies written only in them do not collapse into one empty key.
 with rounds as (
     select * from {{ ref('stg_funding__rounds') }}
 ),
 
 fx as (
     select * from {{ ref('int_fx__cross_rates') }}
+),
+
+joined as (
+    select rounds.*, fx.rate_date, fx.usd_per_unit, fx.krw_per_unit,
+           coalesce(date_diff('day', fx.rate_date, rounds.announced_on) <= 7, false) as fresh
+    from rounds
+    asof left join fx
+        on rounds.currency = fx.currency and rounds.announced_on >= fx.rate_date
 )
 
 select
-    rounds.*,
-    regexp_replace(lower(rounds.company), '[^a-z0-9]+', '', 'g') as company_key,
-    case when rounds.currency = 'USD' then rounds.amount else rounds.amount * fx.usd_per_unit end as amount_usd,
-    rounds.amount * fx.krw_per_unit as amount_krw,
-    fx.rate_date as fx_rate_date
-from rounds
-asof left join fx
-    on rounds.currency = fx.currency and rounds.announced_on >= fx.rate_date
+    joined.* exclude (rate_date, usd_per_unit, krw_per_unit, fresh),
+    coalesce(nullif(regexp_replace(lower(company), '[^\p{L}\p{N}]+', '', 'g'), ''), lower(trim(company))) as company_key,
+    case when currency = 'USD' then amount when fresh then amount * usd_per_unit end as amount_usd,
+    case when fresh then amount * krw_per_unit end as amount_krw,
+    case when fresh then rate_date end as fx_rate_date,
+    case when currency is not null and rate_date is null
+             then 'no ECB rate for ' || currency || ' on or before ' || announced_on
+         when currency is not null and not fresh
+             then 'no ECB rate for ' || currency || ' near ' || announced_on || ' (the last is of ' || rate_date
+                  || '): not converted' end as fx_note
+from joined

@@ -25,6 +25,7 @@ select
     chosen.amount_usd,
     chosen.amount_krw,
     chosen.fx_rate_date,
+    chosen.fx_note,
     chosen.amount_usd_published,
     chosen.investors,
     chosen.source,
