@@ -96,6 +96,8 @@ ATTENTION_QUERIES = (
      "from marts.unmapped_gpu_categories order by offers desc"),
     ("Implausible GPU prices set aside (marts.price_anomalies)",
      "select reason || ': ' || count(*) from marts.price_anomalies group by reason order by count(*) desc"),
+    ("Files gone from the mirror since they were loaded (their rows are kept)",
+     "select source || ': ' || source_file || ' (' || edition || ')' from raw.retractions order by noticed_at desc"),
     ("Big GPU price jumps (factor 2 or more, marts.gpu_price_changes)",
      "select source || ': ' || count(*) from marts.gpu_price_changes where is_big group by source order by 1"),
 )
@@ -107,7 +109,8 @@ def attention_lines() -> list[str]:
     lines = []
     with connect_read() as conn:
         existing = {f"{s}.{t}" for s, t in conn.execute(
-            "select table_schema, table_name from information_schema.tables where table_schema = 'marts'").fetchall()}
+            "select table_schema, table_name from information_schema.tables where table_schema in ('marts', 'raw')")
+            .fetchall()}
         for title, sql in ATTENTION_QUERIES:
             table = sql.split(" from ")[1].split()[0]
             if table not in existing:

@@ -17,7 +17,7 @@ from ingest.settings import SourceSettings, source_settings
 from ingest.sources import Source
 from warehouse.db import connect_write
 from warehouse.load import (DELIVERY_INDEX, DeliveryKey, LoadOutcome, checked_identifier, is_already_loaded,
-                            load_deliveries, record_rejection, tagged)
+                            load_deliveries, record_rejection, record_retractions, tagged)
 from warehouse.schema import ensure_raw_table
 
 log = logging.getLogger(__name__)
@@ -37,6 +37,8 @@ class LandingReport:
     raw_table: str
     deliveries: list[DeliveryReport] = field(default_factory=list)
     table_rows: int = 0
+    retracted: list[str] = field(default_factory=list)
+    """Files loaded before that the mirror no longer has (retracted upstream): their rows stay, on record."""
     newest_observation: object = None
     """The newest `observed_on` in the table, for a source with a freshness policy."""
 
@@ -108,7 +110,7 @@ def land_source(source: Source, db_path: Path | None = None, settings: SourceSet
             if delivery.refused:
                 log.warning("%s: refused %s", source.name, delivery.refused)
                 outcomes[position] = record_rejection(conn, table, _key(delivery), source.parser_version, delivery.refused)
-            elif is_already_loaded(conn, _key(delivery), source.parser_version):
+            elif is_already_loaded(conn, _key(delivery), source.parser_version, source.editions_are_days):
                 outcomes[position] = LoadOutcome("skipped", reason="already loaded (same checksum and parser version)")
             else:
                 pending.append((position, delivery))
@@ -117,6 +119,8 @@ def land_source(source: Source, db_path: Path | None = None, settings: SourceSet
         for position, delivery in enumerate(found):
             report.deliveries.append(DeliveryReport(delivery.source_file, delivery.edition, delivery.sha256,
                                                     outcomes[position]))
+        if deliveries is None and settings.mirror_dir:
+            report.retracted = record_retractions(conn, source.name, {d.source_file for d in found})
         report.table_rows = conn.execute(f'select count(*) from raw."{table}"').fetchone()[0]
         if source.freshness_days:
             report.newest_observation = conn.execute(f'select max(observed_on) from raw."{table}"').fetchone()[0]

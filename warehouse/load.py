@@ -46,13 +46,16 @@ class LoadOutcome:
     reason: str | None = None
 
 
-def is_already_loaded(conn: duckdb.DuckDBPyConnection, key: DeliveryKey, parser_version: str) -> bool:
-    """True when the newest loaded version of this source file has the same checksum and parser version."""
+def is_already_loaded(conn: duckdb.DuckDBPyConnection, key: DeliveryKey, parser_version: str,
+                      per_edition: bool = False) -> bool:
+    """True when the newest loaded version of this source file has the same checksum and parser version (of
+    this edition too, with `per_edition`: for a feed whose edition is the day it was observed, an unchanged
+    catalog on a new day is that day's observation, not a repeat)."""
     row = conn.execute(
         """select sha256, parser_version from raw.deliveries
-           where source = ? and source_file = ? and status = 'loaded'
+           where source = ? and source_file = ? and status = 'loaded' and (not ? or edition = ?)
            order by loaded_at desc limit 1""",
-        [key.source, key.source_file],
+        [key.source, key.source_file, per_edition, key.edition],
     ).fetchone()
     return row is not None and row[0] == key.sha256 and row[1] == parser_version
 
@@ -216,3 +219,22 @@ def record_rejection(conn, table: str, key: DeliveryKey, parser_version: str, re
         conn.execute("rollback")
         raise
     return outcome
+
+
+def record_retractions(conn, source: str, present: set[str]) -> list[str]:
+    """Files of `source` loaded before and missing from the mirror now: noted once each in raw.retractions
+    (source, file, edition, checksum, when noticed). Their rows stay: a retraction is on record, not a deletion."""
+    conn.execute("""create table if not exists raw.retractions (
+        source varchar not null, source_file varchar not null, edition varchar not null, sha256 varchar not null,
+        noticed_at timestamptz not null)""")
+    missing = [row for row in conn.execute(
+        """select source_file, edition, sha256 from raw.deliveries d
+           where source = ? and status = 'loaded'
+             and not exists (select 1 from raw.retractions r where r.source = d.source and r.source_file = d.source_file
+                             and r.edition = d.edition and r.sha256 = d.sha256)""", [source]).fetchall()
+        if row[0] not in present]
+    if missing:
+        now = datetime.now(timezone.utc)
+        conn.executemany("insert into raw.retractions values (?, ?, ?, ?, ?)",
+                         [(source, file, edition, sha, now) for file, edition, sha in missing])
+    return sorted({file for file, _, _ in missing})

@@ -26,6 +26,9 @@ class Source:
     parse_batches: Callable[[Sequence[Delivery]], Iterator[Parsed]] | None = None
     """Streams deliveries with one header in batches tagged `_delivery` (flat memory); raises NeedsCarefulParse
     for files only `parse` reads exactly."""
+    editions_are_days: bool = False
+    """The edition is the day the prices were observed (a feed polled daily): an unchanged file on a new day
+    is a new observation."""
     freshness_days: int | None = None
     """A feed that publishes on a cadence: its newest observation (`observed_on`) should be at most this old."""
 
@@ -36,6 +39,7 @@ def _source(module: ModuleType, schema: type, arrives_as: str) -> Source:
         locate=module.locate, parse=module.parse, description=(module.__doc__ or "").strip().splitlines()[0],
         arrives_as=arrives_as, parse_batches=getattr(module, "parse_batches", None),
         freshness_days=getattr(module, "FRESHNESS_DAYS", None),
+        editions_are_days=getattr(module, "EDITIONS_ARE_DAYS", False),
     )
 
 

@@ -28,6 +28,7 @@ SOURCE = "azure_retail_prices"
 RAW_TABLE = "azure_gpu_prices"
 PARSER_VERSION = "1"
 FRESHNESS_DAYS = 3  # polled daily
+EDITIONS_ARE_DAYS = True  # an unchanged price list on a new day still says that day's prices
 PRICE_UNIT = "instance_hour"  # the Retail Prices API quotes a VM size per hour
 API = "https://prices.azure.com/api/retail/prices"
 DEFAULT_FILTER = "serviceName eq 'Virtual Machines' and priceType eq 'Consumption' and currencyCode eq 'USD'"

@@ -25,6 +25,7 @@ SOURCE = "gpu_feeds"
 RAW_TABLE = "gpu_feed_offers"
 PARSER_VERSION = "2"
 FRESHNESS_DAYS = 120  # the FSDL table is edited in bursts, months apart
+EDITIONS_ARE_DAYS = True  # an unchanged price list on a new day still says that day's prices
 FEED_DIR = Path(__file__).resolve().parent.parent / "feeds"
 FIELDS = ("provider", "region", "instance_type", "gpu_name", "gpu_count", "usd_per_hour", "spot_usd_per_hour")
 REQUIRED = ("provider", "gpu_name", "gpu_count", "usd_per_hour")

@@ -62,6 +62,8 @@ def build_raw_asset(source: Source) -> dg.AssetsDefinition:
         rejected = [d for d in report.deliveries if d.outcome.status == "rejected"]
         for item in rejected:
             context.log.warning(f"rejected {item.source_file}: {item.outcome.reason}")
+        for source_file in report.retracted:
+            context.log.warning(f"{source_file} was loaded before and is gone from the mirror: kept, noted in raw.retractions")
         freshness = {}
         if report.newest_observation is not None:
             # the data's own date, read by the freshness checks (orchestration/freshness.py) instead of the run's
@@ -76,6 +78,7 @@ def build_raw_asset(source: Source) -> dg.AssetsDefinition:
                 "deliveries_loaded": report.count("loaded"),
                 "deliveries_skipped_unchanged": report.count("skipped"),
                 "deliveries_rejected": len(rejected),
+                "deliveries_retracted": len(report.retracted),
                 "rows_accepted": report.rows_accepted,
                 "rows_quarantined": report.rows_quarantined,
                 "parser_version": source.parser_version,

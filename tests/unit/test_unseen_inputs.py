@@ -143,3 +143,34 @@ def test_a_catalog_priced_in_another_currency_is_not_read_as_usd(tmp_path):
         assert conn.execute("select instance_type from raw.skypilot_offers").fetchall() == [("b",)]
         assert conn.execute("select reason from raw.quarantine").fetchone()[0] == \
             "prices in EUR: SkyPilot catalogs are read in USD only"
+
+
+def test_a_delivery_gone_from_the_mirror_is_on_record_and_its_rows_kept(tmp_path, monkeypatch):
+    mirror = tmp_path / "mirror"
+    folder = mirror / "ai_index_2030" / "4. Economy" / "Data"
+    folder.mkdir(parents=True)
+    (folder / "fig_4.3.2.csv").write_text(TEXT)
+    (folder / "fig_4.3.3.csv").write_text(TEXT)
+    monkeypatch.setenv("AIMETRICS_DATA_DIR", str(mirror))
+    land_source(SOURCES["ai_index"])
+    (folder / "fig_4.3.3.csv").unlink()
+    report = land_source(SOURCES["ai_index"])
+    assert report.retracted == ["ai_index_2030/4. Economy/Data/fig_4.3.3.csv"]
+    assert land_source(SOURCES["ai_index"]).retracted == []  # noted once
+    with connect_read() as conn:
+        assert conn.execute("select source_file from raw.retractions").fetchall() == [
+            ("ai_index_2030/4. Economy/Data/fig_4.3.3.csv",)]
+        assert conn.execute("select count(distinct figure_id) from raw.ai_index_figure_values").fetchone()[0] == 2
+
+
+def test_an_unchanged_price_list_on_a_new_day_is_that_days_observation(tmp_path):
+    from tests.conftest import FIXTURE_MIRROR
+
+    catalog = tmp_path / "vms.csv"
+    catalog.write_text((FIXTURE_MIRROR / "gpu_prices/skypilot_catalog/v7/examplecloud/vms.csv").read_text())
+    url = "https://example.org/skypilot/v7/examplecloud/vms.csv"
+    for day in ("2026-05-01", "2026-05-02", "2026-05-02"):
+        land_source(SOURCES["skypilot_catalog"], deliveries=[Delivery.from_file("skypilot_catalog", day, url, catalog)])
+    with connect_read() as conn:
+        days = conn.execute("select observed_on::varchar, count(*) from raw.skypilot_offers group by 1 order by 1").fetchall()
+    assert [d for d, _ in days] == ["2026-05-01", "2026-05-02"] and days[0][1] == days[1][1]
