@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import os
 import time
 from dataclasses import dataclass, field
 
 import dagster as dg
 
 from orchestration.partitions import range_tags
+from orchestration.stale_runs import run_tags, wait_for_the_warehouse_pool
 from warehouse.db import connect_read, warehouse_target
 
 SUMMARY_SCHEMAS = ("raw", "staging", "marts")
@@ -36,9 +38,11 @@ def materialize_everything(
 
     started = time.monotonic()
     instance = instance or dg.DagsterInstance.get()
+    # a run killed earlier keeps its warehouse slot: free it; wait (bounded, with a message) for a live one
+    wait_for_the_warehouse_pool(instance, float(os.environ.get("AIMETRICS_RUN_WAIT_S", "600")))
     job = defs.resolve_job_def(job_name)
     # a job with the partitioned tracker runs its whole history in this one run (a single-run backfill)
-    tags = range_tags(job.partitions_def) if job.partitions_def else None
+    tags = {**(range_tags(job.partitions_def) if job.partitions_def else {}), **run_tags()}
     result = job.execute_in_process(
         instance=instance,
         raise_on_error=False,

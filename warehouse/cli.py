@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import signal
 import sys
 import threading
 from contextlib import contextmanager
@@ -25,13 +26,27 @@ The query runs in a read-only, sandboxed connection: a statement that writes, or
 the warehouse (COPY, ATTACH, INSTALL, read_csv of a path), is refused."""
 
 
+def _stop_on_sigterm(signum, frame):
+    raise KeyboardInterrupt(f"stopped by signal {signum}")
+
+
 def _run(args: argparse.Namespace) -> int:
     from orchestration.run import format_summary, materialize_everything
+    from orchestration.stale_runs import WarehousePoolBusy
+
+    signal.signal(signal.SIGTERM, _stop_on_sigterm)  # a container stop ends the run like Ctrl-C does
 
     if warehouse_target().kind == "file" and warehouse_path().exists():
         with connect_read(wait_s=30):  # a corrupt file stops here with one message, before anything writes
             pass
-    summary = materialize_everything(args.job)
+    try:
+        summary = materialize_everything(args.job)
+    except WarehousePoolBusy as error:
+        print(str(error), file=sys.stderr)
+        return 3
+    except KeyboardInterrupt as error:
+        print(f"run interrupted ({error or 'Ctrl-C'}); the warehouse keeps what was committed", file=sys.stderr)
+        return 130
     print(format_summary(summary))
     return 0 if summary.ok else 1
 

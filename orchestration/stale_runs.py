@@ -1,0 +1,84 @@
+"""Runs whose process is gone (an OOM kill, a container stop, SIGKILL) stay STARTED in the instance and keep
+their slot in the warehouse pool, so every later run would wait for ever. Before a run starts, such runs are
+marked failed and their slots freed; a slot held by a run that is alive is waited for, with a message, for a
+bounded time."""
+
+from __future__ import annotations
+
+import os
+import socket
+import sys
+import time
+
+import dagster as dg
+
+from orchestration.constants import WAREHOUSE_POOL
+
+PID_TAG, HOST_TAG = "aimetrics/pid", "aimetrics/host"
+ACTIVE = {dg.DagsterRunStatus.STARTED, dg.DagsterRunStatus.STARTING, dg.DagsterRunStatus.NOT_STARTED,
+          dg.DagsterRunStatus.CANCELING}
+
+
+class WarehousePoolBusy(RuntimeError):
+    """Another live run holds the warehouse pool for longer than the wait allows."""
+
+
+def run_tags() -> dict[str, str]:
+    """Tags that let a later run tell whether this run's process is still alive."""
+    return {PID_TAG: str(os.getpid()), HOST_TAG: socket.gethostname()}
+
+
+def _process_is_gone(run: dg.DagsterRun) -> bool:
+    pid, host = run.tags.get(PID_TAG), run.tags.get(HOST_TAG)
+    if not pid or host != socket.gethostname():
+        return False  # not ours to judge: Dagster's run monitoring (dagster.yaml) watches daemon-launched runs
+    try:
+        os.kill(int(pid), 0)
+    except ProcessLookupError:
+        return True
+    except PermissionError:
+        return False
+    return False
+
+
+def free_abandoned_slots(instance: dg.DagsterInstance) -> list[str]:
+    """Mark runs whose process is gone as failed and free the pool slots of every run that is not active;
+    returns the ids of the runs set free."""
+    freed = []
+    storage = instance.event_log_storage
+    for run_id in storage.get_concurrency_run_ids():
+        run = instance.get_run_by_id(run_id)
+        if run is None or run.status not in ACTIVE:
+            storage.free_concurrency_slots_for_run(run_id)
+            freed.append(run_id)
+        elif _process_is_gone(run):
+            instance.report_run_failed(run, f"the process of this run (pid {run.tags[PID_TAG]}) is gone; "
+                                            "marked failed by the next run, which freed its warehouse slot")
+            storage.free_concurrency_slots_for_run(run_id)
+            freed.append(run_id)
+    return freed
+
+
+def _holders(instance: dg.DagsterInstance) -> list[dg.DagsterRun]:
+    info = instance.event_log_storage.get_concurrency_info(WAREHOUSE_POOL)
+    run_ids = {slot.run_id for slot in info.claimed_slots} if info else set()
+    return [run for run in (instance.get_run_by_id(run_id) for run_id in run_ids) if run is not None]
+
+
+def wait_for_the_warehouse_pool(instance: dg.DagsterInstance, wait_s: float, poll_s: float = 2.0) -> None:
+    """Return when no other live run holds the warehouse pool; say so on the console while waiting, and raise
+    WarehousePoolBusy after `wait_s` seconds."""
+    deadline, said = time.monotonic() + wait_s, False
+    while True:
+        free_abandoned_slots(instance)
+        holders = _holders(instance)
+        if not holders:
+            return
+        names = ", ".join(f"{run.run_id[:8]} ({run.job_name}, pid {run.tags.get(PID_TAG, '?')})" for run in holders)
+        if time.monotonic() >= deadline:
+            raise WarehousePoolBusy(f"the warehouse is still held by run {names} after {wait_s:g} s; try again when it "
+                                    "has finished, or cancel it in the Dagster UI")
+        if not said:
+            print(f"waiting for run {names}, which holds the warehouse (up to {wait_s:g} s)", file=sys.stderr, flush=True)
+            said = True
+        time.sleep(poll_s)
