@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import argparse
+import os
+import shutil
 import signal
 import sys
 import threading
@@ -11,8 +13,8 @@ from pathlib import Path
 
 import duckdb
 
-from warehouse.db import (WarehouseBusy, WarehouseCorrupt, WarehouseMissing, connect_read, warehouse_path,
-                          warehouse_target)
+from warehouse.db import (PROJECT_ROOT, WarehouseBusy, WarehouseCorrupt, WarehouseMissing, connect_read,
+                          warehouse_path, warehouse_target)
 from warehouse.output import render
 from warehouse.preview import markdown_table
 
@@ -30,7 +32,19 @@ def _stop_on_sigterm(signum, frame):
     raise KeyboardInterrupt(f"stopped by signal {signum}")
 
 
+def _default_dagster_home() -> None:
+    """Outside `make`, the same instance as the Makefile's: .dagster_home with orchestration/dagster.yaml."""
+    if os.environ.get("DAGSTER_HOME"):
+        return
+    home = PROJECT_ROOT / ".dagster_home"
+    home.mkdir(exist_ok=True)
+    if not (home / "dagster.yaml").exists():
+        shutil.copyfile(PROJECT_ROOT / "orchestration" / "dagster.yaml", home / "dagster.yaml")
+    os.environ["DAGSTER_HOME"] = str(home)
+
+
 def _run(args: argparse.Namespace) -> int:
+    _default_dagster_home()
     from orchestration.run import format_summary, materialize_everything
     from orchestration.stale_runs import WarehousePoolBusy
 

@@ -13,7 +13,7 @@ from dagster_dbt import DagsterDbtTranslator, DagsterDbtTranslatorSettings, DbtC
 from packaging import version
 
 from orchestration.constants import OWNERS, WAREHOUSE_POOL
-from warehouse.db import connect_read
+from warehouse.db import connect_read, connect_write
 
 DBT_PROJECT_DIR = Path(__file__).resolve().parents[2] / "dbt_project"
 
@@ -53,6 +53,10 @@ translator = WarehouseTranslator(settings=DagsterDbtTranslatorSettings(enable_so
             pool=WAREHOUSE_POOL)
 def warehouse_dbt_models(context: dg.AssetExecutionContext, dbt: DbtCliResource):
     """`dbt build` of the selected models, seeds and tests; row counts added once dbt has released the file."""
+    # dbt does not wait for a lock: wait here (AIMETRICS_WAREHOUSE_WAIT_S) for a reader or writer to let go, so
+    # the build starts whole instead of failing with the raw tables ahead of the marts
+    with connect_write():
+        pass
     events = []
     try:
         for event in dbt.cli(["build"], context=context).stream():

@@ -179,3 +179,16 @@ def test_query_help_explains_its_options(capsys):
         main(["query", "--help"])
     out = capsys.readouterr().out
     assert "--timeout" in out and "--wait" in out and "-f FILE" in out and "examples:" in out
+
+
+def test_run_outside_make_gets_the_makefiles_instance(monkeypatch, tmp_path):
+    from warehouse import cli
+
+    monkeypatch.delenv("DAGSTER_HOME", raising=False)
+    monkeypatch.setattr(cli, "PROJECT_ROOT", tmp_path)
+    (tmp_path / "orchestration").mkdir()
+    (tmp_path / "orchestration" / "dagster.yaml").write_text("telemetry:\n  enabled: false\n")
+    cli._default_dagster_home()
+    import os
+    assert os.environ["DAGSTER_HOME"] == str(tmp_path / ".dagster_home")
+    assert (tmp_path / ".dagster_home" / "dagster.yaml").read_text().startswith("telemetry")
