@@ -224,9 +224,6 @@ def record_rejection(conn, table: str, key: DeliveryKey, parser_version: str, re
 def record_retractions(conn, source: str, present: set[str]) -> list[str]:
     """Files of `source` loaded before and missing from the mirror now: noted once each in raw.retractions
     (source, file, edition, checksum, when noticed). Their rows stay: a retraction is on record, not a deletion."""
-    conn.execute("""create table if not exists raw.retractions (
-        source varchar not null, source_file varchar not null, edition varchar not null, sha256 varchar not null,
-        noticed_at timestamptz not null)""")
     missing = [row for row in conn.execute(
         """select source_file, edition, sha256 from raw.deliveries d
            where source = ? and status = 'loaded'

@@ -25,6 +25,13 @@ create table if not exists raw.deliveries (
     loaded_at timestamptz not null,
     primary key (source, source_file, edition, sha256)
 );
+create table if not exists raw.retractions (
+    source varchar not null,
+    source_file varchar not null,
+    edition varchar not null,
+    sha256 varchar not null,
+    noticed_at timestamptz not null
+);
 create table if not exists raw.quarantine (
     raw_table varchar not null,
     row_number bigint,
