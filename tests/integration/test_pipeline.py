@@ -310,8 +310,10 @@ def _assert_published_methods_reproduced():
         pytest.approx(78_562_017, rel=0.01)
     for model in ("GPT-3 175B (davinci)", "Llama 2-70B", "Llama 3.1-405B", "Gemini 1.0 Ultra"):
         assert _scalar(f"select ratio {cloud} and model = ?", [model]) == pytest.approx(1, abs=0.10), model
-    acquisition = "from marts.published_figure_checks where method = 'Epoch hardware acquisition method'"
-    assert abs(_scalar(f"select median(ratio) {acquisition}") - 1) <= 0.03
+    for method in ("Epoch hardware acquisition method", "Epoch amortized hardware capex + energy method"):
+        other = f"from marts.published_figure_checks where method = '{method}' and estimate is not null"
+        assert abs(_scalar(f"select median(ratio) {other}") - 1) <= 0.03, method
+        assert _scalar(f"select avg(case when within_1_25x then 1.0 else 0 end) {other}") >= 0.9, method
     for model, published in (("GPT-3 175B (davinci)", 552), ("BLOOM-176B", 24.7), ("Llama 2-70B", 291.42),
                              ("Llama 3.1-405B", 8930)):
         estimated = _scalar("select tco2e_estimated from marts.training_emissions where model = ?", [model])

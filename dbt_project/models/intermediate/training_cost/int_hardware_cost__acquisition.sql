@@ -3,7 +3,8 @@
 -- cloud method is (int_cloud_cost__inputs). The price per chip: for a TPU,
 -- its equivalent purchase price x the average server overhead; for a GPU, the earliest purchase price in
 -- Hardware prices.csv of a chip whose name contains the GPU's first alias, a DGX system's row preferred, with
--- the server overhead added where the row is a single-unit price. Fine-tunes and several chips: no estimate.
+-- the server overhead added where the row is a single-unit price. Fine-tunes and several chips: no estimate;
+-- without a chip count, the price per chip only (the capex + energy method needs no count).
 -- Every parameter is a row of the hardware_cost_assumptions seed.
 with assumptions as (
     select * from {{ ref('hardware_cost_assumptions') }}
@@ -11,7 +12,7 @@ with assumptions as (
 
 inputs as (
     select model, hardware, hardware_quantity, inflation_factor, inflation_to from {{ ref('int_cloud_cost__inputs') }}
-    where base_model is null and hardware is not null and not contains(hardware, ',') and hardware_quantity > 0
+    where base_model is null and hardware is not null and not contains(hardware, ',')
 ),
 
 purchases as (
@@ -54,6 +55,7 @@ priced as (
         case when contains(aliased.hardware, 'TPU') then cast(tpu.value as double) * overhead.server_overhead
              when contains(lower(gpu_price.notes), 'single-unit') then gpu_price.purchase_price_usd * overhead.server_overhead
              else gpu_price.purchase_price_usd end as usd_per_chip,
+        gpu_price.price_date,
         case when contains(aliased.hardware, 'TPU') then 'equivalent price of a ' || aliased.hardware || ' x server overhead ' || overhead.server_overhead
              when gpu_price.model is not null then 'purchase price dated ' || gpu_price.price_date || ' of a ' || aliased.alias
                   || case when contains(lower(gpu_price.notes), 'single-unit') then ' (single unit) x server overhead ' || overhead.server_overhead
@@ -68,6 +70,7 @@ select
     model,
     usd_per_chip as acquisition_usd_per_chip,
     price_basis as acquisition_price_basis,
+    price_date as acquisition_price_date,
     hardware_quantity * usd_per_chip
         / (1 - (select cast(value as double) from assumptions where kind = 'interconnect_fraction'))
         * inflation_factor as cost_usd_hardware_acquisition,

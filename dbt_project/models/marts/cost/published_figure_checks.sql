@@ -1,7 +1,6 @@
 -- How close the warehouse's own estimates come to the published figures: one row per model, method and published
 -- figure (Epoch AI's three training-cost methods, the AI Index training costs, AI Index, paper and model-card
--- emissions), with the ratio estimate / published. Our amortized capex + energy estimate is not built yet: its rows
--- carry Epoch's figure and a null estimate, so the gap shows.
+-- emissions), with the ratio estimate / published; a null estimate shows where our inputs do not allow one.
 with costs as (
     select * from {{ ref('training_costs') }}
 ),
@@ -25,8 +24,8 @@ checks as (
            'Epoch AI model_costs.csv, Hardware_Acquisition_Cost (Cottier et al. 2024)'
     from costs where epoch_hardware_acquisition_cost_usd is not null
     union all
-    select model, 'training_cost_usd', 'Epoch amortized hardware capex + energy method (not estimated here)',
-           cast(null as double), epoch_hardware_capex_energy_cost_usd,
+    select model, 'training_cost_usd', 'Epoch amortized hardware capex + energy method',
+           cost_usd_hardware_capex_energy, epoch_hardware_capex_energy_cost_usd,
            'Epoch AI model_costs.csv, Hardware_Capex_Energy_Cost (Cottier et al. 2024)'
     from costs where epoch_hardware_capex_energy_cost_usd is not null
     union all

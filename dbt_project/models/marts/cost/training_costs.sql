@@ -18,6 +18,10 @@ acquisition as (
     select * from {{ ref('int_hardware_cost__acquisition') }}
 ),
 
+capex as (
+    select * from {{ ref('int_hardware_cost__capex_energy') }}
+),
+
 systems as (
     select model, organization, publication_date, training_compute_flop, training_hardware, hardware_quantity,
            training_time_hours
@@ -141,6 +145,9 @@ select
     acquisition.cost_usd_hardware_acquisition,
     acquisition.acquisition_usd_per_chip,
     acquisition.acquisition_price_basis,
+    capex.cost_usd_hardware_capex_energy,
+    capex.capex_amortized_usd,
+    capex.capex_energy_usd,
     estimated.cost_usd_on_demand_at_publication,
     estimated.on_demand_usd_per_chip_hour,
     coalesce(estimated.cost_chip_hours, estimated.chip_hours) * estimated.current_rental_usd_per_gpu_hour
@@ -162,3 +169,4 @@ select
 from estimated
 left join epoch_methods on epoch_methods.model = estimated.model
 left join acquisition on acquisition.model = estimated.model
+left join capex on capex.model = estimated.model
