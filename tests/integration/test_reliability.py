@@ -181,3 +181,25 @@ def test_sigterm_stops_a_run(tmp_path):
     run.send_signal(signal.SIGTERM)
     out, _ = run.communicate(timeout=60)  # ends: no hang, no spin
     assert run.returncode != 0 and "interrupted" in out
+
+
+def test_a_build_that_fails_part_way_leaves_every_table_usable(monkeypatch):
+    """A seed whose reload fails (a bad row here; a full disk in production) keeps its old table, so the views
+    and marts built on it still answer."""
+    from orchestration.run import materialize_everything
+
+    monkeypatch.setenv("AIMETRICS_DATA_DIR", str(FIXTURE_MIRROR))
+    assert materialize_everything(instance=dg.DagsterInstance.ephemeral(), log_level="ERROR").success
+    seed = PROJECT_ROOT / "dbt_project" / "seeds" / "gpu_price_bounds.csv"
+    original = seed.read_text()
+    try:
+        seed.write_text(original + "Broken GPU,not a number,1,a row that cannot load\n")
+        failed = materialize_everything(instance=dg.DagsterInstance.ephemeral(), log_level="CRITICAL")
+    finally:
+        seed.write_text(original)
+    assert not failed.success
+    with connect_read() as conn:
+        assert conn.execute("select count(*) from reference.gpu_price_bounds").fetchone()[0] == \
+            original.count("\n") - 1
+        assert conn.execute("select count(*) from marts.gpu_prices").fetchone()[0] > 0
+        assert conn.execute("select count(*) from marts.price_anomalies").fetchone()[0] >= 0
