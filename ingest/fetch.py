@@ -22,13 +22,28 @@ _PLACEHOLDER = re.compile(r"\$\{([A-Z_][A-Z0-9_]*)\}")
 
 
 class SourceUnavailable(RuntimeError):
-    """A URL could not be fetched after the retries; the message says which URL and why."""
+    """A URL could not be fetched after the retries; the message says which URL and why. `unreachable`: the
+    host did not resolve or refused the connection (no retry helps: the machine may be offline)."""
+
+    def __init__(self, message: str, unreachable: bool = False):
+        super().__init__(message)
+        self.unreachable = unreachable
+
+
+_UNREACHABLE = ("name or service not known", "temporary failure in name resolution", "nodename nor servname",
+                "no address associated with hostname", "getaddrinfo failed", "connection refused",
+                "network is unreachable")
+
+
+def is_unreachable(error: BaseException) -> bool:
+    """A connection that cannot resolve or connect: it will not on the next attempt either."""
+    return isinstance(error, httpx.ConnectError) and any(text in str(error).lower() for text in _UNREACHABLE)
 
 
 def _retryable(error: BaseException) -> bool:
     if isinstance(error, httpx.HTTPStatusError):
         return error.response.status_code == 429 or error.response.status_code >= 500
-    return isinstance(error, httpx.TransportError)
+    return isinstance(error, httpx.TransportError) and not is_unreachable(error)
 
 
 def get_json_pages(url: str, settings: SourceSettings, client: httpx.Client | None = None,
@@ -54,6 +69,8 @@ def get_json_pages(url: str, settings: SourceSettings, client: httpx.Client | No
             pages.append(page(http, link))
             link = pages[-1].get(next_key)
     except (httpx.HTTPError, ValueError) as error:
+        if is_unreachable(error):
+            raise SourceUnavailable(f"cannot reach {url}: {error}", unreachable=True) from error
         raise SourceUnavailable(f"could not fetch page {len(pages) + 1} of {url}: {error}") from error
     finally:
         if own_client:
@@ -108,6 +125,8 @@ def fetch(url: str, settings: SourceSettings, client: httpx.Client | None = None
         raise
     except httpx.HTTPError as error:
         reason = str(error).replace(url, shown)
+        if is_unreachable(error):
+            raise SourceUnavailable(f"cannot reach {shown}: {reason}", unreachable=True) from None
         raise SourceUnavailable(f"could not fetch {shown} after {settings.http_retries} attempts: {reason}") from None
     finally:
         if own_client:

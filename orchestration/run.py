@@ -70,7 +70,7 @@ def _root_cause(error) -> str:
     """The innermost error's message (a step that exhausted its retries wraps the real reason)."""
     while error.cause is not None:
         error = error.cause
-    lines = error.message.strip().splitlines()
+    lines = error.message.strip().removeprefix("dagster._core.definitions.events.Failure: ").splitlines()
     return lines[0] if lines else error.cls_name
 
 
@@ -148,6 +148,11 @@ def format_summary(summary: RunSummary) -> str:
     except FileNotFoundError:
         pass
     lines += [f"  FAILED step {step}" for step in summary.failed_steps]
+    unreachable = [step for step in summary.failed_steps if ": cannot reach " in step]
+    if unreachable and len(unreachable) == len(summary.failed_steps):
+        lines += ["", f"This machine looks offline: the {len(unreachable)} sources fetched from a URL could not connect. "
+                  "Build from a local copy of the sources instead:",
+                  "  AIMETRICS_DATA_DIR=../shared/data make run   (a folder laid out like shared/data)"]
     lines += [
         "",
         'Query it:   .venv/bin/aimetrics query "select * from marts.ai_investment where geography = \'World\' order by year"',

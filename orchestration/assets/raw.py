@@ -4,6 +4,7 @@ from datetime import datetime, time, timezone
 
 import dagster as dg
 
+from ingest.fetch import SourceUnavailable
 from ingest.settings import source_settings
 from ingest.sources import SOURCES, Source, gpu_tracker
 from orchestration.constants import OWNERS, SOURCE_GROUPS, WAREHOUSE_POOL
@@ -56,7 +57,12 @@ def build_raw_asset(source: Source) -> dg.AssetsDefinition:
         backfill_policy=dg.BackfillPolicy.single_run() if partitions_def else None,
     )
     def _raw_asset(context: dg.AssetExecutionContext) -> dg.MaterializeResult:
-        report = land(context, source) if land else land_source(source)
+        try:
+            report = land(context, source) if land else land_source(source)
+        except SourceUnavailable as error:
+            if error.unreachable:  # no retry of the step either: a name that does not resolve will not resolve
+                raise dg.Failure(description=f"{source.name}: {error}", allow_retries=False) from None
+            raise
         if not report.deliveries:
             context.log.warning(f"{source.name}: no deliveries found; the table keeps what it had")
         rejected = [d for d in report.deliveries if d.outcome.status == "rejected"]

@@ -203,3 +203,24 @@ def test_a_build_that_fails_part_way_leaves_every_table_usable(monkeypatch):
             original.count("\n") - 1
         assert conn.execute("select count(*) from marts.gpu_prices").fetchone()[0] > 0
         assert conn.execute("select count(*) from marts.price_anomalies").fetchone()[0] >= 0
+
+
+def test_a_name_that_does_not_resolve_fails_at_once_without_retries(monkeypatch):
+    """No network: one attempt per source, one line each, and the summary says the machine looks offline."""
+    from orchestration.run import format_summary, materialize_everything
+
+    attempts = []
+
+    def offline(request):
+        attempts.append(str(request.url))
+        raise httpx.ConnectError("[Errno -2] Name or service not known", request=request)
+
+    real_client = httpx.Client
+    monkeypatch.setattr(fetch_module.httpx, "Client", lambda *a, **k: real_client(transport=httpx.MockTransport(offline)))
+    monkeypatch.setenv("AIMETRICS_HTTP_RETRIES", "4")
+    started = time.monotonic()
+    summary = materialize_everything("refresh_epoch", instance=dg.DagsterInstance.ephemeral(), log_level="CRITICAL")
+    assert time.monotonic() - started < 60
+    assert len(attempts) == len(set(attempts))  # no URL tried twice: no retry, no step retry
+    assert summary.failed_steps and all(": cannot reach https://" in step for step in summary.failed_steps)
+    assert "This machine looks offline" in format_summary(summary)
