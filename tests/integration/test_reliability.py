@@ -142,18 +142,29 @@ def _aimetrics_run(env: dict) -> subprocess.Popen:
                             stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
 
 
-def test_a_run_killed_in_a_warehouse_step_does_not_block_the_next_one(tmp_path):
+def _run_in_its_own_instance(tmp_path) -> tuple[dict, subprocess.Popen]:
+    """`aimetrics run` on the fixture mirror with a Dagster home of its own, once a warehouse step has started
+    (a raw asset logs this line while it holds the warehouse)."""
     import os
-    import signal
 
     home = tmp_path / "dagster_home"
     home.mkdir()
     (home / "dagster.yaml").write_text((PROJECT_ROOT / "orchestration/dagster.yaml").read_text())
     env = {**os.environ, "DAGSTER_HOME": str(home), "AIMETRICS_DATA_DIR": str(FIXTURE_MIRROR)}
-    victim = _aimetrics_run(env)
-    for line in victim.stdout:  # SIGKILL inside a raw asset's step (it logs this while it holds the warehouse)
-        if "the table keeps what it had" in line:
-            break
+    return env, _aimetrics_run(env)
+
+
+def _read_until(run: subprocess.Popen, text: str) -> None:
+    for line in run.stdout:
+        if text in line:
+            return
+
+
+def test_a_run_killed_in_a_warehouse_step_does_not_block_the_next_one(tmp_path):
+    import signal
+
+    env, victim = _run_in_its_own_instance(tmp_path)
+    _read_until(victim, "the table keeps what it had")  # SIGKILL inside a raw asset's step
     victim.send_signal(signal.SIGKILL)
     victim.wait(timeout=30)
     started = time.monotonic()
@@ -161,23 +172,16 @@ def test_a_run_killed_in_a_warehouse_step_does_not_block_the_next_one(tmp_path):
     out, _ = after.communicate(timeout=300)
     assert after.returncode == 0, out[-3000:]
     assert "SUCCESS" in out and time.monotonic() - started < 240
-    instance = dg.DagsterInstance.from_config(str(home))
+    instance = dg.DagsterInstance.from_config(env["DAGSTER_HOME"])
     statuses = sorted(run.status.value for run in instance.get_runs())
     assert statuses == ["FAILURE", "SUCCESS"]  # the killed run is marked failed, not left STARTED
 
 
 def test_sigterm_stops_a_run(tmp_path):
-    import os
     import signal
 
-    home = tmp_path / "dagster_home"
-    home.mkdir()
-    (home / "dagster.yaml").write_text((PROJECT_ROOT / "orchestration/dagster.yaml").read_text())
-    env = {**os.environ, "DAGSTER_HOME": str(home), "AIMETRICS_DATA_DIR": str(FIXTURE_MIRROR)}
-    run = _aimetrics_run(env)
-    for line in run.stdout:  # the dbt build: the longest step
-        if "Running dbt command" in line:
-            break
+    _, run = _run_in_its_own_instance(tmp_path)
+    _read_until(run, "Running dbt command")  # the dbt build: the longest step
     run.send_signal(signal.SIGTERM)
     out, _ = run.communicate(timeout=60)  # ends: no hang, no spin
     assert run.returncode != 0 and "interrupted" in out
