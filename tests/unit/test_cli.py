@@ -192,3 +192,13 @@ def test_run_outside_make_gets_the_makefiles_instance(monkeypatch, tmp_path):
     import os
     assert os.environ["DAGSTER_HOME"] == str(tmp_path / ".dagster_home")
     assert (tmp_path / ".dagster_home" / "dagster.yaml").read_text().startswith("telemetry")
+
+
+def test_run_on_a_corrupt_warehouse_stops_before_writing(monkeypatch, tmp_path, capsys):
+    corrupt = tmp_path / "corrupt.duckdb"
+    corrupt.write_bytes(b"\x00garbage" * 500)
+    monkeypatch.setenv("AIMETRICS_DUCKDB_PATH", str(corrupt))
+    monkeypatch.setenv("DAGSTER_HOME", str(tmp_path))
+    assert main(["run"]) == 3
+    assert "cannot be opened as a DuckDB database" in capsys.readouterr().err
+    assert corrupt.read_bytes() == b"\x00garbage" * 500
