@@ -26,8 +26,9 @@ ui: setup ## the Dagster UI on 127.0.0.1:$(PORT) (Ctrl-C stops it)
 docs: setup ## dbt docs for every table, served on 127.0.0.1:8080
 	cd dbt_project && ../$(DBT) docs generate --profiles-dir . && ../$(DBT) docs serve --profiles-dir . --host 127.0.0.1 --port 8080
 
-report: setup ## write reports/aimetrics.html from the warehouse
-	$(VENV)/bin/aimetrics report --output reports/aimetrics.html
+REPORT ?= reports/aimetrics.html
+report: setup ## write the HTML report from the warehouse to $(REPORT) (make report REPORT=/tmp/report.html)
+	$(VENV)/bin/aimetrics report --output $(REPORT)
 
 setup: $(UV) $(DAGSTER_HOME)/dagster.yaml
 	$(UV) sync --locked --compile-bytecode --quiet --python "$$($(PYTHON) -c 'import sys; print(sys.executable)')"
