@@ -6,6 +6,7 @@ import csv
 import io
 import json
 import math
+import re
 from datetime import date, datetime
 from decimal import Decimal
 
@@ -22,12 +23,18 @@ def csv_safe(value):
     return value
 
 
-def readable(value) -> str:
+_LABEL_COLUMN = re.compile(r"(^|_)(year|edition|month|id|rank)(_|$)|^\d{4}$", re.IGNORECASE)
+"""Columns whose whole numbers are labels (2024, an edition), not quantities: no thousands separators."""
+
+
+def readable(value, column: str = "") -> str:
     """A cell for people: thousands separators, no float artefacts, whole floats without `.0`."""
     if value is None:
         return ""
     if isinstance(value, bool):
         return str(value).lower()
+    if _LABEL_COLUMN.search(column) and isinstance(value, (int, float)) and float(value) == int(value):
+        return str(int(value))
     if isinstance(value, int):
         return f"{value:,}"
     if isinstance(value, (float, Decimal)):
@@ -53,4 +60,5 @@ def render(columns: list[str], rows: list[tuple], fmt: str, max_width: int = 60)
         writer.writerow([csv_safe(name) for name in columns])
         writer.writerows([csv_safe(value) for value in row] for row in rows)
         return buffer.getvalue().rstrip("\n")
-    return markdown_table(columns, [tuple(readable(value) for value in row) for row in rows], max_chars=max_width)
+    return markdown_table(columns, [tuple(readable(value, column) for value, column in zip(row, columns)) for row in rows],
+                          max_chars=max_width)

@@ -11,7 +11,7 @@ from orchestration.run import materialize_everything
 from warehouse.cli import main
 from warehouse.db import connect_read
 from tests.conftest import FIXTURE_MIRROR, PROJECT_ROOT
-from tests.fixtures.workbook import write_ai_index_2022_workbook
+from tests.fixtures.workbook import write_ai_index_2021_workbook, write_ai_index_2022_workbook
 
 pytestmark = pytest.mark.integration
 
@@ -52,6 +52,7 @@ def fixture_mirror(tmp_path):
     mirror = tmp_path / "mirror"
     shutil.copytree(FIXTURE_MIRROR, mirror)
     write_ai_index_2022_workbook(mirror / "ai_index_2022" / "Corporate_Private_investment.xlsx")
+    write_ai_index_2021_workbook(mirror / "ai_index_2021" / "NetBase Quid - 2021 AI Index Report.xlsx")
     return mirror
 
 
@@ -75,6 +76,12 @@ def test_fixture_mirror_end_to_end_and_rerun_gives_the_same_marts(monkeypatch, f
     assert _scalar("select usd_billions from marts.ai_investment where edition = 2022 and year = 2021 "
                    "and geography = 'China'") == 12.5
     assert _scalar("select min(edition) from marts.ai_investment_latest") == 2025
+    # the 2021 workbook, a column per year in USD: read long, in billions, its Grand Total as the world
+    edition_2021 = "from marts.ai_investment where edition = 2021 and category = 'private'"
+    assert _scalar(f"select usd_billions {edition_2021} and year = 2020 and geography = 'World'") == pytest.approx(34.502)
+    assert _scalar(f"select usd_billions {edition_2021} and year = 2019 and geography = 'China'") == pytest.approx(8.0)
+    assert _scalar(f"select usd_billions {edition_2021} and year = 2020 and geography = 'Not listed'") == pytest.approx(0.002)
+    assert _scalar(f"select count(*) {edition_2021}") == 8  # 4 rows x 2 years; the Grand Total column is no year
 
     # training costs: chips x hours x median rental price within a year (2.0 and 3.0) = 100 x 1000 x 2.5
     assert _scalar("select cost_usd_estimated from marts.training_costs where model = 'Example-LM 1'") == 250_000
@@ -236,6 +243,9 @@ def test_real_shared_data_end_to_end(monkeypatch, shared_data):
     assert _scalar("select count(distinct figure_id) from raw.ai_index_figure_values where edition = 2025") == 119
     # every file accounted for: 119 figure CSVs and the 2021 and 2022 workbooks, all loaded
     assert _scalar("select count(*) from raw.deliveries where source = 'ai_index' and status = 'loaded'") == 121
+    # 2020 private investment in the 2021 edition: the sum of its deals, 42.24 B (PROVENANCE.md section 14)
+    assert _scalar("select round(usd_billions, 2) from marts.ai_investment where edition = 2021 and year = 2020 "
+                   "and geography = 'World' and category = 'private'") == 42.24
     # 2021 private investment as each edition published it (revised between editions)
     assert _scalar("select round(usd_billions, 1) from marts.ai_investment where edition = 2022 and year = 2021 "
                    "and geography = 'World' and category = 'private'") == 93.5

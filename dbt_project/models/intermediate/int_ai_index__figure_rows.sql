@@ -1,10 +1,45 @@
 -- Every row of every mapped AI Index figure, its cells pivoted into roles by the ai_index_figure_map seed.
-with cells as (
+-- A figure published wide (a column per year, as the 2021 workbook's sheets are; role `year_columns` in the
+-- map) is read long first: each year column of a row becomes a row of its own, with a `year` cell, a `value`
+-- cell and the row's other cells.
+with source_cells as (
     select * from {{ ref('stg_ai_index__figure_values') }}
 ),
 
 figure_map as (
     select * from {{ ref('ai_index_figure_map') }}
+),
+
+wide as (
+    select distinct edition, figure_id from figure_map where role = 'year_columns'
+),
+
+year_cells as (
+    select *, cast(trim(column_name) as integer) as column_year
+    from source_cells
+    where (edition, figure_id) in (select (edition, figure_id) from wide)
+      and regexp_full_match(trim(column_name), '(19|20)[0-9]{2}')
+),
+
+cells as (
+    select * from source_cells where (edition, figure_id) not in (select (edition, figure_id) from wide)
+    union all
+    select edition, chapter, chapter_name, figure_id, row_number * 10000 + column_year, 0, 'year', trim(column_name),
+           column_year, null, null, source_file, source_sha256
+    from year_cells
+    union all
+    select edition, chapter, chapter_name, figure_id, row_number * 10000 + column_year, column_index, 'value',
+           value_text, value_number, value_date, unit, source_file, source_sha256
+    from year_cells
+    union all
+    select other.edition, other.chapter, other.chapter_name, other.figure_id,
+           year_cells.row_number * 10000 + year_cells.column_year, other.column_index, other.column_name,
+           other.value_text, other.value_number, other.value_date, other.unit, other.source_file, other.source_sha256
+    from year_cells
+    join source_cells as other
+        on other.edition = year_cells.edition and other.figure_id = year_cells.figure_id
+       and other.row_number = year_cells.row_number
+       and not regexp_full_match(trim(other.column_name), '(19|20)[0-9]{2}')
 ),
 
 figure_rows as (

@@ -1,10 +1,14 @@
--- AI Index investment figures of every edition in long form, before choosing between overlapping figures.
+-- AI Index investment figures of every edition in long form, before choosing between overlapping figures; a
+-- figure in USD (the 2021 workbook) carries a `scale` of 1e-9 in the figure map.
 select
     figure_rows.edition,
     figure_rows.year,
-    figure_rows.geography,
+    -- a workbook's `Grand Total` row is the world's total
+    -- and a blank location is a country the source does not name
+    case when lower(trim(figure_rows.geography)) = 'grand total' then 'World'
+         else coalesce(nullif(trim(figure_rows.geography), ''), 'Not listed') end as geography,
     coalesce(categories.category, figure_rows.category) as category,
-    figure_rows.value as usd_billions,
+    figure_rows.value * coalesce(figure_rows.scale, 1) as usd_billions,
     figure_rows.figure_id,
     figure_rows.priority,
     figure_rows.source_file,
