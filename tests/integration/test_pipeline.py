@@ -246,6 +246,11 @@ def test_real_shared_data_end_to_end(monkeypatch, shared_data):
     # 2020 private investment in the 2021 edition: the sum of its deals, 42.24 B (PROVENANCE.md section 14)
     assert _scalar("select round(usd_billions, 2) from marts.ai_investment where edition = 2021 and year = 2020 "
                    "and geography = 'World' and category = 'private'") == 42.24
+    # ... and the deals add up: private investment 2017-2020 per year within 0.1% of the published totals
+    deals = ("from marts.investment_reconciliation where breakdown = 'event_type' "
+             "and breakdown_value = 'Private Investment' and year between 2017 and 2020")
+    assert _scalar(f"select count(*) {deals} and abs(difference_share) <= 0.001") == 4
+    assert _scalar(f"select deals {deals} and year = 2020") == 2636
     # 2021 private investment as each edition published it (revised between editions)
     assert _scalar("select round(usd_billions, 1) from marts.ai_investment where edition = 2022 and year = 2021 "
                    "and geography = 'World' and category = 'private'") == 93.5
