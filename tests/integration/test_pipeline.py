@@ -272,8 +272,14 @@ def test_real_shared_data_end_to_end(monkeypatch, shared_data):
     assert _scalar(f"select tco2e_reported {gpt4}") == 5184
     assert round(_scalar("select times_cheaper from marts.inference_price_decline where benchmark = 'MMLU'")) == 286
     assert _scalar("select count(*) from raw.gpu_tracker_observations") == 33426
-    # 50 + 37 Crunchbase-layout rounds and 36 Epoch AI rounds, less 4 with zero new equity (quarantined)
-    assert _scalar("select count(*) from marts.funding_round_sources") == 119
+    # 50 + 37 Crunchbase-layout rounds and 36 Epoch AI rounds, less 4 with zero new equity (quarantined), and the
+    # 12,527 investment events of the AI Index 2021 workbook, each with its won amount at the rate of its day
+    assert _scalar("select count(*) from marts.funding_round_sources") == 119 + 12_527
+    events = "from marts.funding_rounds where layout = 'ai_index_2021_funding_event'"
+    assert _scalar(f"select count(*) {events}") == 12_527
+    assert _scalar(f"select count(*) {events} and amount_usd is not null and amount_krw is null") == 0
+    assert _scalar(f"select round(sum(amount_usd) / 1e9, 2) {events} and round_type = 'Private Investment' "
+                   "and year(announced_on) = 2020") == 42.24
     assert _scalar("select count(*) from raw.quarantine where _source = 'funding_exports'") == 4
     # AI Index 2025, fig_4.3.2: global private AI investment in 2023 was $104.3B
     assert _scalar("select round(usd_billions, 1) from marts.ai_investment where edition = 2025 and year = 2023 "

@@ -1,10 +1,12 @@
--- Every funding round record of every export, in USD and KRW at the ECB reference rate of the announcement
+-- Every funding round record of every export (and of the AI Index 2021 workbook's event list), in USD and KRW at the ECB reference rate of the announcement
 -- day (the last rate published on or before it, for weekends and holidays). A rate more than 7 days older than
 -- the announcement is not that day's rate (the ECB stopped publishing the rouble in March 2022): no conversion,
 -- and `fx_note` says why. The company key keeps letters and digits of every script (Hangul, CJK), so two
 -- companies written only in them do not collapse into one empty key.
 with rounds as (
     select * from {{ ref('stg_funding__rounds') }}
+    union all by name
+    select * from {{ ref('stg_ai_index__funding_events') }}
 ),
 
 fx as (

@@ -3,6 +3,7 @@ select
     source_round_id,
     company,
     country_code,
+    cast(null as varchar) as country_name,
     announced_on,
     round_type,
     status,

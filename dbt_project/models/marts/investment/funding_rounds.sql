@@ -17,7 +17,7 @@ chosen as (
 select
     chosen.round_id,
     chosen.company,
-    countries.country,
+    coalesce(countries.country, chosen.country_name) as country,
     chosen.announced_on,
     chosen.round_type,
     chosen.amount,
