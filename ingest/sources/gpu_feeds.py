@@ -1,13 +1,17 @@
 """GPU price feeds declared without code: a YAML file in `ingest/feeds/` (or AIMETRICS_GPU_FEEDS_DIR) names a
 URL or mirror path, the format (CSV, or JSON with the path to its list of records) and which published
 column holds each field of an offer, and the unit its prices are in (`price_unit`: `instance_hour` or
-`gpu_hour`, as the feed documents it). Each retrieval is a vintage dated by the day it was fetched."""
+`gpu_hour`, as the feed documents it). Each retrieval is a vintage dated by the day it was fetched (a mirror
+file's modification day). A feed kept as dated versions (`mirror_versions`: a glob of files named
+`<YYYY-MM-DD>_...`) is one delivery per version, observed on the day the table changed; every row says which
+date it carries (`date_basis`)."""
 
 from __future__ import annotations
 
+import fnmatch
 import json
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path
 
@@ -23,7 +27,7 @@ from ingest.values import parse_number
 
 SOURCE = "gpu_feeds"
 RAW_TABLE = "gpu_feed_offers"
-PARSER_VERSION = "2"
+PARSER_VERSION = "3"
 FRESHNESS_DAYS = 120  # the FSDL table is edited in bursts, months apart
 EDITIONS_ARE_DAYS = True  # an unchanged price list on a new day still says that day's prices
 FEED_DIR = Path(__file__).resolve().parent.parent / "feeds"
@@ -43,6 +47,7 @@ class Feed:
     price_unit: str
     records: str | None = None
     description: str = ""
+    mirror_versions: str | None = None
 
 
 def load_feed(path: Path) -> Feed:
@@ -56,11 +61,12 @@ def load_feed(path: Path) -> Feed:
     if spec.get("price_unit") not in PRICE_UNITS:
         raise ValueError(f"{path}: a GPU feed declares its price_unit, one of {list(PRICE_UNITS)} "
                          f"(got {spec.get('price_unit')!r})")
-    if not spec.get("url") and not spec.get("mirror_path"):
-        raise ValueError(f"{path}: a GPU feed needs a url or a mirror_path")
+    if not spec.get("url") and not spec.get("mirror_path") and not spec.get("mirror_versions"):
+        raise ValueError(f"{path}: a GPU feed needs a url, a mirror_path or mirror_versions")
     return Feed(name=spec["name"], format=spec["format"], url=spec.get("url"), mirror_path=spec.get("mirror_path"),
                 columns=dict(columns), constants={k: str(v) for k, v in constants.items()},
-                price_unit=spec["price_unit"], records=spec.get("records"), description=spec.get("description", ""))
+                price_unit=spec["price_unit"], records=spec.get("records"), description=spec.get("description", ""),
+                mirror_versions=spec.get("mirror_versions"))
 
 
 def feeds() -> list[Feed]:
@@ -71,17 +77,43 @@ def feeds() -> list[Feed]:
 def locate(settings: SourceSettings) -> list[Delivery]:
     found = []
     for feed in feeds():
-        if settings.mirror_dir and not feed.mirror_path:
-            continue
-        found += locate_file(SOURCE, feed.mirror_path or "", feed.url or "", settings)
+        if feed.mirror_versions:
+            found += _versions(feed, settings)
+        elif (feed.mirror_path if settings.mirror_dir else feed.url):
+            found += locate_file(SOURCE, feed.mirror_path or "", feed.url or "", settings)
     return found
+
+
+def _versions(feed: Feed, settings: SourceSettings) -> list[Delivery]:
+    """Every dated version of a versioned feed in the mirror, its edition the day in its name."""
+    if not settings.mirror_dir:
+        return []
+    deliveries = []
+    for path in sorted(settings.mirror_dir.glob(feed.mirror_versions)):
+        day = path.name[:10]
+        delivery = Delivery.from_file(SOURCE, day, path.relative_to(settings.mirror_dir).as_posix(), path,
+                                      root=settings.mirror_dir)
+        try:
+            date.fromisoformat(day)
+        except ValueError:
+            delivery = replace(delivery, refused=f"{path.name}: a version's name starts with its date (YYYY-MM-DD)")
+        deliveries.append(delivery)
+    return deliveries
 
 
 def feed_for(delivery: Delivery) -> Feed:
     for feed in feeds():
-        if delivery.source_file in (feed.url, feed.mirror_path):
+        if delivery.source_file in (feed.url, feed.mirror_path) or (
+                feed.mirror_versions and fnmatch.fnmatch(delivery.source_file, feed.mirror_versions)):
             return feed
     raise RejectedDelivery(f"{delivery.source_file}: no GPU feed definition names this file")
+
+
+def date_basis(feed: Feed, delivery: Delivery) -> str:
+    """Which date `observed_on` is: the version's, the retrieval's, or a mirror file's modification day."""
+    if feed.mirror_versions:
+        return "version date"
+    return "retrieval date" if delivery.source_file == feed.url else "file modification date"
 
 
 class FeedOffers(pa.DataFrameModel):
@@ -95,6 +127,7 @@ class FeedOffers(pa.DataFrameModel):
     usd_per_hour: float = pa.Field(gt=0, lt=10_000)
     spot_usd_per_hour: float = pa.Field(nullable=True, gt=0, lt=10_000)
     price_unit: str = pa.Field(isin=list(PRICE_UNITS))
+    date_basis: str = pa.Field(isin=["version date", "retrieval date", "file modification date"])
 
     class Config:
         strict = True
@@ -121,6 +154,7 @@ def _records(feed: Feed, delivery: Delivery, bad: list) -> list[tuple[int, dict[
 def parse(delivery: Delivery) -> Parsed:
     feed = feed_for(delivery)
     observed_on = date.fromisoformat(delivery.edition)
+    basis = date_basis(feed, delivery)
     rows, bad = [], []
     for number, record in _records(feed, delivery, bad):
         value = {f: (record.get(feed.columns[f], "").strip() if f in feed.columns else feed.constants.get(f, "")) or None
@@ -135,5 +169,6 @@ def parse(delivery: Delivery) -> Parsed:
             bad.append((number, problem, json.dumps(record, ensure_ascii=False)))
             continue
         rows.append((feed.name, observed_on, value["provider"], value["region"], value["instance_type"],
-                     value["gpu_name"], count, price, spot if spot and 0 < spot <= price else None, feed.price_unit))
+                     value["gpu_name"], count, price, spot if spot and 0 < spot <= price else None, feed.price_unit,
+                     basis))
     return Parsed(rows=frame_for(FeedOffers, rows), quarantine=quarantine_frame(bad))

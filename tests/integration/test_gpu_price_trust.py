@@ -75,6 +75,15 @@ def test_units_anomalies_jumps_staleness_and_unknown_names(trust_mirror):
     assert _rows("select before_usd_per_gpu_hour, after_usd_per_gpu_hour, is_big from marts.gpu_price_changes "
                  "where gpu_model = 'RTX 4090'") == [(0.3, 0.9, True)]
 
+    # a table kept as dated versions: each offer observed on the version that changed it, not in every version
+    history = ("select observed_on::varchar, usd_per_gpu_hour, date_basis from marts.gpu_prices "
+               "where source = 'fsdl_cloud_gpus_history' and instance_type = ? order by 1")
+    assert _rows(history, ["hist-a100-8"]) == [("2022-08-05", 5.0, "version date"), ("2024-06-10", 3.0, "version date")]
+    assert _rows(history, ["hist-v100-1"]) == [("2022-08-05", 3.0, "version date"), ("2023-03-01", 2.5, "version date")]
+    assert _rows("select year, round(median_usd_per_gpu_hour, 2), previous_year from marts.gpu_price_trend "
+                 "where gpu_model = 'A100 80GB' and pricing = 'on_demand' and year < 2026 order by 1") == [
+        (2022, 5.0, None), (2024, 3.0, 2022)]  # 2023 had no new observation: a gap, not a repeat
+
     # unknown names and categories: listed with the seed to edit, kept out, everything else built
     assert _rows("select source_gpu_name, provider, offers, seed_file from marts.unmapped_gpu_names order by 1") == [
         ("GPU+", "paperspace", 1, "dbt_project/seeds/gpu_model_names.csv"),

@@ -306,6 +306,10 @@ def test_real_shared_data_end_to_end(monkeypatch, shared_data):
     assert _scalar("select amount_usd from marts.funding_rounds where company = 'Cursor' and announced_on = '2025-11-01'") == 2.3e9
     _assert_published_methods_reproduced()
     _assert_every_readme_query_returns_rows()
+    # price history: the FSDL table's versions put A100 months in the index from 2022 and H100 from 2023
+    first = "select min(month)::varchar from marts.gpu_price_index where pricing = 'on_demand' and gpu_model = ?"
+    assert _scalar(first, ["A100 80GB"]).startswith("2022") and _scalar(first, ["H100 SXM"]).startswith("2023")
+    assert _scalar("select count(distinct year) from marts.gpu_price_trend where gpu_model = 'A100 80GB'") >= 3
 
 
 def _assert_every_readme_query_returns_rows():

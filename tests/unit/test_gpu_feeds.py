@@ -71,3 +71,18 @@ def test_a_ragged_csv_record_is_quarantined_with_its_reason(tmp_path, monkeypatc
     assert "record has 5 fields, header has 11" in parsed.quarantine["reason"].to_list()
     assert "ShortCloud" not in parsed.rows["provider"].to_list()
     assert set(parsed.rows["price_unit"]) == {"instance_hour"}
+
+
+def test_a_versioned_feed_is_one_delivery_per_dated_version(tmp_path, monkeypatch):
+    from tests.conftest import FIXTURES
+
+    mirror = tmp_path / "mirror"
+    shutil.copytree(FIXTURES / "gpu_trust" / "fsdl_cloud_gpus", mirror / "fsdl_cloud_gpus")
+    (mirror / "fsdl_cloud_gpus" / "history" / "latest_dddddddddd.csv").write_text("Cloud\n")
+    monkeypatch.setenv("AIMETRICS_DATA_DIR", str(mirror))
+    versions = [d for d in gpu_feeds.locate(source_settings()) if "/history/" in d.source_file]
+    assert [(d.edition, d.refused is None) for d in versions] == [
+        ("2022-08-05", True), ("2023-03-01", True), ("2024-06-10", True), ("latest_ddd", False)]
+    parsed = gpu_feeds.parse(versions[1])
+    assert set(parsed.rows["date_basis"]) == {"version date"}
+    assert parsed.rows["observed_on"].to_list() == [date(2023, 3, 1)] * 2

@@ -8,22 +8,22 @@
 -- offers already loaded without a full refresh. A delivery is rebuilt whole (delete+insert on its key): the
 -- instance-total rule compares rows of one provider and day, and a delivery holds whole days.
 {{ config(materialized='incremental', incremental_strategy='delete+insert',
-          unique_key=['source', 'source_file', 'edition'], on_schema_change='fail') }}
+          unique_key=['source', 'source_file', 'edition'], on_schema_change='append_new_columns') }}
 with staged as (
     select observed_on, provider, region, instance_type, source_gpu_name, gpu_count, pricing as source_pricing,
-           price_usd, price_unit, source, source_file, edition, ingested_at
+           price_usd, price_unit, source, source_file, edition, ingested_at, date_basis
     from {{ ref('stg_skypilot__offers') }}
     union all
     select observed_on, provider, region, null, source_gpu_name, gpu_count, pricing, price_usd, price_unit,
-           source, source_file, edition, ingested_at
+           source, source_file, edition, ingested_at, date_basis
     from {{ ref('stg_gpu_tracker__observations') }}
     union all
     select observed_on, provider, region, instance_type, source_gpu_name, gpu_count, pricing, price_usd, price_unit,
-           source, source_file, edition, ingested_at
+           source, source_file, edition, ingested_at, date_basis
     from {{ ref('stg_gpu_feeds__offers') }}
     union all
     select observed_on, provider, region, instance_type, source_gpu_name, gpu_count, pricing, price_usd, price_unit,
-           source, source_file, edition, ingested_at
+           source, source_file, edition, ingested_at, date_basis
     from {{ ref('stg_azure__gpu_prices') }}
 ),
 
@@ -39,6 +39,8 @@ region_codes as (
     select source_value, value from {{ ref('gpu_price_categories') }} where kind = 'region_code'
 ),
 
+{% set basis_built = is_incremental()
+   and 'date_basis' in (adapter.get_columns_in_relation(this) | map(attribute='name') | list) %}
 {% if is_incremental() %}
 built as (
     select distinct source, source_gpu_name, gpu_model, source_pricing, pricing, source_region, region from {{ this }}
@@ -66,7 +68,11 @@ changed_region as (
 
 rebuilt as (
     select distinct source, source_file, edition from staged
-    where source_gpu_name in (select source_gpu_name from changed)
+    -- rows built by a version without `date_basis` are built again, once
+    where {% if basis_built %}(source, source_file, edition) in (
+              select (source, source_file, edition) from {{ this }} where date_basis is null)
+          {% else %}true{% endif %}
+       or source_gpu_name in (select source_gpu_name from changed)
        or source_pricing in (select source_pricing from changed_pricing)
        or (source = 'gpu_pricing_tracker' and region in (select source_region from changed_region))
 ),
@@ -172,6 +178,7 @@ select
     priced.source_file,
     priced.edition,
     priced.ingested_at,
+    priced.date_basis,
     cast('{{ run_started_at }}' as timestamptz) as built_at
 from priced
 left join pricings on pricings.source_value = priced.source_pricing

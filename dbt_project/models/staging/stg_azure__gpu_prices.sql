@@ -13,5 +13,6 @@ select
     'azure_retail_prices' as source,
     _source_file as source_file,
     _edition as edition,
-    _ingested_at as ingested_at
+    _ingested_at as ingested_at,
+    'retrieval date' as date_basis
 from {{ source('raw', 'azure_gpu_prices') }}

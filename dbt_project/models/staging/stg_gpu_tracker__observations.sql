@@ -16,5 +16,6 @@ select
     'gpu_pricing_tracker' as source,
     _source_file as source_file,
     _edition as edition,
-    _ingested_at as ingested_at
+    _ingested_at as ingested_at,
+    'observation date (the tracker''s date column)' as date_basis
 from {{ source('raw', 'gpu_tracker_observations') }}

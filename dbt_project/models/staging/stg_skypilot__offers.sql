@@ -26,5 +26,6 @@ select distinct
     'skypilot_catalog' as source,
     _source_file as source_file,
     _edition as edition,
-    _ingested_at as ingested_at
+    _ingested_at as ingested_at,
+    'snapshot date' as date_basis
 from (select * from on_demand union all by name select * from spot)
