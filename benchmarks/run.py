@@ -19,6 +19,7 @@ import shutil
 import subprocess
 import sys
 import time
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -59,8 +60,10 @@ def ingest(work: Path, rows: int) -> dict:
 def new_day(work: Path, history_days: int, rows_per_day: int) -> dict:
     """Load `history_days` days, then time the partitioned daily job for one new day (after a warm-up day)."""
     run = work / f"history_{history_days}"
+    first_day = (datetime.now(timezone.utc).date() - timedelta(days=history_days + 1)).isoformat()
     env = {"AIMETRICS_DATA_DIR": str(run / "mirror"), "AIMETRICS_CACHE_DIR": str(run / "cache"),
-           "AIMETRICS_DUCKDB_PATH": str(run / "warehouse.duckdb"), "DAGSTER_HOME": str(run / "dagster_home")}
+           "AIMETRICS_DUCKDB_PATH": str(run / "warehouse.duckdb"), "DAGSTER_HOME": str(run / "dagster_home"),
+           "AIMETRICS_TRACKER_FIRST_DAY": first_day}  # the synthetic tracker starts before the real one
     (run / "dagster_home").mkdir(parents=True, exist_ok=True)
     result = _child(["new-day", str(history_days), str(rows_per_day)], env)
     result.update(history_days=history_days, rows_per_day=rows_per_day)

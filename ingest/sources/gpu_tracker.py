@@ -13,6 +13,7 @@ from __future__ import annotations
 import csv
 import hashlib
 import json
+import os
 import re
 import shutil
 from collections.abc import Iterator, Sequence
@@ -42,8 +43,9 @@ COLUMNS = ("date", "provider", "gpu_model", "gpu_count", "region", "rental_type"
 
 UNDATED = "undated"
 OUT_OF_RANGE = "out_of_range"
-FIRST_DAY = "2026-02-11"
-"""The tracker's first day of observations (its daily partitions start here)."""
+FIRST_DAY = os.environ.get("AIMETRICS_TRACKER_FIRST_DAY", "").strip() or "2026-02-11"
+"""The tracker's first day of observations (its daily partitions start here; a tracker file of other days, such as
+the benchmarks' synthetic one, sets AIMETRICS_TRACKER_FIRST_DAY)."""
 _ISO_DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
 
