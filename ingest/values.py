@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import math
 import re
-from datetime import date, datetime
+from datetime import date, datetime, timedelta, timezone
 
 import polars as pl
 
@@ -34,6 +34,11 @@ def parse_number(text: str | None) -> float | None:
         return None
     value = float(cleaned)
     return value if math.isfinite(value) else None  # `1e400` is not a number anyone published
+
+
+def latest_observation_day() -> date:
+    """The last day a price observation may carry: tomorrow (UTC), for a scrape that ran across midnight."""
+    return datetime.now(timezone.utc).date() + timedelta(days=1)
 
 
 _DATE_FORMATS = ("%Y-%m-%d", "%m/%d/%y", "%m/%d/%Y", "%Y/%m/%d")

@@ -91,18 +91,18 @@ def delivery_totals() -> dict[str, int]:
     return {**dict(rows), "quarantined_rows": quarantined}
 
 
-ATTENTION_QUERIES = (
-    ("GPU names no seed row or rule maps (their offers are kept out of the chip marts)",
+ATTENTION_QUERIES = (  # (title, the table it reads, the query)
+    ("GPU names no seed row or rule maps (their offers are kept out of the chip marts)", "marts.unmapped_gpu_names",
      "select source_gpu_name || ' (' || source || ', ' || provider || ': ' || offers || ' offers) -> add to ' "
      "|| seed_file from marts.unmapped_gpu_names order by offers desc"),
-    ("Pricing models and region codes no seed row knows (their offers are kept out)",
+    ("Pricing models and region codes no seed row knows (their offers are kept out)", "marts.unmapped_gpu_categories",
      "select kind || ' ' || source_value || ' (' || source || ': ' || offers || ' offers) -> add to ' || seed_file "
      "from marts.unmapped_gpu_categories order by offers desc"),
-    ("Implausible GPU prices set aside (marts.price_anomalies)",
+    ("Implausible GPU prices set aside (marts.price_anomalies)", "marts.price_anomalies",
      "select reason || ': ' || count(*) from marts.price_anomalies group by reason order by count(*) desc"),
-    ("Files gone from the mirror since they were loaded (their rows are kept)",
+    ("Files gone from the mirror since they were loaded (their rows are kept)", "raw.retractions",
      "select source || ': ' || source_file || ' (' || edition || ')' from raw.retractions order by noticed_at desc"),
-    ("Big GPU price jumps (factor 2 or more, marts.gpu_price_changes)",
+    ("Big GPU price jumps (factor 2 or more, marts.gpu_price_changes)", "marts.gpu_price_changes",
      "select source || ': ' || count(*) from marts.gpu_price_changes where is_big group by source order by 1"),
 )
 ATTENTION_LIMIT = 8
@@ -115,8 +115,7 @@ def attention_lines() -> list[str]:
         existing = {f"{s}.{t}" for s, t in conn.execute(
             "select table_schema, table_name from information_schema.tables where table_schema in ('marts', 'raw')")
             .fetchall()}
-        for title, sql in ATTENTION_QUERIES:
-            table = sql.split(" from ")[1].split()[0]
+        for title, table, sql in ATTENTION_QUERIES:
             if table not in existing:
                 continue
             found = [row[0] for row in conn.execute(sql).fetchall()]

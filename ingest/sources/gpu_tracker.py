@@ -17,7 +17,7 @@ import os
 import re
 import shutil
 from collections.abc import Iterator, Sequence
-from datetime import date, datetime, timedelta, timezone
+from datetime import date, datetime, timezone
 from pathlib import Path
 
 import pandera.polars as pa
@@ -28,7 +28,7 @@ from ingest.delivery import Delivery, Parsed, RejectedDelivery, frame_for, quara
 from ingest.fastcsv import FILE_COLUMN, NeedsCarefulParse, read_header, record_numbers, string_batches, unique_names
 from ingest.fetch import locate_file
 from ingest.settings import SourceSettings
-from ingest.values import number_expr, parse_date, parse_number
+from ingest.values import latest_observation_day, number_expr, parse_date, parse_number
 
 SOURCE = "gpu_pricing_tracker"
 RAW_TABLE = "gpu_tracker_observations"
@@ -50,8 +50,7 @@ _ISO_DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
 
 def last_day() -> str:
-    """The last day an observation may carry: tomorrow (UTC), for a scrape that ran across midnight."""
-    return (datetime.now(timezone.utc).date() + timedelta(days=1)).isoformat()
+    return latest_observation_day().isoformat()
 
 
 def outside_days(day: str) -> bool:

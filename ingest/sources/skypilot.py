@@ -12,7 +12,7 @@ import json
 import os
 from collections.abc import Iterator, Sequence
 from dataclasses import replace
-from datetime import date, datetime, timedelta, timezone
+from datetime import date, datetime, timezone
 from pathlib import Path
 from urllib.parse import urlparse
 
@@ -24,7 +24,7 @@ from ingest.delivery import Delivery, Parsed, RejectedDelivery, frame_for, modif
 from ingest.fastcsv import FILE_COLUMN, NeedsCarefulParse, read_header, record_numbers, string_batches, unique_names
 from ingest.fetch import fetch
 from ingest.settings import SourceSettings
-from ingest.values import number_expr, parse_number
+from ingest.values import latest_observation_day, number_expr, parse_number
 
 SOURCE = "skypilot_catalog"
 RAW_TABLE = "skypilot_offers"
@@ -58,7 +58,7 @@ def _not_an_observation_day(day: str) -> str | None:
     """Why a snapshot folder's name cannot be the day its prices were observed, or None."""
     if not _is_day(day):
         return f"snapshot folder {day!r} is not a YYYY-MM-DD date"
-    if date.fromisoformat(day) > datetime.now(timezone.utc).date() + timedelta(days=1):
+    if date.fromisoformat(day) > latest_observation_day():
         return f"snapshot folder {day} is a day in the future"
     return None
 
