@@ -11,6 +11,7 @@ SOURCE_GROUPS = {
     "gpu_pricing_tracker": "ingest_gpu_prices",
     "gpu_feeds": "ingest_gpu_prices",
     "azure_retail_prices": "ingest_gpu_prices",
+    "gpu_marketplace": "ingest_gpu_prices",
     "funding_exports": "ingest_funding",
     "ecb_fx": "ingest_reference",
     "epoch_notable_models": "ingest_epoch",

@@ -11,8 +11,7 @@ from ingest.settings import source_settings
 from orchestration.partitions import range_tags, tracker_days
 
 EVERYTHING = dg.AssetSelection.all()
-GPU_PRICE_FEEDS = dg.AssetSelection.assets(["raw", "skypilot_offers"], ["raw", "gpu_tracker_observations"],
-                                           ["raw", "gpu_feed_offers"], ["raw", "azure_gpu_prices"])
+GPU_PRICE_FEEDS = dg.AssetSelection.groups("ingest_gpu_prices")
 INBOX_ASSETS = {
     "ai_index": dg.AssetKey(["raw", "ai_index_figure_values"]),
     "funding": dg.AssetKey(["raw", "funding_rounds"]),

@@ -40,7 +40,7 @@ class LandingReport:
     retracted: list[str] = field(default_factory=list)
     """Files loaded before that the mirror no longer has (retracted upstream): their rows stay, on record."""
     newest_observation: object = None
-    """The newest `observed_on` in the table, for a source with a freshness policy."""
+    """The newest day of the source's observation column in the table, for a source with a freshness policy."""
 
     def count(self, status: str) -> int:
         return sum(1 for d in self.deliveries if d.outcome.status == status)
@@ -123,7 +123,8 @@ def land_source(source: Source, db_path: Path | None = None, settings: SourceSet
             report.retracted = record_retractions(conn, source.name, {d.source_file for d in found})
         report.table_rows = conn.execute(f'select count(*) from raw."{table}"').fetchone()[0]
         if source.freshness_days:
-            report.newest_observation = conn.execute(f'select max(observed_on) from raw."{table}"').fetchone()[0]
+            report.newest_observation = conn.execute(
+                f'select max(cast("{checked_identifier(source.observed_column)}" as date)) from raw."{table}"').fetchone()[0]
     return report
 
 

@@ -20,7 +20,7 @@ class AiInvestment(pa.DataFrameModel):
 class GpuPrices(pa.DataFrameModel):
     observed_on: pl.Date
     gpu_model: str
-    pricing: str = pa.Field(isin=["on_demand", "spot"])
+    pricing: str
     gpu_count: float = pa.Field(gt=0)
     usd_per_hour: float = pa.Field(gt=0)
     usd_per_gpu_hour: float = pa.Field(gt=0, lt=1_000)

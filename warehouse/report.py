@@ -43,12 +43,48 @@ def _price_index(conn) -> Chart:
     rows = conn.execute(sql).fetchall()
     figure, axes = plt.subplots(figsize=(8, 4))
     for model in sorted({r[1] for r in rows}):
-        points = [(r[0], r[2]) for r in rows if r[1] == model]
-        axes.plot([p[0] for p in points], [p[1] for p in points], marker="o", label=model)
+        months, prices = _with_gaps([(r[0], r[2]) for r in rows if r[1] == model])
+        axes.plot(months, prices, marker="o", markersize=3, label=model)
     axes.set_ylabel("median USD per GPU-hour (on demand)")
     axes.legend(fontsize=8)
     return Chart("GPU rental price index", "Monthly median on-demand price per GPU-hour, the six most-offered chips "
                  "(marts.gpu_price_index).", sql, _png(figure) if rows else None, len(rows))
+
+
+def _with_gaps(points: list[tuple]) -> tuple[list, list]:
+    """Months and values with a break (NaN) where a month without data lies between two points, so a line never
+    bridges months nobody observed."""
+    months, values = [], []
+    for month, value in points:
+        if months and (month.year - months[-1].year) * 12 + month.month - months[-1].month > 1:
+            months.append(month)
+            values.append(float("nan"))
+        months.append(month)
+        values.append(value)
+    return months, values
+
+
+TREND_SQL = """select gpu_model, year, median_usd_per_gpu_hour, offers, sources from marts.gpu_price_trend
+               where pricing = 'on_demand' and gpu_model in (
+                   select gpu_model from marts.gpu_price_trend where pricing = 'on_demand'
+                   group by gpu_model having count(*) >= 2 order by sum(offers) desc limit 6)
+               order by gpu_model, year"""
+
+
+def _trend(conn) -> Chart:
+    rows = conn.execute(TREND_SQL).fetchall()
+    figure, axes = plt.subplots(figsize=(8, 4))
+    for model in sorted({r[0] for r in rows}):
+        points = [r for r in rows if r[0] == model]
+        axes.plot([r[1] for r in points], [r[2] for r in points], marker="o", label=model)
+    axes.set_yscale("log")
+    axes.set_ylabel("median USD per GPU-hour (on demand, log)")
+    axes.xaxis.get_major_locator().set_params(integer=True)
+    axes.legend(fontsize=8)
+    return Chart("Is compute getting cheaper?", "Yearly median on-demand price per GPU-hour of the chips with at least two "
+                 "covered years, from every price source (FSDL's table versions before 2025, then the catalogs, "
+                 "trackers and marketplaces; marts.gpu_price_trend, which counts the offers and sources behind each "
+                 "year).", TREND_SQL, _png(figure) if rows else None, len(rows))
 
 
 def _investment(conn) -> Chart:
@@ -114,6 +150,7 @@ def build_charts() -> list[Chart]:
     with connect_read() as conn:
         return [
             _price_index(conn),
+            _trend(conn),
             _investment(conn),
             _scatter(conn, "Training emissions: estimated vs reported",
                      "Our estimate (GPU-hours x the part's power x PUE x grid intensity) against the AI Index figure, tCO2e "

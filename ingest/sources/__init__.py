@@ -9,7 +9,8 @@ from types import ModuleType
 
 from ingest.delivery import Delivery, Parsed
 from ingest.settings import SourceSettings
-from ingest.sources import ai_index, azure_prices, carbon_reference, ecb_fx, epoch, funding, gpu_feeds, gpu_tracker, skypilot
+from ingest.sources import (ai_index, azure_prices, carbon_reference, ecb_fx, epoch, funding, gpu_feeds, gpu_marketplace,
+                            gpu_tracker, skypilot)
 
 
 @dataclass(frozen=True)
@@ -30,7 +31,9 @@ class Source:
     """The edition is the day the prices were observed (a feed polled daily): an unchanged file on a new day
     is a new observation."""
     freshness_days: int | None = None
-    """A feed that publishes on a cadence: its newest observation (`observed_on`) should be at most this old."""
+    """A feed that publishes on a cadence: its newest observation (`observed_column`) should be at most this old."""
+    observed_column: str = "observed_on"
+    """The raw column that dates an observation (a day or a moment)."""
 
 
 def _source(module: ModuleType, schema: type, arrives_as: str) -> Source:
@@ -40,6 +43,7 @@ def _source(module: ModuleType, schema: type, arrives_as: str) -> Source:
         arrives_as=arrives_as, parse_batches=getattr(module, "parse_batches", None),
         freshness_days=getattr(module, "FRESHNESS_DAYS", None),
         editions_are_days=getattr(module, "EDITIONS_ARE_DAYS", False),
+        observed_column=getattr(module, "OBSERVED_COLUMN", "observed_on"),
     )
 
 
@@ -59,6 +63,7 @@ SOURCES: dict[str, Source] = {
         _source(gpu_tracker, gpu_tracker.TrackerObservations, "url"),
         _source(gpu_feeds, gpu_feeds.FeedOffers, "url"),
         _source(azure_prices, azure_prices.AzureGpuPrices, "url"),
+        _source(gpu_marketplace, gpu_marketplace.MarketplaceSnapshots, "url"),
         _source(funding, funding.FundingRounds, "files"),
         _source(ecb_fx, ecb_fx.FxRates, "package"),
         *(_epoch_source(dataset) for dataset in epoch.DATASETS.values()),

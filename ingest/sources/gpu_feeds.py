@@ -3,8 +3,10 @@ URL or mirror path, the format (CSV, or JSON with the path to its list of record
 column holds each field of an offer, and the unit its prices are in (`price_unit`: `instance_hour` or
 `gpu_hour`, as the feed documents it). Each retrieval is a vintage dated by the day it was fetched (a mirror
 file's modification day). A feed kept as dated versions (`mirror_versions`: a glob of files named
-`<YYYY-MM-DD>_...`) is one delivery per version, observed on the day the table changed; every row says which
-date it carries (`date_basis`)."""
+`<YYYY-MM-DD>_...`) is one delivery per version, observed on the day the table changed. A feed that dates its
+own rows (`observed_on` among its columns) is observed on that date, and one with a row per pricing model names
+the column (`pricing`). Rows the publisher marks as not observations are quarantined with the feed's reason
+(`quarantine_when`). Every row says which date it carries (`date_basis`)."""
 
 from __future__ import annotations
 
@@ -23,17 +25,19 @@ from ingest.csvfile import decode, read_csv_records, record_json
 from ingest.delivery import Delivery, Parsed, RejectedDelivery, frame_for, quarantine_frame
 from ingest.fetch import locate_file
 from ingest.settings import SourceSettings
-from ingest.values import parse_number
+from ingest.values import latest_observation_day, parse_number
 
 SOURCE = "gpu_feeds"
 RAW_TABLE = "gpu_feed_offers"
-PARSER_VERSION = "3"
+PARSER_VERSION = "4"
 FRESHNESS_DAYS = 120  # the FSDL table is edited in bursts, months apart
 EDITIONS_ARE_DAYS = True  # an unchanged price list on a new day still says that day's prices
 FEED_DIR = Path(__file__).resolve().parent.parent / "feeds"
-FIELDS = ("provider", "region", "instance_type", "gpu_name", "gpu_count", "usd_per_hour", "spot_usd_per_hour")
+FIELDS = ("provider", "region", "instance_type", "gpu_name", "gpu_count", "usd_per_hour", "spot_usd_per_hour",
+          "observed_on", "pricing")
 REQUIRED = ("provider", "gpu_name", "gpu_count", "usd_per_hour")
 PRICE_UNITS = ("instance_hour", "gpu_hour")
+DATE_BASES = ("version date", "retrieval date", "file modification date", "observation date")
 
 
 @dataclass(frozen=True)
@@ -48,6 +52,8 @@ class Feed:
     records: str | None = None
     description: str = ""
     mirror_versions: str | None = None
+    quarantine_when: tuple[tuple[str, str, str], ...] = ()
+    """(published column, value, reason): rows holding that value are set aside with that reason."""
 
 
 def load_feed(path: Path) -> Feed:
@@ -63,10 +69,14 @@ def load_feed(path: Path) -> Feed:
                          f"(got {spec.get('price_unit')!r})")
     if not spec.get("url") and not spec.get("mirror_path") and not spec.get("mirror_versions"):
         raise ValueError(f"{path}: a GPU feed needs a url, a mirror_path or mirror_versions")
+    rules = spec.get("quarantine_when") or []
+    if not all(isinstance(r, dict) and {"column", "equals", "reason"} <= set(r) for r in rules):
+        raise ValueError(f"{path}: each quarantine_when rule names a column, the value it equals and a reason")
     return Feed(name=spec["name"], format=spec["format"], url=spec.get("url"), mirror_path=spec.get("mirror_path"),
                 columns=dict(columns), constants={k: str(v) for k, v in constants.items()},
                 price_unit=spec["price_unit"], records=spec.get("records"), description=spec.get("description", ""),
-                mirror_versions=spec.get("mirror_versions"))
+                mirror_versions=spec.get("mirror_versions"),
+                quarantine_when=tuple((r["column"], str(r["equals"]), r["reason"]) for r in rules))
 
 
 def feeds() -> list[Feed]:
@@ -93,10 +103,10 @@ def _versions(feed: Feed, settings: SourceSettings) -> list[Delivery]:
         day = path.name[:10]
         delivery = Delivery.from_file(SOURCE, day, path.relative_to(settings.mirror_dir).as_posix(), path,
                                       root=settings.mirror_dir)
-        try:
-            date.fromisoformat(day)
-        except ValueError:
-            delivery = replace(delivery, refused=f"{path.name}: a version's name starts with its date (YYYY-MM-DD)")
+        _, problem = _row_date(day)
+        if problem:
+            delivery = replace(delivery, refused=f"{path.name}: a version's name starts with its date, not in the "
+                                                 f"future ({problem})")
         deliveries.append(delivery)
     return deliveries
 
@@ -110,7 +120,10 @@ def feed_for(delivery: Delivery) -> Feed:
 
 
 def date_basis(feed: Feed, delivery: Delivery) -> str:
-    """Which date `observed_on` is: the version's, the retrieval's, or a mirror file's modification day."""
+    """Which date `observed_on` is: the row's own, the version's, the retrieval's, or a mirror file's
+    modification day."""
+    if "observed_on" in feed.columns:
+        return "observation date"
     if feed.mirror_versions:
         return "version date"
     return "retrieval date" if delivery.source_file == feed.url else "file modification date"
@@ -127,7 +140,8 @@ class FeedOffers(pa.DataFrameModel):
     usd_per_hour: float = pa.Field(gt=0, lt=10_000)
     spot_usd_per_hour: float = pa.Field(nullable=True, gt=0, lt=10_000)
     price_unit: str = pa.Field(isin=list(PRICE_UNITS))
-    date_basis: str = pa.Field(isin=["version date", "retrieval date", "file modification date"])
+    date_basis: str = pa.Field(isin=list(DATE_BASES))
+    pricing: str = pa.Field(nullable=True)
 
     class Config:
         strict = True
@@ -151,9 +165,19 @@ def _records(feed: Feed, delivery: Delivery, bad: list) -> list[tuple[int, dict[
     return [(n, {k: "" if v is None else str(v) for k, v in r.items()}) for n, r in enumerate(data, 1) if isinstance(r, dict)]
 
 
+def _row_date(text: str | None) -> tuple[date | None, str | None]:
+    try:
+        day = date.fromisoformat((text or "").strip()[:10])
+    except ValueError:
+        return None, f"date {text!r} is not a date (YYYY-MM-DD)"
+    if day > latest_observation_day():
+        return None, f"dated {day}, after the latest day an observation may carry ({latest_observation_day()})"
+    return day, None
+
+
 def parse(delivery: Delivery) -> Parsed:
     feed = feed_for(delivery)
-    observed_on = date.fromisoformat(delivery.edition)
+    edition_day = date.fromisoformat(delivery.edition)
     basis = date_basis(feed, delivery)
     rows, bad = [], []
     for number, record in _records(feed, delivery, bad):
@@ -161,14 +185,18 @@ def parse(delivery: Delivery) -> Parsed:
                  for f in FIELDS}
         count, price = parse_number(value["gpu_count"]), parse_number(value["usd_per_hour"])
         spot = parse_number(value["spot_usd_per_hour"])
-        problem = ("provider or GPU name is missing" if not value["provider"] or not value["gpu_name"]
-                   else f"gpu count {value['gpu_count']!r} is not a positive number" if not count or count <= 0
-                   else f"price {value['usd_per_hour']!r} is missing or not positive" if not price or price <= 0
-                   else None)
+        observed_on, date_problem = (_row_date(value["observed_on"])
+                                     if "observed_on" in feed.columns else (edition_day, None))
+        problem = (next((reason for column, equals, reason in feed.quarantine_when
+                         if (record.get(column) or "").strip() == equals), None)
+                   or ("provider or GPU name is missing" if not value["provider"] or not value["gpu_name"]
+                       else f"gpu count {value['gpu_count']!r} is not a positive number" if not count or count <= 0
+                       else f"price {value['usd_per_hour']!r} is missing or not positive" if not price or price <= 0
+                       else date_problem))
         if problem:
             bad.append((number, problem, json.dumps(record, ensure_ascii=False)))
             continue
         rows.append((feed.name, observed_on, value["provider"], value["region"], value["instance_type"],
                      value["gpu_name"], count, price, spot if spot and 0 < spot <= price else None, feed.price_unit,
-                     basis))
+                     basis, value["pricing"]))
     return Parsed(rows=frame_for(FeedOffers, rows), quarantine=quarantine_frame(bad))

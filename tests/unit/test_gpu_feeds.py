@@ -12,7 +12,8 @@ from tests.conftest import FIXTURE_MIRROR
 def test_the_fsdl_table_is_a_feed_declared_without_code(monkeypatch):
     monkeypatch.setenv("AIMETRICS_DATA_DIR", str(FIXTURE_MIRROR))
     found = gpu_feeds.locate(source_settings())
-    assert [d.source_file for d in found] == ["fsdl_cloud_gpus/cloud-gpus.csv"]
+    assert [d.source_file for d in found] == ["fsdl_cloud_gpus/cloud-gpus.csv",
+                                              "gpu_prices/multicloud_daily/gpu_pricing_history.csv"]
     parsed = gpu_feeds.parse(found[0])
     rows = {r["instance_type"]: r for r in parsed.rows.iter_rows(named=True)}
     assert (rows["ex-a100-8"]["gpu_count"], rows["ex-a100-8"]["usd_per_hour"], rows["ex-a100-8"]["spot_usd_per_hour"]) == \
@@ -86,3 +87,44 @@ def test_a_versioned_feed_is_one_delivery_per_dated_version(tmp_path, monkeypatc
     parsed = gpu_feeds.parse(versions[1])
     assert set(parsed.rows["date_basis"]) == {"version date"}
     assert parsed.rows["observed_on"].to_list() == [date(2023, 3, 1)] * 2
+
+
+def test_a_cumulative_feed_dates_its_rows_and_sets_aside_the_publishers_estimates(monkeypatch):
+    monkeypatch.setenv("AIMETRICS_DATA_DIR", str(FIXTURE_MIRROR))
+    found = [d for d in gpu_feeds.locate(source_settings()) if "multicloud" in d.source_file]
+    assert [d.source_file for d in found] == ["gpu_prices/multicloud_daily/gpu_pricing_history.csv"]
+    parsed = gpu_feeds.parse(found[0])
+    gpu_feeds.FeedOffers.validate(parsed.rows)
+    rows = parsed.rows.select("observed_on", "provider", "region", "pricing", "usd_per_hour", "price_unit",
+                              "date_basis").rows()
+    assert rows[:3] == [
+        (date(2026, 5, 21), "ExampleCloud", "us-east-1", "on_demand", 6.88, "gpu_hour", "observation date"),
+        (date(2026, 5, 21), "ExampleCloud", "us-east-1", "36mo", 3.10, "gpu_hour", "observation date"),
+        (date(2026, 5, 21), "ExampleCloud", "us-east-1", "spot", 2.90, "gpu_hour", "observation date"),
+    ]
+    assert ("ewr,ord,atl", 0.06) in parsed.rows.select("region", "usd_per_hour").rows()
+    reasons = parsed.quarantine["reason"].to_list()
+    assert reasons[:2] == ["the publisher's estimate of a past price (source=historical_estimate), not an observation"] * 2
+    assert reasons[2] == "date '2026-05-2x' is not a date (YYYY-MM-DD)"
+    assert reasons[3].startswith("dated 2099-01-01, after the latest day an observation may carry")
+    assert parsed.rows.height + parsed.quarantine.height == 10
+
+
+def test_a_quarantine_rule_names_its_column_value_and_reason(tmp_path):
+    path = tmp_path / "rule.yml"
+    path.write_text("name: rule\nformat: csv\nprice_unit: gpu_hour\nurl: https://example.org/x.csv\n"
+                    "columns: {provider: p, gpu_name: g, gpu_count: n, usd_per_hour: h}\n"
+                    "quarantine_when: [{column: source, equals: estimate}]\n")
+    with pytest.raises(ValueError, match="names a column, the value it equals and a reason"):
+        gpu_feeds.load_feed(path)
+
+
+def test_a_version_dated_in_the_future_is_refused(tmp_path, monkeypatch):
+    mirror = tmp_path / "mirror"
+    shutil.copytree(FIXTURE_MIRROR / "fsdl_cloud_gpus", mirror / "fsdl_cloud_gpus")
+    history = mirror / "fsdl_cloud_gpus" / "history"
+    history.mkdir(exist_ok=True)
+    shutil.copy(mirror / "fsdl_cloud_gpus" / "cloud-gpus.csv", history / "2099-01-01_abc.csv")
+    monkeypatch.setenv("AIMETRICS_DATA_DIR", str(mirror))
+    refused = [d for d in gpu_feeds.locate(source_settings()) if d.source_file.endswith("2099-01-01_abc.csv")]
+    assert refused and "after the latest day an observation may carry" in refused[0].refused

@@ -7,6 +7,7 @@ with published as (
     union select distinct source_gpu_name from {{ ref('stg_gpu_tracker__observations') }}
     union select distinct source_gpu_name from {{ ref('stg_gpu_feeds__offers') }}
     union select distinct source_gpu_name from {{ ref('stg_azure__gpu_prices') }}
+    union select distinct source_gpu_name from {{ ref('int_gpu_marketplace__daily') }}
 ),
 
 seed as (

@@ -25,6 +25,10 @@ with staged as (
     select observed_on, provider, region, instance_type, source_gpu_name, gpu_count, pricing, price_usd, price_unit,
            source, source_file, edition, ingested_at, date_basis
     from {{ ref('stg_azure__gpu_prices') }}
+    union all
+    select observed_on, provider, region, instance_type, source_gpu_name, gpu_count, pricing, price_usd, price_unit,
+           source, source_file, edition, ingested_at, date_basis
+    from {{ ref('int_gpu_marketplace__daily') }}
 ),
 
 names as (
