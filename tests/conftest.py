@@ -5,7 +5,15 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+import httpx
 import pytest
+
+_REAL_CLIENT = httpx.Client
+
+
+def _no_network(request: httpx.Request) -> httpx.Response:
+    raise httpx.ConnectError(f"tests never use the network: name or service not known ({request.url.host})",
+                             request=request)
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
@@ -24,6 +32,8 @@ def isolated_environment(monkeypatch, tmp_path):
     monkeypatch.setenv("AIMETRICS_CACHE_DIR", str(tmp_path / "cache"))
     monkeypatch.setenv("AIMETRICS_HTTP_RETRIES", "2")
     monkeypatch.setenv("DO_NOT_TRACK", "1")
+    # a test that needs responses passes its own transport (httpx.MockTransport); every other request fails at once
+    monkeypatch.setattr(httpx, "Client", lambda *args, **kwargs: _REAL_CLIENT(*args, **{"transport": httpx.MockTransport(_no_network), **kwargs}))
     return tmp_path
 
 

@@ -3,7 +3,8 @@
 Every cell becomes a row (edition, chapter, figure, row, column as published, value as text and number,
 unit parsed from the header), so a new edition's figures load without code; dbt maps figures to typed
 tables through the `ai_index_figure_map` seed. Older editions come as workbooks: each sheet is a figure
-named `sheet:<sheet name>`. An edition may be dropped as a folder or as a zip of that folder.
+named `sheet:<sheet name>`. An edition may be dropped as a folder or as a zip of that folder. Without a
+mirror, editions published only online (the 2024 economy figures) are fetched by URL (ai_index_by_url).
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ import polars as pl
 from ingest.csvfile import read_csv_records, record_json
 from ingest.delivery import Delivery, Parsed, RejectedDelivery, frame_for, quarantine_frame, sha256_of
 from ingest.settings import SourceSettings
+from ingest.sources.ai_index_by_url import online_figures, url_deliveries
 from ingest.values import parse_date, parse_number
 
 SOURCE = "ai_index"
@@ -128,9 +130,13 @@ def _check_zip(zipped: Path, target: Path) -> None:
 
 
 def locate(settings: SourceSettings) -> list[Delivery]:
-    """The mirror's `ai_index_<edition>/` folders, else those dropped (as folders or zips) into `<inbox>/ai_index/`."""
+    """The mirror's `ai_index_<edition>/` folders, else those dropped (as folders or zips) into `<inbox>/ai_index/`
+    and, for an edition published only online that the inbox lacks, its figures fetched by URL."""
     root = settings.mirror_dir or settings.inbox_dir / "ai_index"
-    return deliveries(root, settings.cache_dir / "ai_index_extracted") if root.is_dir() else []
+    found = deliveries(root, settings.cache_dir / "ai_index_extracted") if root.is_dir() else []
+    if settings.mirror_dir:
+        return found
+    return found + url_deliveries(SOURCE, settings, {d.edition for d in found})
 
 
 def _chapter(source_file: str) -> tuple[int | None, str | None]:
@@ -165,6 +171,10 @@ def parse(delivery: Delivery) -> Parsed:
         raise RejectedDelivery(f"{name}: zip could not be unpacked")
     if _WORKBOOK.match(name):
         return _parse_workbook(delivery)
+    online = online_figures().get(delivery.source_file)
+    if online:
+        header, records = read_csv_records(delivery.path)
+        return _cells(delivery, online.chapter, online.chapter_name, online.figure_id, header, records)
     figure = _FIGURE_FILE.match(name)
     if not figure:
         raise RejectedDelivery(f"{delivery.source_file}: not an AI Index figure file (fig_<chapter>.<n>.csv or .xlsx)")

@@ -1,6 +1,7 @@
 """The whole graph (raw assets, pandera checks, dbt build) materialized into a temporary DuckDB file."""
 
 import hashlib
+import json
 import re
 import shutil
 
@@ -24,6 +25,11 @@ def _run():
     assert summary.success, summary.failed_steps
     assert summary.checks_failed == []
     return summary
+
+
+def _rows(sql: str, params=None) -> list[tuple]:
+    with connect_read() as conn:
+        return conn.execute(sql, params or []).fetchall()
 
 
 def _scalar(sql: str, params=None):
@@ -64,11 +70,13 @@ def test_fixture_mirror_end_to_end_and_rerun_gives_the_same_marts(monkeypatch, f
     # AI Index: overlapping figures resolve to one number per (edition, year, geography, category)
     assert _scalar("select usd_billions from marts.ai_investment where edition = 2025 and year = 2023 "
                    "and geography = 'World' and category = 'private'") == 60.125
-    assert _scalar("select figure_id from marts.ai_investment where year = 2023 and geography = 'World' "
-                   "and category = 'private'") == "fig_4.3.2"
-    assert _scalar("select usd_billions from marts.ai_investment where year = 2023 and category = 'merger_acquisition'") == 30.0
-    assert _scalar("select usd_billions from marts.ai_investment where year = 2024 and geography = 'South Korea'") == 1.25
-    assert _scalar("select usd_billions from marts.ai_investment where year = 2023 "
+    assert _scalar("select figure_id from marts.ai_investment where edition = 2025 and year = 2023 "
+                   "and geography = 'World' and category = 'private'") == "fig_4.3.2"
+    assert _scalar("select usd_billions from marts.ai_investment where edition = 2025 and year = 2023 "
+                   "and category = 'merger_acquisition'") == 30.0
+    assert _scalar("select usd_billions from marts.ai_investment where edition = 2025 and year = 2024 "
+                   "and geography = 'South Korea'") == 1.25
+    assert _scalar("select usd_billions from marts.ai_investment where edition = 2025 and year = 2023 "
                    "and category = 'Creative, music, video content'") == 1.5
     # editions side by side: the 2022 workbook's sheets map to the same table
     assert _scalar("select usd_billions from marts.ai_investment where edition = 2022 and year = 2021 "
@@ -82,6 +90,22 @@ def test_fixture_mirror_end_to_end_and_rerun_gives_the_same_marts(monkeypatch, f
     assert _scalar(f"select usd_billions {edition_2021} and year = 2019 and geography = 'China'") == pytest.approx(8.0)
     assert _scalar(f"select usd_billions {edition_2021} and year = 2020 and geography = 'Not listed'") == pytest.approx(0.002)
     assert _scalar(f"select count(*) {edition_2021}") == 8  # 4 rows x 2 years; the Grand Total column is no year
+    # its Event Type pivot (header in its first row, a second table below) and its newly funded companies
+    assert _scalar("select usd_billions from marts.ai_investment where edition = 2021 and year = 2020 "
+                   "and category = 'merger_acquisition'") == pytest.approx(7.0)
+    assert _scalar("select usd_billions from marts.ai_investment where edition = 2021 and year = 2020 "
+                   "and category = 'corporate_total'") == pytest.approx(43.202)
+    assert _scalar("select count(*) from marts.ai_investment where edition = 2021 and category not in "
+                   "('private', 'merger_acquisition', 'minority_stake', 'public_offering', 'corporate_total')") == 0
+    companies = "select companies from marts.newly_funded_companies where edition = ? and year = ? and geography = ?"
+    assert [_scalar(companies, [2021, 2020, "United States"]), _scalar(companies, [2021, 2019, "Not listed"]),
+            _scalar(companies, [2021, 2020, "World"])] == [180, 40, 210]
+    # edition 2024 (the figures HAI publishes on Google Drive, here from the mirror) through the same map
+    assert _scalar("select usd_billions from marts.ai_investment where edition = 2024 and year = 2023 "
+                   "and geography = 'World' and category = 'private'") == 95.99
+    assert _scalar("select usd_billions from marts.ai_investment where edition = 2024 and year = 2023 "
+                   "and category = 'generative_ai'") == 25.23
+    assert [_scalar(companies, [2024, 2023, "World"]), _scalar(companies, [2024, 2023, "United States"])] == [1812, 897]
 
     # training costs: chips x hours x median rental price within a year (2.0 and 3.0) = 100 x 1000 x 2.5
     assert _scalar("select cost_usd_estimated from marts.training_costs where model = 'Example-LM 1'") == 250_000
@@ -105,7 +129,7 @@ def test_fixture_mirror_end_to_end_and_rerun_gives_the_same_marts(monkeypatch, f
                    "and pricing = 'on_demand'") == 3.0
     assert _scalar("select count(*) from marts.gpu_prices where pricing = 'spot' and source = 'skypilot_catalog'") == 1
     assert _scalar("select string_agg(distinct gpu_model, ',' order by gpu_model) from marts.gpu_prices") == \
-        "A100 80GB,H100 SXM,RTX 4090,T4,V100 16GB"
+        "A100 80GB,A16,H100 SXM,RTX 4090,T4,V100 16GB"  # A16: the multicloud feed
     assert _scalar("select usd_per_gpu_hour from marts.gpu_prices where source = 'gpu_pricing_tracker' "
                    "and gpu_count = 8") == 18.0 / 8
     # the Azure Retail Prices API (a recorded page): 8 H100 SXM per ND96isr H100 v5, Windows prices skipped
@@ -118,6 +142,7 @@ def test_fixture_mirror_end_to_end_and_rerun_gives_the_same_marts(monkeypatch, f
 
     _assert_cloud_method_on_fixtures()
     _assert_adoption_on_fixtures()
+    _assert_marketplace_and_multicloud_on_fixtures()
 
     # emissions: 100 chips x 1000 h x 700 W x PUE 1.1 (Industry) = 77 MWh; x 400 gCO2/kWh (United States) = 30.8 t
     emissions = "from marts.training_emissions where model = 'Example-LM 1'"
@@ -193,7 +218,7 @@ def test_fixture_mirror_end_to_end_and_rerun_gives_the_same_marts(monkeypatch, f
     report = tmp_path / "report.html"
     assert main(["report", "--output", str(report)]) == 0
     page = report.read_text()
-    assert page.count("<img alt=") == 5 and "No data in the warehouse" not in page
+    assert page.count("<img alt=") == 6 and "No data in the warehouse" not in page
     assert "from marts.gpu_price_index" in page and "Private AI investment by year, per edition" in page
     assert main(["tables"]) == 0
     assert "| marts.gpu_prices |" in capsys.readouterr().out
@@ -205,6 +230,26 @@ def test_fixture_mirror_end_to_end_and_rerun_gives_the_same_marts(monkeypatch, f
     assert _fingerprints() == first
     assert _scalar("select count(*) from raw.deliveries where status = 'loaded'") == \
         _scalar("select count(distinct (source, source_file)) from raw.deliveries")
+
+
+def _assert_marketplace_and_multicloud_on_fixtures():
+    """The marketplace's snapshots as one price per provider and day (median of the snapshots' averages); the
+    cumulative multicloud feed on the dates of its rows, each tier its pricing model, estimates left out."""
+    market = "from marts.gpu_prices where source = 'gpu_marketplace'"
+    assert _rows(f"select observed_on::varchar, provider, usd_per_gpu_hour, gpu_model {market} order by 1, 2") == [
+        ("2025-10-19", "lambdalabs", 2.99, "H100 SXM"), ("2025-10-19", "runpod", pytest.approx(2.74), "H100 SXM"),
+        ("2025-10-20", "runpod", 2.49, "H100 SXM")]
+    assert _scalar(f"select distinct date_basis {market}") == "observation date (daily median of snapshots)"
+    assert _scalar("select snapshots from intermediate.int_gpu_marketplace__daily where provider = 'runpod' "
+                   "and observed_on = '2025-10-19'") == 2
+    multicloud = "from marts.gpu_prices where source = 'multicloud_daily' and gpu_model = 'H100 SXM'"
+    assert _rows(f"select observed_on::varchar, pricing, usd_per_gpu_hour {multicloud} order by 1, 2") == [
+        ("2026-05-21", "on_demand", 6.88), ("2026-05-21", "reserved_3yr", 3.10), ("2026-05-21", "spot", 2.90),
+        ("2026-05-22", "on_demand", 6.88), ("2026-05-22", "reserved_1yr", 4.20)]
+    assert _scalar("select count(*) from marts.gpu_prices where source = 'multicloud_daily' "
+                   "and observed_on < '2026-01-01'") == 0
+    assert _scalar("select count(*) from raw.quarantine where _source_file like '%multicloud%' "
+                   "and reason like '%historical_estimate%'") == 2
 
 
 def _assert_adoption_on_fixtures():
@@ -310,6 +355,15 @@ def test_real_shared_data_end_to_end(monkeypatch, shared_data):
     first = "select min(month)::varchar from marts.gpu_price_index where pricing = 'on_demand' and gpu_model = ?"
     assert _scalar(first, ["A100 80GB"]).startswith("2022") and _scalar(first, ["H100 SXM"]).startswith("2023")
     assert _scalar("select count(distinct year) from marts.gpu_price_trend where gpu_model = 'A100 80GB'") >= 3
+    # PROVENANCE §17: 957 snapshots of six chips and 752 of the GH200; §18: 2,067 live rows, 88 estimates set aside
+    assert _scalar("select count(distinct (snapshot_at, gpu_name)) from raw.gpu_marketplace_snapshots") == 6 * 957 + 752
+    assert _scalar("select count(*) from raw.gpu_feed_offers where feed = 'multicloud_daily'") == 2067
+    assert _scalar("select count(*) from raw.quarantine where _source_file like '%multicloud_daily%'") == 88
+    assert _scalar("select count(*) from marts.gpu_prices where source = 'multicloud_daily' "
+                   "and observed_on < '2026-05-21'") == 0
+    # the marketplace fills October and November 2025 in the H100 index
+    h100_2025 = "from marts.gpu_price_index where gpu_model = 'H100 SXM' and pricing = 'on_demand' and month = ?"
+    assert _scalar(f"select sources {h100_2025}", ["2025-11-01"]) >= 1
 
 
 def _assert_every_readme_query_returns_rows():
@@ -367,6 +421,12 @@ def test_a_new_day_of_prices_is_added_incrementally(monkeypatch, tmp_path):
     (newer / "gpu_pricing_tracker").mkdir(parents=True)
     (newer / "gpu_pricing_tracker/observations.csv").write_text(
         (FIXTURE_MIRROR / "gpu_pricing_tracker/observations.csv").read_text().replace(",2.0,2.5,3.0,", ",2.0,2.6,3.0,"))
+    # the marketplace file grown by one snapshot of 20 October (its day is rebuilt in place: median 2.49, 2.29)
+    market_file = "gpu_prices/primeintellect/data/summary/H100_80GB_SXM5.jsonl"
+    (newer / market_file).parent.mkdir(parents=True)
+    (newer / market_file).write_text((FIXTURE_MIRROR / market_file).read_text() + json.dumps(
+        {"timestamp": "2025-10-20T12:00:00+00:00", "gpu_type": "H100_80GB", "socket_type": "SXM5",
+         "by_provider": {"runpod": {"count": 2, "min": 2.2, "avg": 2.29}}}) + "\n")
     monkeypatch.setenv("AIMETRICS_DATA_DIR", str(newer))
     summary = materialize_everything("refresh_gpu_prices", instance=dg.DagsterInstance.ephemeral(), log_level="WARNING")
     assert summary.success and not summary.checks_failed
@@ -375,10 +435,13 @@ def test_a_new_day_of_prices_is_added_incrementally(monkeypatch, tmp_path):
                              "group by all order by all").fetchall()
         new_day = conn.execute("select count(*) from marts.gpu_prices where observed_on = '2030-01-01'").fetchone()[0]
     revised_day = "gpu_pricing_tracker/observations.csv#date=2026-03-01"
-    untouched = [row for row in before if row[1] != revised_day]
+    untouched = [row for row in before if row[1] not in (revised_day, market_file)]
     assert [row for row in untouched if row not in after] == []  # other deliveries (2 March too) were not rebuilt
     assert new_day == 5  # the new snapshot: 4 offers on demand, 1 real spot price
     assert len(after) == len(before) + 1
+    assert _rows("select observed_on::varchar, usd_per_gpu_hour from marts.gpu_prices where source = 'gpu_marketplace' "
+                 "and provider = 'runpod' order by 1") == [("2025-10-19", pytest.approx(2.74)),
+                                                           ("2025-10-20", pytest.approx(2.39))]
     assert [row[3] for row in after if row[1] == revised_day] == [3]  # the revised day replaced, no duplicates
     assert _scalar("select usd_per_hour from marts.gpu_prices where source_file = ? and provider = 'exampleco' "
                    "and gpu_count = 1 and source_gpu_name = 'H100_SXM'", [revised_day]) == 2.6

@@ -1,13 +1,41 @@
 -- Every row of every mapped AI Index figure, its cells pivoted into roles by the ai_index_figure_map seed.
 -- A figure published wide (a column per year, as the 2021 workbook's sheets are; role `year_columns` in the
 -- map) is read long first: each year column of a row becomes a row of its own, with a `year` cell, a `value`
--- cell and the row's other cells.
-with source_cells as (
+-- cell and the row's other cells. A pivot whose real header is one of its rows (role `header_row`, the row's
+-- number) takes its column names from that row, and its data from the rows below, down to `last_row` where a
+-- second table follows on the same sheet. Column names match the map
+-- whatever their case or spacing (editions spell `Geographic area` and `Geographic Area`).
+with figure_map as (
+    select * replace (lower(trim(column_name)) as column_name) from {{ ref('ai_index_figure_map') }}
+),
+
+header_rows as (
+    select edition, figure_id,
+           max(cast(constant as integer)) filter (where role = 'header_row') as header_row,
+           max(cast(constant as integer)) filter (where role = 'last_row') as last_row
+    from figure_map where role in ('header_row', 'last_row')
+    group by all
+),
+
+published_cells as (
     select * from {{ ref('stg_ai_index__figure_values') }}
 ),
 
-figure_map as (
-    select * from {{ ref('ai_index_figure_map') }}
+source_cells as (
+    select cells.edition, cells.chapter, cells.chapter_name, cells.figure_id, cells.row_number, cells.column_index,
+           lower(trim(case
+               when header_rows.header_row is null then cells.column_name
+               when header.value_number = round(header.value_number) then cast(cast(header.value_number as bigint) as varchar)
+               else coalesce(nullif(trim(header.value_text), ''), cells.column_name) end)) as column_name,
+           cells.value_text, cells.value_number, cells.value_date, cells.unit, cells.source_file, cells.source_sha256
+    from published_cells as cells
+    left join header_rows using (edition, figure_id)
+    left join published_cells as header
+        on header_rows.header_row is not null and header.edition = cells.edition
+       and header.figure_id = cells.figure_id and header.source_file = cells.source_file
+       and header.row_number = header_rows.header_row and header.column_index = cells.column_index
+    where cells.row_number > coalesce(header_rows.header_row, 0)
+      and cells.row_number <= coalesce(header_rows.last_row, cells.row_number)
 ),
 
 wide as (

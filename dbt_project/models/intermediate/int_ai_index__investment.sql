@@ -3,10 +3,7 @@
 select
     figure_rows.edition,
     figure_rows.year,
-    -- a workbook's `Grand Total` row is the world's total
-    -- and a blank location is a country the source does not name
-    case when lower(trim(figure_rows.geography)) = 'grand total' then 'World'
-         else coalesce(nullif(trim(figure_rows.geography), ''), 'Not listed') end as geography,
+    {{ ai_index_geography('figure_rows.geography') }} as geography,
     coalesce(categories.category, figure_rows.category) as category,
     figure_rows.value * coalesce(figure_rows.scale, 1) as usd_billions,
     figure_rows.figure_id,
