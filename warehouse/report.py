@@ -87,6 +87,57 @@ def _trend(conn) -> Chart:
                  "year).", TREND_SQL, _png(figure) if rows else None, len(rows))
 
 
+FLAGSHIP_SQL = """select model, observed_on, min(usd_per_million_blended) as usd_per_million_blended
+                  from marts.llm_api_prices
+                  where usd_per_million_blended > 0 and model in (
+                      select model from marts.llm_api_prices where usd_per_million_blended > 0
+                      group by model
+                      order by count(distinct source) desc, max(observed_on) - min(observed_on) desc, model limit 7)
+                  group by all order by model, observed_on"""
+
+
+def _flagship_prices(conn) -> Chart:
+    rows = conn.execute(FLAGSHIP_SQL).fetchall()
+    figure, axes = plt.subplots(figsize=(8, 4))
+    for model in sorted({r[0] for r in rows}):
+        points = [r for r in rows if r[0] == model]
+        axes.plot([r[1] for r in points], [r[2] for r in points], marker="o", markersize=3, label=model)
+    axes.set_yscale("log")
+    axes.set_ylabel("USD per 1M tokens (3:1 blend, log)")
+    axes.legend(fontsize=7, ncol=2)
+    return Chart("What a million tokens cost: flagship models", "List price per million tokens (three input tokens to "
+                 "one output, as Epoch AI and Artificial Analysis blend) of the seven models priced by the most lists over "
+                 "the longest span, the lowest over the providers and lists that priced the model that day: litellm, OpenRouter, LLMRates, token-tariff (marts.llm_api_prices).",
+                 FLAGSHIP_SQL, _png(figure) if rows else None, len(rows))
+
+
+DECLINE_SQL = """select benchmark || ' >= ' || threshold_model as level, release_date, usd_per_million_blended
+                 from staging.stg_epoch__llm_lowest_prices
+                 where (benchmark, threshold_model) in (('MMLU', 'GPT-3.5'), ('MMLU', 'GPT-4-0314'),
+                       ('GPQA Diamond', 'GPT-4-0314'), ('GPQA Diamond', 'GPT-4o-2024-05'))
+                 order by level, release_date"""
+
+
+def _decline(conn) -> Chart:
+    rows = conn.execute(DECLINE_SQL).fetchall()
+    factors = dict(conn.execute(
+        "select benchmark || ' >= ' || threshold, fitted_yearly_decline_factor from marts.inference_price_decline "
+        "where source = 'Epoch AI'").fetchall())
+    figure, axes = plt.subplots(figsize=(8, 4))
+    for level in sorted({r[0] for r in rows}):
+        points = [r for r in rows if r[0] == level]
+        factor = factors.get(level)
+        label = f"{level} ({factor:.0f}x cheaper per year)" if factor else level
+        axes.plot([r[1] for r in points], [r[2] for r in points], marker="o", drawstyle="steps-post", label=label)
+    axes.set_yscale("log")
+    axes.set_ylabel("cheapest USD per 1M tokens (log)")
+    axes.legend(fontsize=7)
+    return Chart("The same capability, cheaper every year", "The cheapest model at or above each capability level "
+                 "over time and the yearly factor of Epoch AI's fit (Epoch AI, \"LLM inference prices have fallen "
+                 "rapidly but unequally across tasks\", 2025; marts.inference_price_decline).",
+                 DECLINE_SQL, _png(figure) if rows else None, len(rows))
+
+
 def _investment(conn) -> Chart:
     sql = """select edition, year, usd_billions from marts.ai_investment
              where geography = 'World' and category = 'private' order by edition, year"""
@@ -151,6 +202,8 @@ def build_charts() -> list[Chart]:
         return [
             _price_index(conn),
             _trend(conn),
+            _flagship_prices(conn),
+            _decline(conn),
             _investment(conn),
             _scatter(conn, "Training emissions: estimated vs reported",
                      "Our estimate (GPU-hours x the part's power x PUE x grid intensity) against the AI Index figure, tCO2e "

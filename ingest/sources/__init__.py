@@ -11,6 +11,8 @@ from ingest.delivery import Delivery, Parsed
 from ingest.settings import SourceSettings
 from ingest.sources import (ai_index, azure_prices, carbon_reference, ecb_fx, epoch, funding, gpu_feeds, gpu_marketplace,
                             gpu_tracker, skypilot)
+from ingest.sources.llm import epoch_efficiency, litellm, llmrates, openrouter, token_tariff
+from ingest.sources.llm.prices import ListPrices
 
 
 @dataclass(frozen=True)
@@ -67,6 +69,8 @@ SOURCES: dict[str, Source] = {
         _source(funding, funding.FundingRounds, "files"),
         _source(ecb_fx, ecb_fx.FxRates, "package"),
         *(_epoch_source(dataset) for dataset in epoch.DATASETS.values()),
+        *(_source(module, ListPrices, "url") for module in (litellm, openrouter, llmrates, token_tariff)),
+        *(_epoch_source(dataset) for dataset in epoch_efficiency.DATASETS),
         *(
             Source(name=name, raw_table=table, parser_version=carbon_reference.PARSER_VERSION, schema=schema,
                    locate=locate, parse=parse, description=description, arrives_as="url")

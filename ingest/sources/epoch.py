@@ -28,7 +28,7 @@ COST_TRENDS_URL = "https://raw.githubusercontent.com/epoch-research/training-cos
 _KINDS = {
     "text": (str, lambda v: v or None),
     "number": (float, parse_number),
-    "date": (pl.Date, lambda v: parse_date(v, ("%Y-%m-%d", "%m/%d/%Y", "%m/%d/%y"))),
+    "date": (pl.Date, lambda v: parse_date(v, ("%Y-%m-%d", "%m/%d/%Y", "%m/%d/%y", "%Y-%m"))),
     "list": (str, lambda v: ", ".join(dict.fromkeys(p.strip() for p in v.split(",") if p.strip())) or None),
 }
 

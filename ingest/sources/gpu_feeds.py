@@ -13,7 +13,7 @@ from __future__ import annotations
 import fnmatch
 import json
 import os
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
@@ -25,7 +25,8 @@ from ingest.csvfile import decode, read_csv_records, record_json
 from ingest.delivery import Delivery, Parsed, RejectedDelivery, frame_for, quarantine_frame
 from ingest.fetch import locate_file
 from ingest.settings import SourceSettings
-from ingest.values import latest_observation_day, parse_number
+from ingest.values import parse_number
+from ingest.versions import dated_versions, version_problem
 
 SOURCE = "gpu_feeds"
 RAW_TABLE = "gpu_feed_offers"
@@ -88,27 +89,10 @@ def locate(settings: SourceSettings) -> list[Delivery]:
     found = []
     for feed in feeds():
         if feed.mirror_versions:
-            found += _versions(feed, settings)
+            found += dated_versions(SOURCE, settings, feed.mirror_versions)
         elif (feed.mirror_path if settings.mirror_dir else feed.url):
             found += locate_file(SOURCE, feed.mirror_path or "", feed.url or "", settings)
     return found
-
-
-def _versions(feed: Feed, settings: SourceSettings) -> list[Delivery]:
-    """Every dated version of a versioned feed in the mirror, its edition the day in its name."""
-    if not settings.mirror_dir:
-        return []
-    deliveries = []
-    for path in sorted(settings.mirror_dir.glob(feed.mirror_versions)):
-        day = path.name[:10]
-        delivery = Delivery.from_file(SOURCE, day, path.relative_to(settings.mirror_dir).as_posix(), path,
-                                      root=settings.mirror_dir)
-        _, problem = _row_date(day)
-        if problem:
-            delivery = replace(delivery, refused=f"{path.name}: a version's name starts with its date, not in the "
-                                                 f"future ({problem})")
-        deliveries.append(delivery)
-    return deliveries
 
 
 def feed_for(delivery: Delivery) -> Feed:
@@ -166,13 +150,9 @@ def _records(feed: Feed, delivery: Delivery, bad: list) -> list[tuple[int, dict[
 
 
 def _row_date(text: str | None) -> tuple[date | None, str | None]:
-    try:
-        day = date.fromisoformat((text or "").strip()[:10])
-    except ValueError:
-        return None, f"date {text!r} is not a date (YYYY-MM-DD)"
-    if day > latest_observation_day():
-        return None, f"dated {day}, after the latest day an observation may carry ({latest_observation_day()})"
-    return day, None
+    day = (text or "").strip()[:10]
+    problem = version_problem(day)
+    return (None, f"date {text!r}: {problem}") if problem else (date.fromisoformat(day), None)
 
 
 def parse(delivery: Delivery) -> Parsed:

@@ -143,6 +143,7 @@ def test_fixture_mirror_end_to_end_and_rerun_gives_the_same_marts(monkeypatch, f
     _assert_cloud_method_on_fixtures()
     _assert_adoption_on_fixtures()
     _assert_marketplace_and_multicloud_on_fixtures()
+    _assert_llm_prices_on_fixtures()
 
     # emissions: 100 chips x 1000 h x 700 W x PUE 1.1 (Industry) = 77 MWh; x 400 gCO2/kWh (United States) = 30.8 t
     emissions = "from marts.training_emissions where model = 'Example-LM 1'"
@@ -218,7 +219,7 @@ def test_fixture_mirror_end_to_end_and_rerun_gives_the_same_marts(monkeypatch, f
     report = tmp_path / "report.html"
     assert main(["report", "--output", str(report)]) == 0
     page = report.read_text()
-    assert page.count("<img alt=") == 6 and "No data in the warehouse" not in page
+    assert page.count("<img alt=") == 8 and "No data in the warehouse" not in page
     assert "from marts.gpu_price_index" in page and "Private AI investment by year, per edition" in page
     assert main(["tables"]) == 0
     assert "| marts.gpu_prices |" in capsys.readouterr().out
@@ -250,6 +251,44 @@ def _assert_marketplace_and_multicloud_on_fixtures():
                    "and observed_on < '2026-01-01'") == 0
     assert _scalar("select count(*) from raw.quarantine where _source_file like '%multicloud%' "
                    "and reason like '%historical_estimate%'") == 2
+
+
+def _assert_llm_prices_on_fixtures():
+    """One model across four price lists under one name, per million tokens, in USD (CNY at the ECB rate) and KRW;
+    list-price changes; the decline per capability threshold by Epoch's fit; a published serving fleet priced."""
+    chat = "from marts.llm_api_prices where model = 'example-chat-1'"
+    assert _rows(f"select source, source_model_name, observed_on::varchar, usd_per_million_input_tokens, "
+                 f"usd_per_million_output_tokens {chat} and provider <> 'bedrock' order by 1, 3, 2") == [
+        ("litellm", "example-chat-1", "2024-01-15", pytest.approx(10), pytest.approx(30)),
+        ("litellm", "example-chat-1", "2024-06-30", pytest.approx(5), pytest.approx(15)),
+        ("llmrates", "example-chat-1", "2026-08-22", 2.5, 10.0),
+        ("openrouter", "exampleai/example-chat-1", "2024-09-21", pytest.approx(5), pytest.approx(15)),
+        ("openrouter", "exampleai/example-chat-1:free", "2024-09-21", 0.0, 0.0),
+        ("openrouter", "exampleai/example-chat-1", "2024-11-02", 2.5, 10.0),
+        ("token_tariff", "example-chat-1", "2024-01-10", 10.0, 30.0),
+        ("token_tariff", "example-chat-1", _scalar(f"select max(observed_on)::varchar {chat} and source = 'token_tariff'"),
+         5.0, 15.0)]
+    assert _scalar(f"select source_model_name {chat} and provider = 'bedrock'") == "eu.mistral.example-chat-1-v1:0"
+    assert _scalar(f"select usd_per_million_blended {chat} and source = 'token_tariff' and observed_on = '2024-01-10'") == 15.0
+    assert _scalar(f"select krw_per_million_blended {chat} and source = 'token_tariff' and observed_on = '2024-01-10'") == \
+        pytest.approx(15.0 * _krw_per_usd("2024-01-10"))
+    cny = _scalar("select usd_per_unit from marts.fx_rates where currency = 'CNY' and rate_date = "
+                  "(select fx_rate_date from marts.llm_api_prices where model = 'hanzi-chat')")
+    assert _scalar("select usd_per_million_input_tokens from marts.llm_api_prices where model = 'hanzi-chat'") == \
+        pytest.approx(2 * cny)
+    assert _scalar("select count(*) from marts.llm_api_prices where model in ('example-image', 'example-embed', "
+                   "'example-tts', 'example-painter')") == 0  # not text models, or not priced per token
+    changes = "from marts.llm_price_changes where model = 'example-chat-1'"
+    assert _rows(f"select source, previous_observed_on::varchar, changed_on::varchar, input_ratio {changes} order by 1") == [
+        ("litellm", "2024-01-15", "2024-06-30", pytest.approx(0.5)),
+        ("openrouter", "2024-09-21", "2024-11-02", pytest.approx(0.5)),
+        ("token_tariff", "2024-01-10", _scalar(f"select max(observed_on)::varchar {chat}"), pytest.approx(0.5))]
+    epoch = "from marts.inference_price_decline where source = 'Epoch AI' and threshold = 'GPT-3.5'"
+    assert _scalar(f"select times_cheaper {epoch}") == pytest.approx(100)
+    assert _scalar(f"select fitted_yearly_decline_factor {epoch}") == pytest.approx(10, rel=0.01)
+    serving = "from marts.serving_cost_estimates where estimate = 'chatgpt_2023_02'"
+    assert _scalar(f"select published_krw_per_day {serving} limit 1") == pytest.approx(694444 * _krw_per_usd("2023-02-09"))
+    assert _scalar(f"select published_usd_per_gpu_hour {serving} limit 1") == pytest.approx(694444 / (28936 * 24))
 
 
 def _assert_adoption_on_fixtures():
@@ -315,7 +354,8 @@ def test_real_shared_data_end_to_end(monkeypatch, shared_data):
     assert _scalar(f"select chip_count {gpt4}") == 25000 and _scalar(f"select training_hours {gpt4}") == 2280
     assert _scalar(f"select cost_source {gpt4}") == "AI Index 2025 fig_1.3.25 (inflation-adjusted USD)"
     assert _scalar(f"select tco2e_reported {gpt4}") == 5184
-    assert round(_scalar("select times_cheaper from marts.inference_price_decline where benchmark = 'MMLU'")) == 286
+    assert round(_scalar("select times_cheaper from marts.inference_price_decline where source = 'AI Index' "
+                         "and benchmark = 'MMLU'")) == 286
     assert _scalar("select count(*) from raw.gpu_tracker_observations") == 33426
     # 50 + 37 Crunchbase-layout rounds and 36 Epoch AI rounds, less 4 with zero new equity (quarantined), and the
     # 12,527 investment events of the AI Index 2021 workbook, each with its won amount at the rate of its day
@@ -361,9 +401,49 @@ def test_real_shared_data_end_to_end(monkeypatch, shared_data):
     assert _scalar("select count(*) from raw.quarantine where _source_file like '%multicloud_daily%'") == 88
     assert _scalar("select count(*) from marts.gpu_prices where source = 'multicloud_daily' "
                    "and observed_on < '2026-05-21'") == 0
+    _assert_llm_prices_on_real_data()
     # the marketplace fills October and November 2025 in the H100 index
     h100_2025 = "from marts.gpu_price_index where gpu_model = 'H100 SXM' and pricing = 'on_demand' and month = ?"
     assert _scalar(f"select sources {h100_2025}", ["2025-11-01"]) >= 1
+
+
+def _assert_llm_prices_on_real_data():
+    """PROVENANCE §15: 15 litellm versions (19 models in the first, 2,982 in the last, every key a row or a
+    quarantine row), 9 OpenRouter snapshots and a ledger of 978 models, 3,097 LLMRates rows, 42 token-tariff models."""
+    assert _scalar("select count(*) from raw.deliveries where source = 'litellm_prices' and status = 'loaded'") == 15
+    first_and_last = ("select count(distinct model_key) + (select count(*) from raw.quarantine where _source = "
+                      "'litellm_prices' and _edition = ? and reason not like '%published again%' and reason not like "
+                      "'%price field%') from raw.litellm_prices where _edition = ?")
+    assert _scalar(first_and_last, ["2023-09-06"] * 2) == 19
+    assert _scalar(first_and_last, ["2026-07-24"] * 2) == 2982 + 3  # + sample_spec, fallback_generalizations, last_updated
+    assert _scalar("select count(*) from raw.deliveries where source = 'openrouter_prices' and status = 'loaded'") == 10
+    assert _scalar("select count(distinct model_key) from raw.openrouter_prices where _edition = 'latest'") + \
+        _scalar("select count(distinct split_part(reason, ':', 1)) from raw.quarantine where _source = 'openrouter_prices' "
+                "and _edition = 'latest' and reason like '%unpriced%' and split_part(reason, ':', 1) not in "
+                "(select model_key from raw.openrouter_prices where _edition = 'latest')") == 978
+    assert _scalar("select count(distinct (model_key, provider, tier, region, currency)) from raw.llmrates_prices") + \
+        _scalar("select count(*) from raw.quarantine where _source = 'llmrates_prices'") == 3097  # a row or a reason each
+    assert _scalar("select count(distinct model_key) from raw.token_tariff_prices") + \
+        _scalar("select count(distinct split_part(reason, ':', 1)) from raw.quarantine where _source = 'token_tariff' "
+                "and split_part(reason, ':', 1) not in (select model_key from raw.token_tariff_prices)") == 42
+    assert _scalar("select count(*) from marts.llm_api_prices") > 10_000
+    launch = ("select (usd_per_million_input_tokens, usd_per_million_output_tokens) from marts.llm_api_prices "
+              "where model = 'gpt-4-0314' and date_basis = 'release date (launch price)'")
+    assert _scalar(launch) == (30.0, 60.0)
+    gpt4o = ("select (usd_per_million_input_tokens, usd_per_million_output_tokens) from marts.llm_api_prices "
+             "where source = 'litellm' and source_model_name = 'gpt-4o' and provider = 'openai' and observed_on = ?")
+    assert _scalar(gpt4o, ["2024-06-30"]) == (pytest.approx(5.0), pytest.approx(15.0))
+    assert _scalar(gpt4o, ["2024-12-29"]) == (pytest.approx(2.5), pytest.approx(10.0))
+    # the decline: the AI Index's ~280x at GPT-3.5 level on MMLU, and Epoch's "9x to 900x per year" from its rows
+    epoch = "from marts.inference_price_decline where source = 'Epoch AI'"
+    assert 9 < _scalar(f"select min(fitted_yearly_decline_factor) {epoch}") < 10
+    assert 800 < _scalar(f"select max(fitted_yearly_decline_factor) {epoch}") < 900
+    assert round(_scalar("select times_cheaper from marts.inference_price_decline where source = 'AI Index' "
+                         "and benchmark = 'MMLU'")) == 286
+    # "serving GPT-class chat costs about 900M KRW a day": SemiAnalysis's $694,444 at the ECB rate of its day
+    serving = "from marts.serving_cost_estimates where estimate = 'chatgpt_2023_02'"
+    assert 850e6 < _scalar(f"select any_value(published_krw_per_day) {serving}") < 900e6
+    assert _scalar(f"select estimated_usd_per_day {serving} and pricing = 'on_demand'") == pytest.approx(28936 * 24 * 1.5)
 
 
 def _assert_every_readme_query_returns_rows():

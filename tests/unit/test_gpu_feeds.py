@@ -105,8 +105,8 @@ def test_a_cumulative_feed_dates_its_rows_and_sets_aside_the_publishers_estimate
     assert ("ewr,ord,atl", 0.06) in parsed.rows.select("region", "usd_per_hour").rows()
     reasons = parsed.quarantine["reason"].to_list()
     assert reasons[:2] == ["the publisher's estimate of a past price (source=historical_estimate), not an observation"] * 2
-    assert reasons[2] == "date '2026-05-2x' is not a date (YYYY-MM-DD)"
-    assert reasons[3].startswith("dated 2099-01-01, after the latest day an observation may carry")
+    assert reasons[2] == "date '2026-05-2x': '2026-05-2x' is not a date (YYYY-MM-DD)"
+    assert reasons[3].startswith("date '2099-01-01': dated 2099-01-01, after the latest day an observation may carry")
     assert parsed.rows.height + parsed.quarantine.height == 10
 
 

@@ -1,0 +1,15 @@
+{#- How a model name published by an LLM price list is compared across sources: lower case, without the
+    provider or route prefix (`openai/`, `bedrock/us.`), a cloud's region and vendor prefixes (`us.anthropic.`),
+    a route suffix (`:free`, `:beta`), a cloud's version suffix (`-v1:0`, `@20240229`), spaces as dashes. So
+    `bedrock/us.anthropic.claude-3-opus-20240229-v1:0` and `anthropic/claude-3-opus-20240229` share a key. -#}
+{% macro llm_model_key(name) -%}
+regexp_replace(
+    regexp_replace(
+        regexp_replace(
+            regexp_replace(
+                regexp_replace(lower(trim({{ name }})), '^.*/', ''),
+                '^(us|eu|apac|au|jp|ca|global|us-gov)\.', ''),
+            '^(anthropic|meta|mistral|amazon|cohere|ai21|deepseek|openai|qwen|writer|google|moonshotai|minimax)\.', ''),
+        '(:free|:beta|:extended|:nitro|:floor|-v[0-9]+(:[0-9]+)?|@[0-9a-z-]+)$', ''),
+    '[ _]+', '-', 'g')
+{%- endmacro %}

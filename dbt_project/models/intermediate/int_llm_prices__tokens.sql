@@ -1,0 +1,51 @@
+-- The standard (untiered) per-token list prices of every text model, one row per source, model name, provider,
+-- region and day observed: input and output in USD and KRW per million tokens at the ECB rate of the day (a
+-- provider's own currency, CNY say, through its EUR cross rate). Prices per image, second or character, cache and
+-- batch tiers stay in staging with their unit; they are never read as per-token prices.
+{% set not_text = ['embedding', 'image_generation', 'image_edit', 'audio_transcription', 'audio_speech', 'rerank',
+                   'moderation', 'video_generation', 'search', 'ocr', 'video', 'image', 'tts', 'music',
+                   'transcription', 'realtime'] %}
+with tokens as (
+    select * from {{ ref('stg_llm__list_prices') }}
+    where unit = 'token' and kind in ('input', 'output') and tier is null
+      and coalesce(mode, 'chat') not in ({% for m in not_text %}'{{ m }}'{% if not loop.last %}, {% endif %}{% endfor %})
+      -- OpenRouter names the modality (`text+image->text`): a model whose output is text
+      and (source <> 'openrouter' or coalesce(mode, '->text') like '%->text%')
+),
+
+paired as (
+    select
+        observed_on, source, source_model_name, provider, region, currency,
+        max(price_per_unit) filter (where kind = 'input') * 1e6 as input_per_million,
+        max(price_per_unit) filter (where kind = 'output') * 1e6 as output_per_million,
+        any_value(mode) as mode, any_value(date_basis) as date_basis, any_value(source_url) as source_url,
+        max(vintage) as vintage, any_value(source_file) as source_file
+    from tokens
+    group by observed_on, source, source_model_name, provider, region, currency
+),
+
+rates as (
+    select rate_date, currency, usd_per_unit, krw_per_unit from {{ ref('int_fx__cross_rates') }}
+)
+
+select
+    paired.observed_on,
+    paired.source,
+    paired.source_model_name,
+    paired.provider,
+    paired.region,
+    paired.mode,
+    paired.currency,
+    paired.input_per_million * case when paired.currency = 'USD' then 1 else rates.usd_per_unit end
+        as usd_per_million_input_tokens,
+    paired.output_per_million * case when paired.currency = 'USD' then 1 else rates.usd_per_unit end
+        as usd_per_million_output_tokens,
+    rates.krw_per_unit / rates.usd_per_unit as krw_per_usd,
+    rates.rate_date as fx_rate_date,
+    paired.date_basis,
+    paired.source_url,
+    paired.vintage,
+    paired.source_file
+from paired
+asof left join rates on rates.currency = paired.currency and paired.observed_on >= rates.rate_date
+where paired.input_per_million is not null and paired.output_per_million is not null

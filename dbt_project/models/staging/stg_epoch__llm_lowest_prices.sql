@@ -1,0 +1,1 @@
+{{ latest_vintage(source('raw', 'epoch_llm_lowest_prices')) }}
