@@ -21,7 +21,7 @@ test: setup ducklake-env ## install (both environments), then run the whole test
 	$(VENV)/bin/pytest
 
 ui: setup ## the Dagster UI on 127.0.0.1:$(PORT) (Ctrl-C stops it)
-	env --default-signal=INT,TERM $(VENV)/bin/dagster dev -m orchestration.definitions -h 127.0.0.1 -p $(PORT)
+	env --default-signal=INT,TERM $(VENV)/bin/dg dev --host 127.0.0.1 --port $(PORT)
 
 docs: setup ## dbt docs for every table, served on 127.0.0.1:8080
 	cd dbt_project && ../$(DBT) docs generate --profiles-dir . && ../$(DBT) docs serve --profiles-dir . --host 127.0.0.1 --port 8080

@@ -6,6 +6,7 @@ import dagster as dg
 
 from orchestration.assets.dbt import dbt_resource, warehouse_dbt_models
 from orchestration.assets.raw import RAW_ASSETS
+from orchestration.assets.report import aimetrics_html_report
 from orchestration.checks import MART_CHECKS, RAW_CHECKS
 from orchestration.executors import selected_executor
 from orchestration.freshness import FRESHNESS_CHECKS
@@ -13,7 +14,7 @@ from orchestration.jobs import (epoch_weekly, everything_weekly, fx_monthly, gpu
                                 ingest_inbox, materialize_everything, refresh_epoch, refresh_fx, refresh_gpu_prices)
 
 defs = dg.Definitions(
-    assets=[*RAW_ASSETS, warehouse_dbt_models],
+    assets=[*RAW_ASSETS, warehouse_dbt_models, aimetrics_html_report],
     asset_checks=[*RAW_CHECKS, *MART_CHECKS, *FRESHNESS_CHECKS],
     jobs=[materialize_everything, refresh_gpu_prices, refresh_epoch, refresh_fx, ingest_inbox],
     schedules=[gpu_prices_daily, epoch_weekly, fx_monthly, everything_weekly],

@@ -22,7 +22,7 @@ materialize_everything = dg.define_asset_job(
 )
 # The seeds go with them: a chip name or category added to a seed maps the offers already loaded on the next run.
 GPU_PRICE_SEEDS = dg.AssetSelection.assets(["reference", "gpu_model_names"], ["reference", "gpu_price_categories"],
-                                           ["reference", "gpu_price_bounds"])
+                                           ["reference", "gpu_price_bounds"], ["reference", "gpu_providers"])
 refresh_gpu_prices = dg.define_asset_job(
     "refresh_gpu_prices",
     selection=GPU_PRICE_FEEDS | GPU_PRICE_FEEDS.downstream() | GPU_PRICE_SEEDS,

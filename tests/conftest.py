@@ -30,6 +30,7 @@ def isolated_environment(monkeypatch, tmp_path):
     monkeypatch.setenv("AIMETRICS_DUCKDB_PATH", str(tmp_path / "warehouse.duckdb"))
     monkeypatch.setenv("AIMETRICS_INBOX_DIR", str(tmp_path / "inbox"))
     monkeypatch.setenv("AIMETRICS_CACHE_DIR", str(tmp_path / "cache"))
+    monkeypatch.setenv("AIMETRICS_REPORT_PATH", str(tmp_path / "report.html"))
     monkeypatch.setenv("AIMETRICS_HTTP_RETRIES", "2")
     monkeypatch.setenv("DO_NOT_TRACK", "1")
     # a test that needs responses passes its own transport (httpx.MockTransport); every other request fails at once

@@ -199,7 +199,7 @@ def _report(args: argparse.Namespace) -> int:
 
     charts = write_report(args.output)
     for chart in charts:
-        print(f"{chart.title}: {chart.rows} points" + ("" if chart.png else " (no chart: no data)"))
+        print(f"{chart.title}: {len(chart.rows)} points" + ("" if chart.figure else " (no chart: no data)"))
     print(f"report written to {args.output}")
     return 0
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import fnmatch
 import json
+import logging
 import os
 from dataclasses import dataclass
 from datetime import date
@@ -28,6 +29,7 @@ from ingest.settings import SourceSettings
 from ingest.values import parse_number
 from ingest.versions import dated_versions, version_problem
 
+log = logging.getLogger(__name__)
 SOURCE = "gpu_feeds"
 RAW_TABLE = "gpu_feed_offers"
 PARSER_VERSION = "4"
@@ -86,13 +88,24 @@ def feeds() -> list[Feed]:
 
 
 def locate(settings: SourceSettings) -> list[Delivery]:
-    found = []
+    """Every feed's file (or dated versions). A mirror copy with the same bytes as a dated version is that version,
+    already observed on its date: it is left out, rather than observed again on the copy's modification day."""
+    versions, copies = [], []
     for feed in feeds():
         if feed.mirror_versions:
-            found += dated_versions(SOURCE, settings, feed.mirror_versions)
+            versions += dated_versions(SOURCE, settings, feed.mirror_versions)
         elif (feed.mirror_path if settings.mirror_dir else feed.url):
-            found += locate_file(SOURCE, feed.mirror_path or "", feed.url or "", settings)
-    return found
+            copies += locate_file(SOURCE, feed.mirror_path or "", feed.url or "", settings)
+    dated = {d.sha256: d.source_file for d in versions if not d.refused}
+    for copy in copies:
+        if copy.source_file != copy_url(copy) and copy.sha256 in dated:
+            log.info("%s: same bytes as the dated version %s, observed on its date", copy.source_file, dated[copy.sha256])
+    return versions + [c for c in copies if c.source_file == copy_url(c) or c.sha256 not in dated]
+
+
+def copy_url(delivery: Delivery) -> str | None:
+    """The URL of the feed a delivery was fetched from (a live fetch is an observation of its own day)."""
+    return next((feed.url for feed in feeds() if feed.url == delivery.source_file), None)
 
 
 def feed_for(delivery: Delivery) -> Feed:

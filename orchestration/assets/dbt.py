@@ -1,6 +1,7 @@
 """The dbt project as Dagster assets: staging views, intermediate models and marts, with dbt tests as checks."""
 
 import importlib.metadata
+import os
 import shutil
 import sys
 from collections.abc import Mapping
@@ -16,6 +17,11 @@ from orchestration.constants import OWNERS, WAREHOUSE_POOL
 from warehouse.db import connect_read, connect_write
 
 DBT_PROJECT_DIR = Path(__file__).resolve().parents[2] / "dbt_project"
+
+_PROJECT_BIN = DBT_PROJECT_DIR.parent / ".venv" / "bin"
+if _PROJECT_BIN.is_dir() and str(_PROJECT_BIN) not in os.environ.get("PATH", "").split(os.pathsep):
+    # `dg dev` and `dagster dev` prepare the manifest with the `dbt` they find on the PATH: the project's own
+    os.environ["PATH"] = os.pathsep.join([str(_PROJECT_BIN), os.environ.get("PATH", "")])
 
 dbt_project = DbtProject(project_dir=DBT_PROJECT_DIR, profiles_dir=DBT_PROJECT_DIR)
 dbt_project.prepare_if_dev()
@@ -110,7 +116,8 @@ class LocalDbtCliResource(DbtCliResource):
 
 def dbt_resource() -> DbtCliResource:
     # The dbt installed beside this Python, so that it works without an activated virtualenv.
-    beside_python = Path(sys.prefix) / "bin" / "dbt"
-    if beside_python.exists():
-        return LocalDbtCliResource(project_dir=dbt_project, dbt_executable=str(beside_python))
+    # (or in the project's .venv, for tools such as `dg` that load the definitions from another Python)
+    for beside_python in (Path(sys.prefix) / "bin" / "dbt", _PROJECT_BIN / "dbt"):
+        if beside_python.exists():
+            return LocalDbtCliResource(project_dir=dbt_project, dbt_executable=str(beside_python))
     return DbtCliResource(project_dir=dbt_project, dbt_executable=shutil.which("dbt") or "dbt")

@@ -11,6 +11,7 @@ import pytest
 from orchestration.run import materialize_everything
 from warehouse.cli import main
 from warehouse.db import connect_read
+from warehouse.report_specs import SPECS
 from tests.conftest import FIXTURE_MIRROR, PROJECT_ROOT
 from tests.fixtures.workbook import write_ai_index_2021_workbook, write_ai_index_2022_workbook
 
@@ -215,12 +216,15 @@ def test_fixture_mirror_end_to_end_and_rerun_gives_the_same_marts(monkeypatch, f
     assert _scalar("select usd_per_unit from marts.fx_rates where currency = 'EUR' and rate_date = '2024-01-15'") == \
         pytest.approx(eur_usd)
 
-    # the report: four charts drawn from data, each with its query; `tables` shows the dbt descriptions
-    report = tmp_path / "report.html"
+    # the report: every chart drawn from data, each with its publisher and query; `tables` shows the dbt descriptions
+    report = tmp_path / "from_cli.html"
     assert main(["report", "--output", str(report)]) == 0
     page = report.read_text()
-    assert page.count("<img alt=") == 8 and "No data in the warehouse" not in page
-    assert "from marts.gpu_price_index" in page and "Private AI investment by year, per edition" in page
+    assert page.count("class=\"plotly-graph-div\"") == len(SPECS) and "No data in the warehouse" not in page
+    assert "plotly.js v" in page and page.count("Plotly.newPlot") == len(SPECS)  # plotly.js inline, once
+    assert "Stanford HAI" in page and "KRW" in page
+    assert (tmp_path / "report.html").is_file()  # the report asset of the run wrote AIMETRICS_REPORT_PATH
+    assert "from marts.gpu_price_index as i" in page and "Private AI investment by year, per AI Index edition" in page
     assert main(["tables"]) == 0
     assert "| marts.gpu_prices |" in capsys.readouterr().out
 
@@ -238,9 +242,13 @@ def _assert_marketplace_and_multicloud_on_fixtures():
     cumulative multicloud feed on the dates of its rows, each tier its pricing model, estimates left out."""
     market = "from marts.gpu_prices where source = 'gpu_marketplace'"
     assert _rows(f"select observed_on::varchar, provider, usd_per_gpu_hour, gpu_model {market} order by 1, 2") == [
-        ("2025-10-19", "lambdalabs", 2.99, "H100 SXM"), ("2025-10-19", "runpod", pytest.approx(2.74), "H100 SXM"),
+        ("2025-10-19", "lambda", 2.99, "H100 SXM"), ("2025-10-19", "runpod", pytest.approx(2.74), "H100 SXM"),
         ("2025-10-20", "runpod", 2.49, "H100 SXM")]
     assert _scalar(f"select distinct date_basis {market}") == "observation date (daily median of snapshots)"
+    # one provider name across feeds: `lambdalabs` by the gpu_providers seed, `ExampleCloud` by its key
+    assert _scalar(f"select source_provider {market} and provider = 'lambda'") == "lambdalabs"
+    assert _rows("select distinct provider, source_provider from marts.gpu_prices where source = 'multicloud_daily' "
+                 "and gpu_model = 'H100 SXM'") == [("examplecloud", "ExampleCloud")]
     assert _scalar("select snapshots from intermediate.int_gpu_marketplace__daily where provider = 'runpod' "
                    "and observed_on = '2025-10-19'") == 2
     multicloud = "from marts.gpu_prices where source = 'multicloud_daily' and gpu_model = 'H100 SXM'"

@@ -1,5 +1,5 @@
 """The Dagster UI in Debian's headless Chromium: a cost mart's lineage shows its raw and staging ancestors by
-name, and its checks are listed. Starts `dagster dev` on 127.0.0.1 and stops every process it started."""
+name, and its checks are listed. Starts `dg dev` (as `make ui` does) on 127.0.0.1 and stops every process it started."""
 
 import json
 import os
@@ -58,8 +58,8 @@ def dagster_ui(tmp_path, monkeypatch):
            "PATH": f"{Path(sys.prefix) / 'bin'}{os.pathsep}{os.environ.get('PATH', '')}"}
     log = (tmp_path / "dagster-dev.log").open("w")
     process = subprocess.Popen(
-        ["env", "--default-signal=INT,TERM", str(Path(sys.prefix) / "bin" / "dagster"), "dev",
-         "-m", "orchestration.definitions", "-h", "127.0.0.1", "-p", str(port)],
+        ["env", "--default-signal=INT,TERM", str(Path(sys.prefix) / "bin" / "dg"), "dev",
+         "--host", "127.0.0.1", "--port", str(port)],  # what `make ui` runs
         cwd=PROJECT_ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
     )
     base = f"http://127.0.0.1:{port}"
@@ -67,7 +67,7 @@ def dagster_ui(tmp_path, monkeypatch):
         deadline = time.monotonic() + 180
         while not _location_loaded(base):
             assert process.poll() is None, (tmp_path / "dagster-dev.log").read_text()[-3000:]
-            assert time.monotonic() < deadline, "dagster dev did not load the code location in 180 s"
+            assert time.monotonic() < deadline, "dg dev did not load the code location in 180 s"
             time.sleep(2)
         yield base
     finally:

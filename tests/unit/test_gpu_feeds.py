@@ -128,3 +128,13 @@ def test_a_version_dated_in_the_future_is_refused(tmp_path, monkeypatch):
     monkeypatch.setenv("AIMETRICS_DATA_DIR", str(mirror))
     refused = [d for d in gpu_feeds.locate(source_settings()) if d.source_file.endswith("2099-01-01_abc.csv")]
     assert refused and "after the latest day an observation may carry" in refused[0].refused
+
+
+def test_a_mirror_copy_identical_to_a_dated_version_is_that_version(tmp_path, monkeypatch):
+    mirror = tmp_path / "mirror"
+    shutil.copytree(FIXTURE_MIRROR / "fsdl_cloud_gpus", mirror / "fsdl_cloud_gpus")
+    (mirror / "fsdl_cloud_gpus" / "history").mkdir(exist_ok=True)
+    shutil.copy(mirror / "fsdl_cloud_gpus" / "cloud-gpus.csv", mirror / "fsdl_cloud_gpus" / "history" / "2025-04-22_abc.csv")
+    monkeypatch.setenv("AIMETRICS_DATA_DIR", str(mirror))
+    found = [(d.edition, d.source_file) for d in gpu_feeds.locate(source_settings())]
+    assert found == [("2025-04-22", "fsdl_cloud_gpus/history/2025-04-22_abc.csv")]  # not again on today's date

@@ -43,8 +43,13 @@ region_codes as (
     select source_value, value from {{ ref('gpu_price_categories') }} where kind = 'region_code'
 ),
 
-{% set basis_built = is_incremental()
-   and 'date_basis' in (adapter.get_columns_in_relation(this) | map(attribute='name') | list) %}
+providers as (
+    select provider_key, provider from {{ ref('gpu_providers') }}
+),
+
+{% set built_columns = (adapter.get_columns_in_relation(this) | map(attribute='name') | list) if is_incremental() else [] %}
+{% set basis_built = 'date_basis' in built_columns %}
+{% set providers_built = 'source_provider' in built_columns %}
 {% if is_incremental() %}
 built as (
     select distinct source, source_gpu_name, gpu_model, source_pricing, pricing, source_region, region from {{ this }}
@@ -64,6 +69,18 @@ changed_pricing as (
     where built.pricing is distinct from pricings.value
 ),
 
+-- a provider whose canonical name changed (a gpu_providers seed row added or edited); a table built before
+-- providers were canonical is rebuilt once
+changed_provider as (
+    {% if providers_built %}
+    select distinct built.source_provider from {{ this }} as built
+    left join providers on providers.provider_key = {{ gpu_provider_key('built.source_provider') }}
+    where built.provider is distinct from coalesce(providers.provider, {{ gpu_provider_key('built.source_provider') }})
+    {% else %}
+    select distinct provider as source_provider from staged
+    {% endif %}
+),
+
 changed_region as (
     select built.source_region from built left join region_codes on region_codes.source_value = built.source_region
     where built.source = 'gpu_pricing_tracker' and not regexp_full_match(built.source_region, '[A-Z]{2}')
@@ -78,6 +95,7 @@ rebuilt as (
           {% else %}true{% endif %}
        or source_gpu_name in (select source_gpu_name from changed)
        or source_pricing in (select source_pricing from changed_pricing)
+       or provider in (select source_provider from changed_provider)
        or (source = 'gpu_pricing_tracker' and region in (select source_region from changed_region))
 ),
 {% endif %}
@@ -147,7 +165,8 @@ priced as (
 
 select
     priced.observed_on,
-    priced.provider,
+    coalesce(providers.provider, {{ gpu_provider_key('priced.provider') }}) as provider,
+    priced.provider as source_provider,
     case when priced.source = 'gpu_pricing_tracker' and not regexp_full_match(priced.region, '[A-Z]{2}')
          then region_codes.value else priced.region end as region,
     priced.region as source_region,
@@ -187,3 +206,4 @@ select
 from priced
 left join pricings on pricings.source_value = priced.source_pricing
 left join region_codes on region_codes.source_value = priced.region
+left join providers on providers.provider_key = {{ gpu_provider_key('priced.provider') }}

@@ -4,7 +4,7 @@
 -- out are in marts.unmapped_gpu_names (chip names no rule or seed row knows), marts.unmapped_gpu_categories
 -- (pricing models and region codes no seed row knows) and marts.price_anomalies (implausible prices).
 select
-    observed_on, provider, region, instance_type, gpu_model, gpu_count, pricing, usd_per_hour, usd_per_gpu_hour,
+    observed_on, provider, source_provider, region, instance_type, gpu_model, gpu_count, pricing, usd_per_hour, usd_per_gpu_hour,
     source, source_gpu_name, source_file, edition, ingested_at, price_unit_rule, gpu_model_resolved_by, date_basis, built_at
 from {{ ref('int_gpu_offers') }}
 where gpu_model is not null and category_problem is null and bounds_problem is null
