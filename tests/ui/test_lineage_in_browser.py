@@ -1,5 +1,5 @@
 """The Dagster UI in Debian's headless Chromium: a cost mart's lineage shows its raw and staging ancestors by
-name, and its checks are listed. Starts `dg dev` (as `make ui` does) on 127.0.0.1 and stops every process it started."""
+name, its checks and its column docs are listed, and the report draws every chart. Starts `dg dev` (as `make ui` does) on 127.0.0.1 and stops every process it started."""
 
 import json
 import os
@@ -92,10 +92,11 @@ def test_lineage_of_a_cost_mart_and_its_checks(dagster_ui):
         try:
             # the graph draws only the nodes in view: a large window holds the whole upstream of the mart
             page = browser.new_page(viewport={"width": 2400, "height": 2000})
-            page.goto(f"{dagster_ui}/assets/marts/gpu_prices?view=lineage&lineageScope=upstream&lineageDepth=5")
+            page.goto(f"{dagster_ui}/assets/marts/gpu_prices?view=lineage&lineageScope=upstream&lineageDepth=12")
             try:
-                for ancestor in ("skypilot_offers", "gpu_tracker_observations", "azure_gpu_prices",
-                                 "stg_skypilot__offers", "stg_gpu_tracker__observations", "gpu_model_names"):
+                # (the graph shortens labels longer than a node: these fit whole, raw file to mart)
+                for ancestor in ("skypilot_offers", "azure_gpu_prices", "gpu_feed_offers", "int_gpu_offers",
+                                 "gpu_model_names", "gpu_providers"):
                     page.get_by_text(ancestor, exact=True).first.wait_for(timeout=60_000)
             finally:
                 page.screenshot(path=str(ARTIFACTS / "gpu_prices_lineage.png"))
@@ -104,6 +105,21 @@ def test_lineage_of_a_cost_mart_and_its_checks(dagster_ui):
             for check in ("pandera_schema", "not_null_gpu_prices_gpu_model"):
                 page.get_by_text(check, exact=True).first.wait_for(timeout=60_000)
             page.screenshot(path=str(ARTIFACTS / "gpu_prices_checks.png"))
+
+            # an asset's column docs: the dbt description of each column, on the asset's overview
+            page.goto(f"{dagster_ui}/assets/marts/gpu_prices")
+            page.get_by_text("usd_per_gpu_hour", exact=True).first.wait_for(timeout=60_000)
+            page.get_by_text("The provider as the source names it.").first.wait_for(timeout=60_000)
+            page.screenshot(path=str(ARTIFACTS / "gpu_prices_columns.png"), full_page=True)
+
+            # the report the run wrote: every chart drawn by plotly from the inline script, offline
+            report = Path(os.environ["AIMETRICS_REPORT_PATH"])
+            page.goto(report.as_uri())
+            page.wait_for_function("document.querySelectorAll('.plotly-graph-div .main-svg').length >= 13",
+                                   timeout=60_000)
+            page.screenshot(path=str(ARTIFACTS / "report.png"), full_page=True)
         finally:
             browser.close()
     assert (ARTIFACTS / "gpu_prices_lineage.png").stat().st_size > 10_000
+    assert (ARTIFACTS / "gpu_prices_columns.png").stat().st_size > 10_000
+    assert (ARTIFACTS / "report.png").stat().st_size > 100_000
