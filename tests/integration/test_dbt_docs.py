@@ -29,3 +29,9 @@ def test_dbt_docs_generate_documents_every_mart(tmp_path, warehouse_file):
             "funding_rounds", "training_emissions", "frontier_runs"} <= set(marts)
     assert all(node["description"] for node in marts.values())
     assert (tmp_path / "target" / "index.html").exists()
+    # the docs home page is the project's own, and every source says what it holds (cadences where promised)
+    overview = manifest["docs"]["doc.aimetrics.__overview__"]["block_contents"]
+    assert "why is generative AI so expensive" in overview and "Freshness" in overview
+    sources = {s["name"]: s for s in manifest["sources"].values()}
+    assert all(source["description"] for source in sources.values())
+    assert sources["gpu_tracker_observations"]["config"]["freshness"]["warn_after"] == {"count": 3, "period": "day"}
