@@ -17,8 +17,9 @@ export PATH := $(CURDIR)/$(VENV)/bin:$(PATH)
 run: setup ## install, then materialize every asset into the warehouse and print a summary
 	$(VENV)/bin/aimetrics run
 
-test: setup ducklake-env ## install (both environments), then run the whole test suite
-	$(VENV)/bin/pytest
+test: setup ducklake-env ## install (both environments), then run the whole test suite (two processes, then the serial tests)
+	$(VENV)/bin/pytest -n 2 --dist loadgroup -m "not serial"
+	$(VENV)/bin/pytest -m serial
 
 ui: setup ## the Dagster UI on 127.0.0.1:$(PORT) (Ctrl-C stops it)
 	env --default-signal=INT,TERM $(VENV)/bin/dg dev --host 127.0.0.1 --port $(PORT)

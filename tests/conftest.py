@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from dataclasses import dataclass
 from pathlib import Path
 
 import httpx
@@ -48,3 +49,55 @@ def shared_data() -> Path:
     if not (SHARED_DATA / "ai_index_2025").is_dir():
         pytest.skip(f"real data not found at {SHARED_DATA}: set AIMETRICS_DATA_DIR to a folder laid out like shared/data")
     return SHARED_DATA
+
+
+def write_fixture_mirror(target: Path) -> Path:
+    """The hand-written fixture mirror plus the generated AI Index 2021 and 2022 workbooks."""
+    import shutil
+
+    from tests.fixtures.workbook import write_ai_index_2021_workbook, write_ai_index_2022_workbook
+
+    shutil.copytree(FIXTURE_MIRROR, target)
+    write_ai_index_2022_workbook(target / "ai_index_2022" / "Corporate_Private_investment.xlsx")
+    write_ai_index_2021_workbook(target / "ai_index_2021" / "NetBase Quid - 2021 AI Index Report.xlsx")
+    return target
+
+
+@dataclass
+class BuiltWarehouse:
+    path: Path
+    mirror: Path
+    report: Path
+    summary: object
+
+    def copy_to(self, folder: Path) -> Path:
+        """A private copy to write into (the shared one is read by other tests)."""
+        import shutil
+
+        folder.mkdir(parents=True, exist_ok=True)
+        return Path(shutil.copy(self.path, folder / self.path.name))
+
+
+@pytest.fixture(scope="session")
+def built_fixture_warehouse(tmp_path_factory) -> BuiltWarehouse:
+    """The fixture mirror materialized once per test process (every raw asset, check and dbt model, and the
+    report), for the tests that read the result or start from it. Tests using it share an xdist group, so one
+    process builds it."""
+    import dagster as dg
+
+    from orchestration.run import materialize_everything
+
+    root = tmp_path_factory.mktemp("fixture_warehouse")
+    mirror = write_fixture_mirror(root / "mirror")
+    with pytest.MonkeyPatch.context() as patch:
+        for name in list(os.environ):
+            if name.startswith("AIMETRICS_"):
+                patch.delenv(name)
+        for name, value in {"AIMETRICS_DUCKDB_PATH": root / "warehouse.duckdb", "AIMETRICS_DATA_DIR": mirror,
+                            "AIMETRICS_INBOX_DIR": root / "inbox", "AIMETRICS_CACHE_DIR": root / "cache",
+                            "AIMETRICS_REPORT_PATH": root / "report.html", "AIMETRICS_HTTP_RETRIES": 2}.items():
+            patch.setenv(name, str(value))
+        patch.setattr(httpx, "Client", lambda *args, **kwargs: _REAL_CLIENT(*args, **{"transport": httpx.MockTransport(_no_network), **kwargs}))
+        summary = materialize_everything(instance=dg.DagsterInstance.ephemeral(), log_level="WARNING")
+    assert summary.success and not summary.checks_failed, summary.failed_steps
+    return BuiltWarehouse(root / "warehouse.duckdb", mirror, root / "report.html", summary)

@@ -1,6 +1,7 @@
-"""Steps on Celery workers: a Redis broker, a `dagster-celery` worker process and `dagster job execute` with
-AIMETRICS_EXECUTOR=celery materialize everything into a DuckLake, in the DuckLake environment. Every step is
-executed by the worker, not by the run's process, and the marts are those of an in-process run."""
+"""Steps on Celery workers: a Redis broker, a `dagster-celery` worker process and `dagster asset materialize`
+with AIMETRICS_EXECUTOR=celery land a source and build its dbt model into a DuckLake, in the DuckLake
+environment. Every step is executed by the worker, not by the run's process. (The whole graph into DuckLake is
+test_ducklake's: here it is the executor that is under test, on a raw step and a dbt step.)"""
 
 import json
 import os
@@ -13,10 +14,8 @@ import time
 import dagster as dg
 import pytest
 
-from orchestration.partitions import range_tags, tracker_days
 from tests.conftest import FIXTURE_MIRROR, PROJECT_ROOT
-from tests.fixtures.workbook import write_ai_index_2022_workbook
-from tests.integration.test_ducklake import COUNTS_SQL, EXTENSIONS, LAKE_ENV, _cli, _lake_env
+from tests.integration.test_ducklake import EXTENSIONS, LAKE_ENV, _cli, _lake_env
 
 pytestmark = pytest.mark.integration
 
@@ -51,10 +50,7 @@ def redis_url(tmp_path):
                     reason="no DuckLake environment with dagster-celery: `make ducklake-env` builds it (`make test` does)")
 @pytest.mark.skipif(REDIS is None, reason="no redis-server: `apt-get install redis-server` (.ci/run installs it)")
 def test_steps_run_on_a_celery_worker_into_ducklake(tmp_path, redis_url):
-    mirror = tmp_path / "mirror"
-    shutil.copytree(FIXTURE_MIRROR, mirror)
-    write_ai_index_2022_workbook(mirror / "ai_index_2022" / "Corporate_Private_investment.xlsx")
-    env = {**_lake_env(tmp_path, mirror), "AIMETRICS_EXECUTOR": "celery", "AIMETRICS_CELERY_BROKER": redis_url,
+    env = {**_lake_env(tmp_path, FIXTURE_MIRROR), "AIMETRICS_EXECUTOR": "celery", "AIMETRICS_CELERY_BROKER": redis_url,
            "AIMETRICS_CELERY_BACKEND": redis_url, "AIMETRICS_WAREHOUSE_WAIT_S": "300"}
     # storage first: a worker and a run creating the same SQLite run storage at once race on its schema
     migrate = subprocess.run([str(LAKE_ENV / "bin" / "dagster"), "instance", "migrate"], env=env, cwd=PROJECT_ROOT,
@@ -69,8 +65,8 @@ def test_steps_run_on_a_celery_worker_into_ducklake(tmp_path, redis_url):
         start_new_session=True)  # the wrapper starts `celery` as a child: stop the whole group
     try:
         run = subprocess.run(
-            [str(LAKE_ENV / "bin" / "dagster"), "job", "execute", "-m", "orchestration.definitions",
-             "-j", "materialize_everything", "--tags", json.dumps(range_tags(tracker_days))],
+            [str(LAKE_ENV / "bin" / "dagster"), "asset", "materialize", "-m", "orchestration.definitions",
+             "--select", "raw/fx_rates,staging/stg_ecb__fx_rates"],
             env=env, cwd=PROJECT_ROOT, capture_output=True, text=True, timeout=600)
     finally:
         os.killpg(worker.pid, signal.SIGTERM)
@@ -85,8 +81,7 @@ def test_steps_run_on_a_celery_worker_into_ducklake(tmp_path, redis_url):
     on_worker = {event.step_key for event in events
                  if event.dagster_event.event_type == dg.DagsterEventType.ENGINE_EVENT and "in celery worker" in event.message}
     succeeded = {event.step_key for event in events if event.dagster_event.event_type == dg.DagsterEventType.STEP_SUCCESS}
-    assert len(succeeded) >= 40 and succeeded <= on_worker, sorted(succeeded - on_worker)
-    query = _cli(env, "query", "--format", "json", COUNTS_SQL)
+    assert len(succeeded) >= 2 and succeeded <= on_worker, sorted(succeeded - on_worker)
+    query = _cli(env, "query", "--format", "json", "select count(*) as n from staging.stg_ecb__fx_rates")
     assert query.returncode == 0, query.stderr
-    counts = {row["mart"]: row["n"] for row in json.loads(query.stdout)}
-    assert counts["gpu_prices"] > 0 and counts["frontier_runs"] > 0 and counts["ai_investment"] > 0
+    assert json.loads(query.stdout)[0]["n"] > 100_000  # the ECB history, landed and read through dbt in the lake

@@ -8,12 +8,9 @@ import shutil
 import subprocess
 from pathlib import Path
 
-import dagster as dg
 import pytest
 
-from orchestration.run import materialize_everything
-from tests.conftest import FIXTURE_MIRROR, PROJECT_ROOT
-from tests.fixtures.workbook import write_ai_index_2022_workbook
+from tests.conftest import PROJECT_ROOT
 from warehouse.db import connect_read
 
 pytestmark = pytest.mark.integration
@@ -45,12 +42,9 @@ def _cli(env: dict[str, str], *args: str) -> subprocess.CompletedProcess:
 
 
 @pytest.mark.skipif(EXTENSIONS is None, reason="no DuckLake environment: `make ducklake-env` builds it (`make test` does)")
-def test_pipeline_into_ducklake_matches_the_local_file(tmp_path, monkeypatch):
-    mirror = tmp_path / "mirror"
-    shutil.copytree(FIXTURE_MIRROR, mirror)
-    write_ai_index_2022_workbook(mirror / "ai_index_2022" / "Corporate_Private_investment.xlsx")
-
-    env = _lake_env(tmp_path, mirror)
+@pytest.mark.xdist_group("fixture_warehouse")
+def test_pipeline_into_ducklake_matches_the_local_file(tmp_path, monkeypatch, built_fixture_warehouse):
+    env = _lake_env(tmp_path, built_fixture_warehouse.mirror)
     run = _cli(env, "run")
     assert run.returncode == 0, run.stdout[-3000:] + run.stderr[-3000:]
     assert "Warehouse: DuckLake" in run.stdout and "0 failed" in run.stdout
@@ -63,9 +57,8 @@ def test_pipeline_into_ducklake_matches_the_local_file(tmp_path, monkeypatch):
     assert query.returncode == 0, query.stderr
     lake_counts = {row["mart"]: row["n"] for row in json.loads(query.stdout)}
 
-    monkeypatch.setenv("AIMETRICS_DATA_DIR", str(mirror))
-    summary = materialize_everything(instance=dg.DagsterInstance.ephemeral(), log_level="WARNING")
-    assert summary.ok, summary.failed_steps
+    # the same sources built into a local DuckDB file (once, for every test that reads it)
+    monkeypatch.setenv("AIMETRICS_DUCKDB_PATH", str(built_fixture_warehouse.path))
     with connect_read() as conn:
         file_counts = dict(conn.execute(COUNTS_SQL).fetchall())
     assert lake_counts == file_counts

@@ -39,6 +39,7 @@ def trust_mirror(tmp_path, monkeypatch):
     return mirror
 
 
+@pytest.mark.serial  # it adds a row to a seed of the project, then takes it out
 def test_units_anomalies_jumps_staleness_and_unknown_names(trust_mirror):
     instance = dg.DagsterInstance.ephemeral()
     summary = materialize_everything(instance=instance, log_level="WARNING")

@@ -3,7 +3,6 @@
 import hashlib
 import json
 import re
-import shutil
 
 import dagster as dg
 import pytest
@@ -13,7 +12,6 @@ from warehouse.cli import main
 from warehouse.db import connect_read
 from warehouse.report_specs import SPECS
 from tests.conftest import FIXTURE_MIRROR, PROJECT_ROOT
-from tests.fixtures.workbook import write_ai_index_2021_workbook, write_ai_index_2022_workbook
 
 pytestmark = pytest.mark.integration
 
@@ -53,20 +51,14 @@ def _fingerprints() -> dict[str, tuple[int, str]]:
     return prints
 
 
-@pytest.fixture
-def fixture_mirror(tmp_path):
-    """The hand-written fixture mirror plus a generated AI Index 2022 workbook."""
-    mirror = tmp_path / "mirror"
-    shutil.copytree(FIXTURE_MIRROR, mirror)
-    write_ai_index_2022_workbook(mirror / "ai_index_2022" / "Corporate_Private_investment.xlsx")
-    write_ai_index_2021_workbook(mirror / "ai_index_2021" / "NetBase Quid - 2021 AI Index Report.xlsx")
-    return mirror
-
-
-def test_fixture_mirror_end_to_end_and_rerun_gives_the_same_marts(monkeypatch, fixture_mirror, tmp_path, capsys):
-    monkeypatch.setenv("AIMETRICS_DATA_DIR", str(fixture_mirror))
-    summary = _run()
-    assert len(summary.checks_passed) >= 100  # pandera checks on raw tables and marts, dbt tests on sources and models
+@pytest.mark.xdist_group("fixture_warehouse")
+def test_fixture_mirror_end_to_end_and_rerun_gives_the_same_marts(monkeypatch, built_fixture_warehouse, tmp_path,
+                                                                  capsys):
+    built = built_fixture_warehouse
+    monkeypatch.setenv("AIMETRICS_DATA_DIR", str(built.mirror))
+    monkeypatch.setenv("AIMETRICS_DUCKDB_PATH", str(built.copy_to(tmp_path / "copy")))  # this test reruns into it
+    summary = built.summary
+    assert len(summary.checks_passed) >= 200  # pandera checks on raw tables and marts, dbt tests on sources and models
 
     # AI Index: overlapping figures resolve to one number per (edition, year, geography, category)
     assert _scalar("select usd_billions from marts.ai_investment where edition = 2025 and year = 2023 "
@@ -223,15 +215,14 @@ def test_fixture_mirror_end_to_end_and_rerun_gives_the_same_marts(monkeypatch, f
     assert page.count("class=\"plotly-graph-div\"") == len(SPECS) and "No data in the warehouse" not in page
     assert "plotly.js v" in page and page.count("Plotly.newPlot") == len(SPECS)  # plotly.js inline, once
     assert "Stanford HAI" in page and "KRW" in page
-    assert (tmp_path / "report.html").is_file()  # the report asset of the run wrote AIMETRICS_REPORT_PATH
+    assert built.report.is_file()  # the report asset of the build wrote AIMETRICS_REPORT_PATH
     assert "from marts.gpu_price_index as i" in page and "Private AI investment by year, per AI Index edition" in page
     assert main(["tables"]) == 0
     assert "| marts.gpu_prices |" in capsys.readouterr().out
 
     first = _fingerprints()
     assert all(count > 0 for count, _ in first.values())
-    _run()
-    _run()
+    _run()  # one rerun over the same sources: the same tables
     assert _fingerprints() == first
     assert _scalar("select count(*) from raw.deliveries where status = 'loaded'") == \
         _scalar("select count(distinct (source, source_file)) from raw.deliveries")
@@ -489,13 +480,13 @@ def _assert_published_methods_reproduced():
     assert "PUE included" in _scalar("select assumptions from marts.training_emissions where model = 'Llama 2-70B'")
 
 
-def test_a_new_day_of_prices_is_added_incrementally(monkeypatch, tmp_path):
+@pytest.mark.xdist_group("fixture_warehouse")
+def test_a_new_day_of_prices_is_added_incrementally(monkeypatch, tmp_path, built_fixture_warehouse):
     from ingest.delivery import Delivery
     from ingest.sources import SOURCES
     from warehouse.land import land_source
 
-    monkeypatch.setenv("AIMETRICS_DATA_DIR", str(FIXTURE_MIRROR))
-    _run()
+    monkeypatch.setenv("AIMETRICS_DUCKDB_PATH", str(built_fixture_warehouse.copy_to(tmp_path / "copy")))
     with connect_read() as conn:
         before = conn.execute("select source, source_file, edition, count(*), min(ingested_at) from marts.gpu_prices "
                               "group by all order by all").fetchall()

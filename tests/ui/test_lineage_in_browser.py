@@ -12,11 +12,9 @@ import time
 import urllib.request
 from pathlib import Path
 
-import dagster as dg
 import pytest
 
-from orchestration.run import materialize_everything
-from tests.conftest import FIXTURE_MIRROR, PROJECT_ROOT
+from tests.conftest import PROJECT_ROOT
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 ARTIFACTS = PROJECT_ROOT / "test-artifacts"
@@ -45,14 +43,13 @@ def _location_loaded(base: str) -> bool:
 
 
 @pytest.fixture
-def dagster_ui(tmp_path, monkeypatch):
+def dagster_ui(tmp_path, monkeypatch, built_fixture_warehouse):
+    """`dg dev` over the fixture warehouse (lineage, checks and column docs come from the definitions)."""
     home = tmp_path / "dagster_home"
     home.mkdir()
     shutil.copy(PROJECT_ROOT / "orchestration" / "dagster.yaml", home / "dagster.yaml")
-    monkeypatch.setenv("AIMETRICS_DATA_DIR", str(FIXTURE_MIRROR))
-    with dg.DagsterInstance.from_config(str(home)) as instance:
-        summary = materialize_everything(instance=instance, log_level="WARNING")
-    assert summary.success, summary.failed_steps
+    monkeypatch.setenv("AIMETRICS_DATA_DIR", str(built_fixture_warehouse.mirror))
+    monkeypatch.setenv("AIMETRICS_DUCKDB_PATH", str(built_fixture_warehouse.path))
     port = _free_port()
     env = {**os.environ, "DAGSTER_HOME": str(home),
            "PATH": f"{Path(sys.prefix) / 'bin'}{os.pathsep}{os.environ.get('PATH', '')}"}
@@ -80,7 +77,8 @@ def dagster_ui(tmp_path, monkeypatch):
         log.close()
 
 
-def test_lineage_of_a_cost_mart_and_its_checks(dagster_ui):
+@pytest.mark.xdist_group("fixture_warehouse")
+def test_lineage_of_a_cost_mart_and_its_checks(dagster_ui, built_fixture_warehouse):
     from playwright.sync_api import sync_playwright
 
     ARTIFACTS.mkdir(exist_ok=True)
@@ -112,8 +110,8 @@ def test_lineage_of_a_cost_mart_and_its_checks(dagster_ui):
             page.get_by_text("The provider as the source names it.").first.wait_for(timeout=60_000)
             page.screenshot(path=str(ARTIFACTS / "gpu_prices_columns.png"), full_page=True)
 
-            # the report the run wrote: every chart drawn by plotly from the inline script, offline
-            report = Path(os.environ["AIMETRICS_REPORT_PATH"])
+            # the report the build wrote: every chart drawn by plotly from the inline script, offline
+            report = built_fixture_warehouse.report
             page.goto(report.as_uri())
             page.wait_for_function("document.querySelectorAll('.plotly-graph-div .main-svg').length >= 13",
                                    timeout=60_000)
