@@ -55,6 +55,18 @@ def read_csv_records(path: Path) -> tuple[list[str], list[tuple[int, list[str]]]
     return header, rows
 
 
+def whole_records(header: list[str], records: list[tuple[int, list[str]]]
+                  ) -> tuple[list[tuple[int, list[str]]], list[tuple[int, str, str]]]:
+    """The records with as many fields as the header, and a quarantine row (number, reason, record) for each other."""
+    good, bad = [], []
+    for number, record in records:
+        if len(record) == len(header):
+            good.append((number, record))
+        else:
+            bad.append((number, f"record has {len(record)} fields, header has {len(header)}", record_json(header, record)))
+    return good, bad
+
+
 def record_json(header: list[str], row: list[str]) -> str:
     """A raw record kept verbatim for the quarantine table."""
     if len(row) == len(header):

@@ -46,16 +46,17 @@ def _retryable(error: BaseException) -> bool:
     return isinstance(error, httpx.TransportError) and not is_unreachable(error)
 
 
+def _with_retries(settings: SourceSettings):
+    """Retries with exponential backoff for timeouts, 429 and 5xx; none for a host that cannot be reached."""
+    return retry(retry=retry_if_exception(_retryable), stop=stop_after_attempt(max(1, settings.http_retries)),
+                 wait=wait_exponential(multiplier=0.5, max=8), reraise=True)
+
+
 def get_json_pages(url: str, settings: SourceSettings, client: httpx.Client | None = None,
                    next_key: str = "NextPageLink", max_pages: int = 500) -> list[dict]:
     """Every page of a JSON API that links its pages (`NextPageLink`), with the same retries as `fetch`."""
 
-    @retry(
-        retry=retry_if_exception(_retryable),
-        stop=stop_after_attempt(max(1, settings.http_retries)),
-        wait=wait_exponential(multiplier=0.5, max=8),
-        reraise=True,
-    )
+    @_with_retries(settings)
     def page(http: httpx.Client, link: str) -> dict:
         response = http.get(link, timeout=settings.http_timeout_s, follow_redirects=True)
         response.raise_for_status()
@@ -104,12 +105,7 @@ def fetch(url: str, settings: SourceSettings, client: httpx.Client | None = None
     target = cache_path_for(url, settings)
     target.parent.mkdir(parents=True, exist_ok=True)
 
-    @retry(
-        retry=retry_if_exception(_retryable),
-        stop=stop_after_attempt(max(1, settings.http_retries)),
-        wait=wait_exponential(multiplier=0.5, max=8),
-        reraise=True,
-    )
+    @_with_retries(settings)
     def download(http: httpx.Client) -> bytes:
         response = http.get(url, timeout=settings.http_timeout_s, follow_redirects=True)
         response.raise_for_status()

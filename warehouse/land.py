@@ -37,6 +37,8 @@ class LandingReport:
     raw_table: str
     deliveries: list[DeliveryReport] = field(default_factory=list)
     table_rows: int = 0
+    deliveries_in_table: int = 0
+    """Deliveries of the source whose rows are in the table (status `loaded`)."""
     retracted: list[str] = field(default_factory=list)
     """Files loaded before that the mirror no longer has (retracted upstream): their rows stay, on record."""
     newest_observation: object = None
@@ -122,6 +124,8 @@ def land_source(source: Source, db_path: Path | None = None, settings: SourceSet
         if deliveries is None and settings.mirror_dir:
             report.retracted = record_retractions(conn, source.name, {d.source_file for d in found})
         report.table_rows = conn.execute(f'select count(*) from raw."{table}"').fetchone()[0]
+        report.deliveries_in_table = conn.execute(
+            "select count(*) from raw.deliveries where source = ? and status = 'loaded'", [source.name]).fetchone()[0]
         if source.freshness_days:
             report.newest_observation = conn.execute(
                 f'select max(cast("{checked_identifier(source.observed_column)}" as date)) from raw."{table}"').fetchone()[0]

@@ -8,7 +8,7 @@ import json
 
 import pandera.polars as pa
 
-from ingest.csvfile import decode, read_csv_records, record_json
+from ingest.csvfile import decode, read_csv_records, record_json, whole_records
 from ingest.delivery import Delivery, Parsed, RejectedDelivery, frame_for, quarantine_frame
 from ingest.fetch import locate_file
 from ingest.settings import SourceSettings
@@ -127,11 +127,9 @@ def parse_regions(delivery: Delivery) -> Parsed:
     index = {name: i for i, name in enumerate(header)}
     if not {"provider", "region", "impact"} <= set(index):
         raise RejectedDelivery(f"{delivery.source_file}: not a cloud impact file (needs provider, region, impact)")
-    rows, bad = [], []
+    rows = []
+    records, bad = whole_records(header, records)
     for number, record in records:
-        if len(record) != len(header):
-            bad.append((number, f"record has {len(record)} fields, header has {len(header)}", record_json(header, record)))
-            continue
         cell = {name: (record[i].strip() or None) for name, i in index.items()}
         impact = parse_number(cell["impact"])
         if impact is None:

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 import pandera.polars as pa
 import polars as pl
 
-from ingest.csvfile import read_csv_records, record_json
+from ingest.csvfile import read_csv_records, record_json, whole_records
 from ingest.delivery import Delivery, Parsed, RejectedDelivery, frame_for, quarantine_frame
 from ingest.fetch import locate_file
 from ingest.settings import SourceSettings
@@ -78,11 +78,9 @@ def parse(dataset: Dataset, delivery: Delivery) -> Parsed:
     if missing:
         raise RejectedDelivery(f"{delivery.source_file}: not the Epoch {dataset.name} file, missing key columns {missing}")
     typed = {published for published, _, _ in dataset.columns}
-    rows, bad, seen = [], [], {}
+    rows, seen = [], {}
+    records, bad = whole_records(header, records)
     for number, record in records:
-        if len(record) != len(header):
-            bad.append((number, f"record has {len(record)} fields, header has {len(header)}", record_json(header, record)))
-            continue
         values, problems = [], []
         for published, ours, kind in dataset.columns:
             text = record[index[published]].strip() if published in index else ""

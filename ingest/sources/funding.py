@@ -19,7 +19,7 @@ import pandera.polars as pa
 import polars as pl
 import yaml
 
-from ingest.csvfile import read_csv_records, record_json
+from ingest.csvfile import read_csv_records, record_json, whole_records
 from ingest.delivery import Delivery, Parsed, RejectedDelivery, frame_for, quarantine_frame
 from ingest.settings import SourceSettings
 from ingest.sources.ecb_fx import known_currencies
@@ -154,11 +154,9 @@ def parse(delivery: Delivery, today: date | None = None) -> Parsed:
     complete = [(n, r) for n, r in records if len(r) == len(header)]
     date_format = choose_date_format(
         [cell(r, "announced_on") or cell(r, "announced_on_fallback") or "" for _, r in complete], layout.date_formats)
-    rows, bad, seen = [], [], {}
+    rows, seen = [], {}
+    records, bad = whole_records(header, records)
     for number, record in records:
-        if len(record) != len(header):
-            bad.append((number, f"record has {len(record)} fields, header has {len(header)}", record_json(header, record)))
-            continue
         line = tuple(field.strip() for field in record)
         if line in seen:  # a line repeated in an export is one deal, not two
             bad.append((number, f"duplicate of record {seen[line]}", record_json(header, record)))

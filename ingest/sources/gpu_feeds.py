@@ -22,7 +22,7 @@ import pandera.polars as pa
 import polars as pl
 import yaml
 
-from ingest.csvfile import decode, read_csv_records, record_json
+from ingest.csvfile import decode, read_csv_records, whole_records
 from ingest.delivery import Delivery, Parsed, RejectedDelivery, frame_for, quarantine_frame
 from ingest.fetch import locate_file
 from ingest.settings import SourceSettings
@@ -148,9 +148,9 @@ def _records(feed: Feed, delivery: Delivery, bad: list) -> list[tuple[int, dict[
     """The feed's records as {published column: text}; CSV records of the wrong length go to `bad`."""
     if feed.format == "csv":
         header, rows = read_csv_records(delivery.path)
-        bad += [(n, f"record has {len(r)} fields, header has {len(header)}", record_json(header, r))
-                for n, r in rows if len(r) != len(header)]
-        return [(n, dict(zip(header, r))) for n, r in rows if len(r) == len(header)]
+        rows, ragged = whole_records(header, rows)
+        bad += ragged
+        return [(n, dict(zip(header, r))) for n, r in rows]
     try:
         data = json.loads(decode(delivery.path.read_bytes(), delivery.path.name))
     except json.JSONDecodeError as error:

@@ -23,7 +23,7 @@ from pathlib import Path
 import pandera.polars as pa
 import polars as pl
 
-from ingest.csvfile import read_csv_records, record_json
+from ingest.csvfile import read_csv_records, record_json, whole_records
 from ingest.delivery import Delivery, Parsed, RejectedDelivery, frame_for, quarantine_frame
 from ingest.fastcsv import FILE_COLUMN, NeedsCarefulParse, read_header, record_numbers, string_batches, unique_names
 from ingest.fetch import locate_file
@@ -242,11 +242,9 @@ def parse(delivery: Delivery) -> Parsed:
     missing = [name for name in COLUMNS if name not in index]
     if missing:
         raise RejectedDelivery(f"{delivery.source_file}: not a GPU tracker file, missing columns {missing}")
-    rows, bad, seen = [], [], {}
+    rows, seen = [], {}
+    records, bad = whole_records(header, records)
     for number, record in records:
-        if len(record) != len(header):
-            bad.append((number, f"record has {len(record)} fields, header has {len(header)}", record_json(header, record)))
-            continue
         value = {name: record[index[name]].strip() for name in COLUMNS}
         observed_on = parse_date(value["date"], ("%Y-%m-%d",))
         count, median = parse_number(value["gpu_count"]), parse_number(value["price_median_usd"])

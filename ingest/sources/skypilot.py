@@ -19,7 +19,7 @@ from urllib.parse import urlparse
 import pandera.polars as pa
 import polars as pl
 
-from ingest.csvfile import read_csv_records, record_json
+from ingest.csvfile import read_csv_records, record_json, whole_records
 from ingest.delivery import Delivery, Parsed, RejectedDelivery, frame_for, modified_day, quarantine_frame
 from ingest.fastcsv import FILE_COLUMN, NeedsCarefulParse, read_header, record_numbers, string_batches, unique_names
 from ingest.fetch import fetch
@@ -158,11 +158,9 @@ def parse(delivery: Delivery) -> Parsed:
         value = record[position].strip() if position is not None and position < len(record) else ""
         return value or None
 
-    rows, bad = [], []
+    rows = []
+    records, bad = whole_records(header, records)
     for number, record in records:
-        if len(record) != len(header):
-            bad.append((number, f"record has {len(record)} fields, header has {len(header)}", record_json(header, record)))
-            continue
         accelerator, count = cell(record, "acceleratorname"), parse_number(cell(record, "acceleratorcount"))
         if not accelerator or not count:
             continue  # a CPU-only instance: not a GPU offer

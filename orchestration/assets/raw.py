@@ -80,6 +80,7 @@ def build_raw_asset(source: Source) -> dg.AssetsDefinition:
             metadata={
                 **freshness,
                 "dagster/row_count": report.table_rows,
+                "deliveries_in_table": report.deliveries_in_table,
                 "deliveries_found": len(report.deliveries),
                 "deliveries_loaded": report.count("loaded"),
                 "deliveries_skipped_unchanged": report.count("skipped"),

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from datetime import date
 
-from ingest.csvfile import read_csv_records, record_json
+from ingest.csvfile import read_csv_records, record_json, whole_records
 from ingest.delivery import Delivery, Parsed, RejectedDelivery, frame_for, quarantine_frame
 from ingest.fetch import locate_file
 from ingest.settings import SourceSettings
@@ -67,11 +67,9 @@ def parse(delivery: Delivery) -> Parsed:
         raise RejectedDelivery(f"{delivery.source_file}: not an LLMRates models.csv (missing {missing})")
     observed_on = date.fromisoformat(delivery.edition)
     basis = "retrieval date" if delivery.source_file == URL else "version date"
-    rows, bad = [], []
+    rows = []
+    records, bad = whole_records(header, records)
     for number, fields in records:
-        if len(fields) != len(header):
-            bad.append((number, f"record has {len(fields)} fields, header has {len(header)}", record_json(header, fields)))
-            continue
         record = dict(zip(header, fields))
         currency = record["price_unit"].strip().upper()
         if not re.fullmatch(r"[A-Z]{3}", currency):

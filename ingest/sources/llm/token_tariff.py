@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from ingest.csvfile import read_csv_records, record_json
+from ingest.csvfile import read_csv_records, record_json, whole_records
 from ingest.delivery import Delivery, Parsed, RejectedDelivery, frame_for, quarantine_frame
 from ingest.fetch import locate_file
 from ingest.settings import SourceSettings
@@ -37,11 +37,9 @@ def parse(delivery: Delivery) -> Parsed:
         raise RejectedDelivery(f"{delivery.source_file}: not the token-tariff timeline (missing {missing})")
     vintage = date.fromisoformat(delivery.edition)
     current_basis = "retrieval date" if delivery.source_file == URL else "file modification date"
-    rows, bad = [], []
+    rows = []
+    records, bad = whole_records(header, records)
     for number, fields in records:
-        if len(fields) != len(header):
-            bad.append((number, f"record has {len(fields)} fields, header has {len(header)}", record_json(header, fields)))
-            continue
         record = {k: v.strip() for k, v in zip(header, fields)}
         released = parse_date(record["release_date"], ("%Y-%m-%d",))
         for when, day, basis in (("launch", released, "release date (launch price)"),

@@ -17,7 +17,7 @@ months as (
 ),
 
 usd_rates as (
-    select rate_date, krw_per_unit as krw_per_usd from {{ ref('int_fx__cross_rates') }} where currency = 'USD'
+    select rate_date, krw_per_usd from {{ ref('int_fx__krw_per_usd') }}
 ),
 
 dated as (
