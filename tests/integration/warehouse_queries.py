@@ -1,0 +1,44 @@
+"""Reading the warehouse a test built: the same few helpers for every integration test."""
+
+import hashlib
+
+import dagster as dg
+
+from orchestration.run import materialize_everything
+from warehouse.db import connect_read
+
+MARTS = ("ai_investment", "gpu_prices", "gpu_price_index", "gpu_hardware", "funding_rounds", "funding_by_year",
+         "training_costs", "training_emissions", "inference_prices", "frontier_runs", "funding_round_sources",
+         "llm_api_prices", "newly_funded_companies", "serving_cost_estimates")
+
+
+def run_everything(job: str = "materialize_everything"):
+    summary = materialize_everything(job, instance=dg.DagsterInstance.ephemeral(), log_level="WARNING")
+    assert summary.success, summary.failed_steps
+    assert summary.checks_failed == []
+    return summary
+
+
+def rows(sql: str, params=None) -> list[tuple]:
+    with connect_read() as conn:
+        return conn.execute(sql, params or []).fetchall()
+
+
+def scalar(sql: str, params=None):
+    with connect_read() as conn:
+        return conn.execute(sql, params or []).fetchone()[0]
+
+
+def krw_per_usd(day: str) -> float:
+    return scalar("select k.units_per_eur / u.units_per_eur from raw.fx_rates k join raw.fx_rates u using (rate_date) "
+                  "where k.currency = 'KRW' and u.currency = 'USD' and rate_date = ?", [day])
+
+
+def fingerprints() -> dict[str, tuple[int, str]]:
+    """Row count and a content checksum per mart (row order ignored)."""
+    prints = {}
+    with connect_read() as conn:
+        for mart in MARTS:
+            found = sorted(map(repr, conn.execute(f"select * from marts.{mart}").fetchall()))
+            prints[mart] = (len(found), hashlib.sha256("\n".join(found).encode()).hexdigest())
+    return prints
