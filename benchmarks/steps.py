@@ -58,13 +58,13 @@ def pipeline_ingest(db: str) -> None:
 def _land_history(mirror: Path) -> None:
     """Land every source from the mirror (all raw tables exist, most empty), the tracker day by day."""
     from ingest.settings import source_settings
-    from ingest.sources import SOURCES, gpu_tracker
+    from ingest.sources import SOURCES, gpu_tracker, gpu_tracker_days
     from warehouse.land import land_source
 
     settings = source_settings()
     for source in SOURCES.values():
         if source.name == gpu_tracker.SOURCE:
-            land_source(source, settings=settings, deliveries=gpu_tracker.day_deliveries(settings, None))
+            land_source(source, settings=settings, deliveries=gpu_tracker_days.day_deliveries(settings, None))
         elif source.arrives_as != "url" or settings.mirror_dir:
             land_source(source, settings=settings)
     subprocess.run([str(Path(sys.executable).parent / "dbt"), "--quiet", "build", "--profiles-dir", "."],

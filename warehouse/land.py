@@ -2,22 +2,21 @@
 
 from __future__ import annotations
 
-import json
 import logging
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import pandera.errors
 import polars as pl
 
-from ingest.delivery import Delivery, Parsed, RejectedDelivery, quarantine_frame
+from ingest.delivery import Delivery, Parsed, RejectedDelivery
+from ingest.validate import empty_frame, split_by_schema
 from ingest.fastcsv import NeedsCarefulParse, read_header
 from ingest.settings import SourceSettings, source_settings
 from ingest.sources import Source
 from warehouse.db import connect_write
-from warehouse.load import (DELIVERY_INDEX, DeliveryKey, LoadOutcome, checked_identifier, is_already_loaded,
-                            load_deliveries, record_rejection, record_retractions, tagged)
+from warehouse.load import (DELIVERY_INDEX, PROVENANCE_SCHEMA, DeliveryKey, LoadOutcome, checked_identifier,
+                            is_already_loaded, load_deliveries, record_rejection, record_retractions, tagged)
 from warehouse.schema import ensure_raw_table
 
 log = logging.getLogger(__name__)
@@ -54,38 +53,6 @@ class LandingReport:
     @property
     def rows_quarantined(self) -> int:
         return sum(d.outcome.rows_quarantined for d in self.deliveries)
-
-
-def split_by_schema(parsed: Parsed, schema: type, carry: tuple[str, ...] = ()) -> Parsed:
-    """Move rows that fail the pandera model into quarantine with the failed check as the reason.
-
-    A failure that is not about particular rows (a missing column, a wrong type) rejects the delivery.
-    Columns in `carry` are not validated; they stay with their rows (and go with them into quarantine).
-    """
-    try:
-        schema.validate(parsed.rows.drop(carry), lazy=True)
-        return parsed
-    except pandera.errors.SchemaErrors as errors:
-        cases = errors.failure_cases
-        row_cases = cases.filter(pl.col("index").is_not_null())
-        if row_cases.height < cases.height:
-            raise RejectedDelivery(f"schema check failed: {cases.filter(pl.col('index').is_null()).to_dicts()[:3]}")
-        reasons: dict[int, list[str]] = {}
-        for case in row_cases.iter_rows(named=True):
-            reasons.setdefault(int(case["index"]), []).append(f"{case['column']} failed {case['check']}: {case['failure_case']}")
-    rows = parsed.rows.with_row_index("_i")
-    bad = rows.filter(pl.col("_i").is_in(list(reasons)))
-    extra = quarantine_frame([
-        (None, "; ".join(reasons[record["_i"]]),
-         json.dumps({k: v for k, v in record.items() if k != "_i" and k not in carry}, default=str))
-        for record in bad.iter_rows(named=True)
-    ]).with_columns(bad.select(carry).get_columns())
-    good = rows.filter(~pl.col("_i").is_in(list(reasons))).drop("_i")
-    return Parsed(rows=good, quarantine=pl.concat([parsed.quarantine, extra]))
-
-
-def empty_frame(schema: type) -> pl.DataFrame:
-    return pl.DataFrame(schema={name: column.dtype.type for name, column in schema.to_schema().columns.items()})
 
 
 def _key(delivery: Delivery) -> DeliveryKey:
@@ -217,7 +184,5 @@ def _validated(batches: Iterable[Parsed], schema: type) -> Iterator[tuple[pl.Dat
 
 
 def _provenanced_schema(schema: type) -> pl.Schema:
-    frame = empty_frame(schema).with_columns(
-        pl.lit(None, pl.Utf8).alias(name) for name in ("_source", "_edition", "_source_file", "_source_sha256")
-    ).with_columns(pl.lit(None, pl.Datetime("us", "UTC")).alias("_ingested_at"))
-    return frame.schema
+    return empty_frame(schema).with_columns(
+        pl.lit(None, dtype).alias(name) for name, dtype in PROVENANCE_SCHEMA.items()).schema

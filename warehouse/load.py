@@ -20,7 +20,10 @@ from ingest.delivery import RejectedDelivery
 from warehouse.schema import ensure_raw_table
 
 _IDENTIFIER = re.compile(r"^[a-z][a-z0-9_]{0,62}$")
-PROVENANCE_COLUMNS = ("_source", "_edition", "_source_file", "_source_sha256", "_ingested_at")
+PROVENANCE_SCHEMA = {"_source": pl.Utf8, "_edition": pl.Utf8, "_source_file": pl.Utf8, "_source_sha256": pl.Utf8,
+                     "_ingested_at": pl.Datetime("us", "UTC")}
+"""The columns every raw row carries beside its source's own: where it came from and when it landed."""
+PROVENANCE_COLUMNS = tuple(PROVENANCE_SCHEMA)
 
 
 def checked_identifier(name: str) -> str:
@@ -60,16 +63,6 @@ def is_already_loaded(conn: duckdb.DuckDBPyConnection, key: DeliveryKey, parser_
     return row is not None and row[0] == key.sha256 and row[1] == parser_version
 
 
-def _with_provenance(frame: pl.DataFrame, key: DeliveryKey, ingested_at: datetime) -> pl.DataFrame:
-    return frame.with_columns(
-        pl.lit(key.source).alias("_source"),
-        pl.lit(key.edition).alias("_edition"),
-        pl.lit(key.source_file).alias("_source_file"),
-        pl.lit(key.sha256).alias("_source_sha256"),
-        pl.lit(ingested_at).cast(pl.Datetime("us", "UTC")).alias("_ingested_at"),
-    )
-
-
 def _log_delivery(conn, key: DeliveryKey, table: str, parser_version: str, outcome: LoadOutcome, at: datetime) -> None:
     if outcome.status == "loaded":
         conn.execute(
@@ -100,18 +93,6 @@ def tagged(rows: pl.DataFrame, quarantine: pl.DataFrame, index: int) -> tuple[pl
     return rows.with_columns(tag), quarantine.with_columns(tag)
 
 
-def load_delivery(
-    conn: duckdb.DuckDBPyConnection,
-    table: str,
-    key: DeliveryKey,
-    parser_version: str,
-    rows: pl.DataFrame,
-    quarantine: pl.DataFrame,
-) -> LoadOutcome:
-    """Replace this delivery's rows in raw.<table> and raw.quarantine, and log it, in one transaction."""
-    return load_deliveries(conn, table, [key], parser_version, [tagged(rows, quarantine, 0)])[0]
-
-
 def load_deliveries(
     conn: duckdb.DuckDBPyConnection,
     table: str,
@@ -119,8 +100,8 @@ def load_deliveries(
     parser_version: str,
     batches: Iterable[tuple[pl.DataFrame, pl.DataFrame]],
 ) -> list[LoadOutcome]:
-    """`load_delivery` for several deliveries parsed together in (rows, quarantine) batches whose `_delivery`
-    column indexes `keys`: one transaction whatever their number, so memory stays flat, small files cost one
+    """Replace the rows of these deliveries in raw.<table> and raw.quarantine, and log them, from (rows, quarantine)
+    batches whose `_delivery` column indexes `keys`: one transaction whatever their number, so memory stays flat, small files cost one
     commit between them, and an error part-way (raised by the batches too) leaves every table as it was."""
     table = checked_identifier(table)
     now = datetime.now(timezone.utc)

@@ -9,8 +9,8 @@ from types import ModuleType
 
 from ingest.delivery import Delivery, Parsed
 from ingest.settings import SourceSettings
-from ingest.sources import (ai_index, azure_prices, carbon_reference, ecb_fx, epoch, funding, gpu_feeds, gpu_marketplace,
-                            gpu_tracker, skypilot)
+from ingest.sources import (ai_index, azure_prices, carbon_reference, ecb_fx, epoch, epoch_datasets, funding, gpu_feeds,
+                            gpu_marketplace, gpu_tracker, skypilot)
 from ingest.sources.llm import epoch_efficiency, litellm, llmrates, openrouter, token_tariff
 from ingest.sources.llm.prices import ListPrices
 
@@ -68,7 +68,7 @@ SOURCES: dict[str, Source] = {
         _source(gpu_marketplace, gpu_marketplace.MarketplaceSnapshots, "url"),
         _source(funding, funding.FundingRounds, "files"),
         _source(ecb_fx, ecb_fx.FxRates, "package"),
-        *(_epoch_source(dataset) for dataset in epoch.DATASETS.values()),
+        *(_epoch_source(dataset) for dataset in epoch_datasets.DATASETS.values()),
         *(_source(module, ListPrices, "url") for module in (litellm, openrouter, llmrates, token_tariff)),
         *(_epoch_source(dataset) for dataset in epoch_efficiency.DATASETS),
         *(

@@ -6,7 +6,7 @@ import dagster as dg
 
 from ingest.fetch import SourceUnavailable
 from ingest.settings import source_settings
-from ingest.sources import SOURCES, Source, gpu_tracker
+from ingest.sources import SOURCES, Source, gpu_tracker, gpu_tracker_days
 from orchestration.constants import OWNERS, SOURCE_GROUPS, WAREHOUSE_POOL
 from orchestration.partitions import tracker_days
 from warehouse.land import LandingReport, land_source
@@ -34,7 +34,7 @@ def _tracker_days(context: dg.AssetExecutionContext, source: Source) -> LandingR
     """Land the requested observation days of the tracker file, one delivery per day."""
     settings = source_settings()
     return land_source(source, settings=settings,
-                       deliveries=gpu_tracker.day_deliveries(settings, set(context.partition_keys)))
+                       deliveries=gpu_tracker_days.day_deliveries(settings, set(context.partition_keys)))
 
 
 PARTITIONED = {gpu_tracker.SOURCE: (tracker_days, _tracker_days)}

@@ -37,7 +37,7 @@ def _lake_env(tmp_path: Path, mirror: Path) -> dict[str, str]:
 
 
 def _cli(env: dict[str, str], *args: str) -> subprocess.CompletedProcess:
-    return subprocess.run([str(LAKE_ENV / "bin" / "python"), "-m", "warehouse.cli", *args], env=env, cwd=PROJECT_ROOT,
+    return subprocess.run([str(LAKE_ENV / "bin" / "python"), "-m", "orchestration.cli", *args], env=env, cwd=PROJECT_ROOT,
                           capture_output=True, text=True, timeout=600)
 
 

@@ -3,7 +3,7 @@ rule in a test of its own; the arithmetic in each comment is what the fixtures m
 
 import pytest
 
-from warehouse.cli import main
+from orchestration.cli import main
 from warehouse.report_specs import SPECS
 from tests.integration.warehouse_queries import fingerprints as _fingerprints
 from tests.integration.warehouse_queries import krw_per_usd as _krw_per_usd

@@ -7,7 +7,7 @@ import json
 import duckdb
 import pytest
 
-from warehouse.cli import main
+from orchestration.cli import main
 
 
 @pytest.fixture
@@ -141,7 +141,7 @@ def test_export_writes_only_its_output_and_escapes_formulas(small_warehouse, cap
 def _query_parser():
     import argparse
 
-    from warehouse import cli
+    from orchestration import cli
 
     parser = argparse.ArgumentParser()
     cli._add_reading_options(parser, ["table"], "table")
@@ -184,7 +184,7 @@ def test_query_help_explains_its_options(capsys):
 
 
 def test_run_outside_make_gets_the_makefiles_instance(monkeypatch, tmp_path):
-    from warehouse import cli
+    from orchestration import cli
 
     monkeypatch.delenv("DAGSTER_HOME", raising=False)
     monkeypatch.setattr(cli, "PROJECT_ROOT", tmp_path)

@@ -5,12 +5,12 @@ import pytest
 
 from ingest.delivery import Delivery, RejectedDelivery
 from ingest.settings import source_settings
-from ingest.sources import epoch
+from ingest.sources import epoch, epoch_datasets
 from tests.conftest import FIXTURE_MIRROR
 
 
 def _parse(name: str):
-    dataset = epoch.DATASETS[name]
+    dataset = epoch_datasets.DATASETS[name]
     path = FIXTURE_MIRROR / dataset.mirror_path
     return dataset, epoch.parse(dataset, Delivery.from_file(name, "2026-01-01", dataset.mirror_path, path))
 
@@ -67,7 +67,7 @@ def test_hardware_prices_with_bom_and_empty_rental_prices():
 def test_a_file_without_the_key_column_is_rejected(tmp_path):
     path = tmp_path / "ml_hardware.csv"
     path.write_text("Chip,Price\nX,1\n")
-    dataset = epoch.DATASETS["epoch_ml_hardware"]
+    dataset = epoch_datasets.DATASETS["epoch_ml_hardware"]
     with pytest.raises(RejectedDelivery, match="missing key columns"):
         epoch.parse(dataset, Delivery.from_file(dataset.name, "2026-01-01", "ml_hardware.csv", path))
 
@@ -81,7 +81,7 @@ def test_urls_are_fetched_when_no_mirror_is_set(monkeypatch, tmp_path):
         return tmp_path / "f.csv"
 
     monkeypatch.setattr("ingest.fetch.fetch", fake_fetch)
-    found = epoch.locate(epoch.DATASETS["epoch_notable_models"], source_settings())
+    found = epoch.locate(epoch_datasets.DATASETS["epoch_notable_models"], source_settings())
     assert fetched == ["https://epoch.ai/data/notable_ai_models.csv"]
     assert found[0].source_file == fetched[0]
     assert found[0].edition == found[0].retrieved_at.date().isoformat()

@@ -3,7 +3,7 @@ from datetime import date
 import pytest
 
 from ingest.delivery import Delivery, RejectedDelivery
-from ingest.sources import gpu_tracker, skypilot
+from ingest.sources import gpu_tracker, gpu_tracker_days, skypilot
 from tests.conftest import FIXTURE_MIRROR
 
 
@@ -102,7 +102,7 @@ def test_the_tracker_is_landed_one_observation_day_at_a_time(tmp_path):
         "../../etc/passwd';--,a,H100_SXM,1,global,on_demand,1,2,3,1,https://example.org,",
     ]) + "\n")
     whole = Delivery.from_file("gpu_pricing_tracker", "latest", gpu_tracker.MIRROR_PATH, path)
-    slices = gpu_tracker.day_slices(whole, {"2026-03-02"}, tmp_path / "days")
+    slices = gpu_tracker_days.day_slices(whole, {"2026-03-02"}, tmp_path / "days")
     assert [(d.edition, d.source_file) for d in slices] == [
         ("2026-03-02", "gpu_pricing_tracker/observations.csv#date=2026-03-02"),
         ("undated", "gpu_pricing_tracker/observations.csv#date=undated"),  # a hostile date never names a file
@@ -111,6 +111,6 @@ def test_the_tracker_is_landed_one_observation_day_at_a_time(tmp_path):
     assert gpu_tracker.parse(slices[0]).rows["observed_on"].to_list() == [date(2026, 3, 2)]
     assert gpu_tracker.parse(slices[1]).quarantine["reason"].to_list() == ["date is not YYYY-MM-DD"]
     # the same day's records give the same checksum, whatever else the file holds: an unchanged day is skipped
-    again = gpu_tracker.day_slices(Delivery.from_file("gpu_pricing_tracker", "latest", gpu_tracker.MIRROR_PATH, path),
+    again = gpu_tracker_days.day_slices(Delivery.from_file("gpu_pricing_tracker", "latest", gpu_tracker.MIRROR_PATH, path),
                                    {"2026-03-01", "2026-03-02"}, tmp_path / "other")
     assert {d.edition: d.sha256 for d in again}["2026-03-02"] == slices[0].sha256

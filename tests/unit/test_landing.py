@@ -89,7 +89,8 @@ def test_a_failure_part_way_through_a_load_leaves_no_trace(monkeypatch):
     key = load.DeliveryKey("gpu_pricing_tracker", "latest", "gpu_pricing_tracker/observations.csv", "f" * 64,
                            _tracker_delivery().retrieved_at)
     with connect_write() as conn, pytest.raises(RuntimeError, match="simulated crash"):
-        load.load_delivery(conn, TRACKER.raw_table, key, "1", pl.DataFrame({"provider": ["x"]}), quarantine_frame([]))
+        load.load_deliveries(conn, TRACKER.raw_table, [key], "1",
+                             [load.tagged(pl.DataFrame({"provider": ["x"]}), quarantine_frame([]), 0)])
     monkeypatch.setattr(load, "_log_delivery", original)
     assert _snapshot() == before
 

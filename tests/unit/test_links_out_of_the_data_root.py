@@ -4,7 +4,7 @@ local delivery (a figure, a catalog, a funding export, a single-file source)."""
 import pytest
 
 from ingest.settings import source_settings
-from ingest.sources import SOURCES
+from ingest.sources import SOURCES, gpu_tracker_days
 from warehouse.db import connect_read
 from warehouse.land import land_source
 
@@ -33,7 +33,7 @@ def test_a_link_out_of_the_mirror_is_refused_and_not_read(tmp_path, monkeypatch,
     monkeypatch.setenv("AIMETRICS_DATA_DIR", str(mirror))
     if source == "gpu_pricing_tracker":
         from ingest.sources import gpu_tracker
-        report = land_source(SOURCES[source], deliveries=gpu_tracker.day_deliveries(source_settings(), None))
+        report = land_source(SOURCES[source], deliveries=gpu_tracker_days.day_deliveries(source_settings(), None))
     else:
         report = land_source(SOURCES[source])
     assert [(d.source_file, d.outcome.status) for d in report.deliveries] == [(link, "rejected")]

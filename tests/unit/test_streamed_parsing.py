@@ -12,7 +12,7 @@ from polars.testing import assert_frame_equal
 
 from ingest.delivery import Delivery, Parsed, RejectedDelivery
 from ingest.fastcsv import NeedsCarefulParse, string_batches
-from ingest.sources import gpu_tracker, skypilot
+from ingest.sources import gpu_tracker, gpu_tracker_days, skypilot
 from ingest.values import number_expr, parse_number
 from tests.conftest import FIXTURE_MIRROR, FIXTURES
 
@@ -98,13 +98,13 @@ def test_streaming_reader_refuses_what_it_cannot_read_exactly(tmp_path):
 def test_tracker_day_slices_are_the_same_days_streamed_or_careful(tmp_path, monkeypatch):
     source = FIXTURE_MIRROR / gpu_tracker.MIRROR_PATH
     delivery = Delivery.from_file(gpu_tracker.SOURCE, "latest", gpu_tracker.MIRROR_PATH, source)
-    streamed = gpu_tracker.day_slices(delivery, None, tmp_path / "streamed")
+    streamed = gpu_tracker_days.day_slices(delivery, None, tmp_path / "streamed")
 
     def refuse(*args, **kwargs):
         raise NeedsCarefulParse("forced")
 
-    monkeypatch.setattr(gpu_tracker, "_write_day_files_streamed", refuse)
-    careful = gpu_tracker.day_slices(delivery, None, tmp_path / "careful")
+    monkeypatch.setattr(gpu_tracker_days, "_write_day_files_streamed", refuse)
+    careful = gpu_tracker_days.day_slices(delivery, None, tmp_path / "careful")
     assert [s.edition for s in streamed] == [c.edition for c in careful]
     for s, c in zip(streamed, careful):
         assert_frame_equal(gpu_tracker.parse(s).rows, gpu_tracker.parse(c).rows)
@@ -133,10 +133,10 @@ def test_many_files_in_one_pass_keep_their_own_rows_and_record_numbers(monkeypat
 def test_tracker_day_slices_for_chosen_days_keep_those_days_and_the_undated(tmp_path, monkeypatch):
     source = BAD / "tracker" / "mixed_dates.csv"
     delivery = Delivery.from_file(gpu_tracker.SOURCE, "latest", "mixed_dates.csv", source)
-    every_day = gpu_tracker.day_slices(delivery, None, tmp_path / "all")
+    every_day = gpu_tracker_days.day_slices(delivery, None, tmp_path / "all")
     dated = sorted(s.edition for s in every_day if s.edition != gpu_tracker.UNDATED)
     assert dated and gpu_tracker.UNDATED in {s.edition for s in every_day}
-    chosen = gpu_tracker.day_slices(delivery, {dated[0], "2099-01-01"}, tmp_path / "chosen")
+    chosen = gpu_tracker_days.day_slices(delivery, {dated[0], "2099-01-01"}, tmp_path / "chosen")
     assert [s.edition for s in chosen] == sorted([dated[0], gpu_tracker.UNDATED])
     by_day = {s.edition: s for s in every_day}
     for piece in chosen:  # the same records as when every day is sliced
@@ -160,20 +160,20 @@ def test_tracker_daily_run_reads_only_what_was_appended_and_falls_back_when_the_
     def deliver():
         return Delivery.from_file(gpu_tracker.SOURCE, "latest", gpu_tracker.MIRROR_PATH, path)
 
-    gpu_tracker.day_slices(deliver(), None, cache)  # a whole read remembers where the file ended
+    gpu_tracker_days.day_slices(deliver(), None, cache)  # a whole read remembers where the file ended
     append_tracker_days(path, first + timedelta(days=10), 1, 50)
     new_day = (first + timedelta(days=10)).isoformat()
     delivery = deliver()
-    from_tail = gpu_tracker.day_slices(delivery, {new_day}, cache)
+    from_tail = gpu_tracker_days.day_slices(delivery, {new_day}, cache)
     # the appended part: the last day seen before (it may have grown) and the new one
     assert (cache / delivery.sha256[:16] / "_appended.csv").stat().st_size < path.stat().st_size / 4
-    whole = gpu_tracker.day_slices(delivery, None, tmp_path / "whole")
+    whole = gpu_tracker_days.day_slices(delivery, None, tmp_path / "whole")
     assert [s.edition for s in from_tail] == [new_day]
     assert_frame_equal(_slices_by_day(from_tail)[new_day], _slices_by_day(whole)[new_day])
     assert _slices_by_day(from_tail)[new_day].height == 50
 
     # an older day, or a file rewritten before its old end, is read whole
-    older = gpu_tracker.day_slices(deliver(), {first.isoformat()}, tmp_path / "older")
+    older = gpu_tracker_days.day_slices(deliver(), {first.isoformat()}, tmp_path / "older")
     assert _slices_by_day(older)[first.isoformat()].height == 50
     lines = path.read_text().splitlines(keepends=True)
     lines[-2] = lines[-2].replace(",https://", ",http://")  # a record just before the old end was rewritten
@@ -181,6 +181,6 @@ def test_tracker_daily_run_reads_only_what_was_appended_and_falls_back_when_the_
     append_tracker_days(path, first + timedelta(days=11), 1, 50)
     later = (first + timedelta(days=11)).isoformat()
     delivery = deliver()
-    rewritten = gpu_tracker.day_slices(delivery, {later}, cache)
+    rewritten = gpu_tracker_days.day_slices(delivery, {later}, cache)
     assert not (cache / delivery.sha256[:16] / "_appended.csv").exists()
     assert [s.edition for s in rewritten] == [later]

@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 
 from ingest.delivery import Delivery
-from ingest.sources import SOURCES
+from ingest.sources import SOURCES, gpu_tracker_days
 from warehouse.db import connect_read
 from warehouse.land import land_source
 
@@ -69,7 +69,7 @@ def test_tracker_rows_dated_outside_its_days_are_quarantined_not_lost(tmp_path, 
     (mirror / "gpu_pricing_tracker/observations.csv").write_text("\n".join(lines) + "\n")
     monkeypatch.setenv("AIMETRICS_DATA_DIR", str(mirror))
     # the daily run asks for one day: the records of no day still arrive, as their own delivery
-    pieces = gpu_tracker.day_deliveries(source_settings(), {"2026-03-01"})
+    pieces = gpu_tracker_days.day_deliveries(source_settings(), {"2026-03-01"})
     assert sorted(d.edition for d in pieces) == ["2026-03-01", "out_of_range"]
     land_source(SOURCES["gpu_pricing_tracker"], deliveries=pieces)
     with connect_read() as conn:
