@@ -13,7 +13,7 @@ from pathlib import Path
 
 import duckdb
 
-from warehouse.db import (PROJECT_ROOT, WarehouseBusy, WarehouseCorrupt, WarehouseMissing, connect_read,
+from warehouse.db import (PROJECT_ROOT, WarehouseBusy, WarehouseCorrupt, WarehouseMissing, connect_read, count_rows,
                           warehouse_path, warehouse_target)
 from warehouse.output import render
 from warehouse.preview import markdown_table
@@ -90,7 +90,9 @@ def refusal(sql: str) -> str | None:
     if statement.type == duckdb.StatementType.EXPLAIN:
         # EXPLAIN ANALYZE runs the statement it explains: judge that one
         inner = sql.lstrip()[len("explain"):].lstrip()
-        inner = inner[len("analyze"):] if inner.lower().startswith("analyze") else inner
+        inner = inner[len("analyze"):].lstrip() if inner.lower().startswith("analyze") else inner
+        if inner.startswith("("):  # options: EXPLAIN (FORMAT json) ..., EXPLAIN (ANALYZE, FORMAT json) ...
+            inner = inner[inner.find(")") + 1:] if ")" in inner else inner
         return refusal(inner) and f"refused: EXPLAIN of a statement that is not a read ({inner.strip()[:40]}...)"
     if statement.type in READS or _first_word(sql) in READ_KEYWORDS:
         return None
@@ -182,14 +184,14 @@ def _tables(args: argparse.Namespace) -> int:
     schemas = ["marts", "raw"] + (["staging", "intermediate"] if args.all else [])
     with connect_read(wait_s=args.wait) as conn:
         rows = conn.execute(
-            """select schema_name || '.' || table_name, coalesce(comment, '')
+            """select schema_name, table_name, coalesce(comment, '')
                from duckdb_tables() where schema_name in (select unnest($schemas))
                union all
-               select schema_name || '.' || view_name, trim(coalesce(comment, '') || ' (view)')
+               select schema_name, view_name, trim(coalesce(comment, '') || ' (view)')
                from duckdb_views() where schema_name in (select unnest($schemas)) and not internal
-               order by 1""", {"schemas": schemas}).fetchall()
-        counted = [(name, f"{conn.execute(f'select count(*) from {name}').fetchone()[0]:,}", comment)
-                   for name, comment in rows]
+               order by 1, 2""", {"schemas": schemas}).fetchall()
+        counts = count_rows(conn, [(schema, name) for schema, name, _ in rows])
+        counted = [(f"{schema}.{name}", f"{counts.get((schema, name), 0):,}", comment) for schema, name, comment in rows]
     print(markdown_table(["table", "rows", "description"], counted, max_chars=100))
     return 0
 

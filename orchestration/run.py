@@ -10,7 +10,7 @@ import dagster as dg
 
 from orchestration.partitions import range_tags
 from orchestration.stale_runs import run_tags, wait_for_the_warehouse_pool
-from warehouse.db import connect_read, warehouse_target
+from warehouse.db import connect_read, count_rows, warehouse_target
 
 SUMMARY_SCHEMAS = ("raw", "staging", "marts")
 
@@ -81,7 +81,8 @@ def table_counts(schemas: tuple[str, ...] = SUMMARY_SCHEMAS) -> list[tuple[str, 
             "where table_schema in (select unnest(?)) order by table_schema, table_name",
             [list(schemas)],
         ).fetchall()
-        return [(f"{s}.{t}", conn.execute(f'select count(*) from "{s}"."{t}"').fetchone()[0]) for s, t in tables]
+        counts = count_rows(conn, tables)
+    return [(f"{s}.{t}", counts[(s, t)]) for s, t in tables]
 
 
 def delivery_totals() -> dict[str, int]:

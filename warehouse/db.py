@@ -181,3 +181,9 @@ def connect_read(path: Path | None = None, wait_s: float = 0,
         yield conn
     finally:
         conn.close()
+
+
+def count_rows(conn, tables) -> dict[tuple[str, str], int]:
+    """The rows of each (schema, table or view) that exists; names come from the catalog and are quoted."""
+    existing = set(conn.execute("select table_schema, table_name from information_schema.tables").fetchall())
+    return {t: conn.execute(f'select count(*) from "{t[0]}"."{t[1]}"').fetchone()[0] for t in tables if t in existing}

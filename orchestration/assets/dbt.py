@@ -15,6 +15,7 @@ from packaging import version
 
 from orchestration.constants import OWNERS, WAREHOUSE_POOL
 from warehouse.db import connect_read, connect_write
+from warehouse.db import count_rows as db_count_rows
 
 DBT_PROJECT_DIR = Path(__file__).resolve().parents[2] / "dbt_project"
 
@@ -96,8 +97,7 @@ def count_rows(tables: set[tuple[str, str]]) -> dict[tuple[str, str], int]:
     if not tables:
         return {}
     with connect_read() as conn:
-        existing = set(conn.execute("select table_schema, table_name from information_schema.tables").fetchall())
-        return {t: conn.execute(f'select count(*) from "{t[0]}"."{t[1]}"').fetchone()[0] for t in tables if t in existing}
+        return db_count_rows(conn, tables)
 
 
 class LocalDbtCliResource(DbtCliResource):

@@ -66,6 +66,7 @@ def test_sql_from_a_file_or_standard_input(small_warehouse, capsys, tmp_path, mo
     "show tables",
     "explain select * from marts.t",
     "explain analyze select * from marts.t",
+    "explain (format json) select * from marts.t",
     "from marts.t",
     "with x as (select 1 as one) select * from x",
 ])
@@ -87,6 +88,7 @@ def test_every_kind_of_read_is_accepted(small_warehouse, capsys, sql):
         "copy (select 1) to '{out}'",
         "explain analyze copy (select 1) to '{out}'",
         "explain analyze insert into marts.t values (9, 'z')",
+        "explain (analyze, format json) copy (select 1) to '{out}'",
         "export database '{dir}'",
         "attach '{dir}/other.duckdb'",
         "install httpfs",
