@@ -38,6 +38,8 @@ class LandingReport:
     table_rows: int = 0
     deliveries_in_table: int = 0
     """Deliveries of the source whose rows are in the table (status `loaded`)."""
+    fingerprint: str = ""
+    """A checksum of those deliveries (file, edition, checksum, parser): it changes exactly when the rows do."""
     retracted: list[str] = field(default_factory=list)
     """Files loaded before that the mirror no longer has (retracted upstream): their rows stay, on record."""
     newest_observation: object = None
@@ -91,8 +93,10 @@ def land_source(source: Source, db_path: Path | None = None, settings: SourceSet
         if deliveries is None and settings.mirror_dir:
             report.retracted = record_retractions(conn, source.name, {d.source_file for d in found})
         report.table_rows = conn.execute(f'select count(*) from raw."{table}"').fetchone()[0]
-        report.deliveries_in_table = conn.execute(
-            "select count(*) from raw.deliveries where source = ? and status = 'loaded'", [source.name]).fetchone()[0]
+        report.deliveries_in_table, report.fingerprint = conn.execute(
+            """select count(*), coalesce(md5(string_agg(source_file || '|' || edition || '|' || sha256 || '|' ||
+                      parser_version, ';' order by source_file, edition)), '')
+               from raw.deliveries where source = ? and status = 'loaded'""", [source.name]).fetchone()
         if source.freshness_days:
             report.newest_observation = conn.execute(
                 f'select max(cast("{checked_identifier(source.observed_column)}" as date)) from raw."{table}"').fetchone()[0]

@@ -49,8 +49,21 @@ class WarehouseTranslator(DagsterDbtTranslator):
         return OWNERS
 
     def get_automation_condition(self, dbt_resource_props: Mapping[str, Any]) -> dg.AutomationCondition | None:
-        # Marts stay fresh: rebuilt when anything upstream was materialized (a schedule, the inbox sensor).
-        return dg.AutomationCondition.eager()
+        # Marts stay fresh: rebuilt when an upstream asset's data changed (a schedule, the inbox sensor). Raw
+        # assets carry the fingerprint of their loaded deliveries as data version, so one that loaded nothing new
+        # sets nothing off.
+        return EAGER_ON_CHANGED_DATA
+
+
+A = dg.AutomationCondition
+EAGER_ON_CHANGED_DATA = (
+    A.in_latest_time_window()
+    & (A.newly_missing() | A.any_deps_match(A.data_version_changed() | A.will_be_requested())).since_last_handled()
+    & ~A.any_deps_missing()
+    & ~A.any_deps_in_progress()
+    & ~A.in_progress()
+).with_label("eager, on changed data")
+"""Dagster's `eager()`, with "a dependency was updated" read as "a dependency's data version changed"."""
 
 
 translator = WarehouseTranslator(settings=DagsterDbtTranslatorSettings(enable_source_tests_as_checks=True))

@@ -77,6 +77,7 @@ def build_raw_asset(source: Source) -> dg.AssetsDefinition:
             freshness = {"newest_observation": str(report.newest_observation),
                          "dagster/last_updated_timestamp": dg.MetadataValue.timestamp(newest)}
         return dg.MaterializeResult(
+            data_version=dg.DataVersion(report.fingerprint) if report.fingerprint else None,
             metadata={
                 **freshness,
                 "dagster/row_count": report.table_rows,
