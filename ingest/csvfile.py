@@ -50,9 +50,14 @@ def read_csv_records(path: Path) -> tuple[list[str], list[tuple[int, list[str]]]
         raise RejectedDelivery(f"{path.name}: not a readable CSV ({error})") from error
     if not records or not any(cell.strip() for cell in records[0]):
         raise RejectedDelivery(f"{path.name}: empty file, no header row")
-    header = [" ".join(cell.split()) for cell in records[0]]
+    header = folded_header(records[0])
     rows = [(number, record) for number, record in enumerate(records[1:], start=1) if any(c.strip() for c in record)]
     return header, rows
+
+
+def folded_header(cells: list[str]) -> list[str]:
+    """Column names with runs of whitespace (line breaks, doubled spaces, a trailing space) folded to one space."""
+    return [" ".join(cell.split()) for cell in cells]
 
 
 def whole_records(header: list[str], records: list[tuple[int, list[str]]]

@@ -16,7 +16,7 @@ from pathlib import Path
 import pandera.polars as pa
 import polars as pl
 
-from ingest.csvfile import read_csv_records, record_json
+from ingest.csvfile import folded_header, read_csv_records, record_json
 from ingest.delivery import Delivery, Parsed, RejectedDelivery, frame_for, quarantine_frame, sha256_of
 from ingest.settings import SourceSettings
 from ingest.sources.ai_index_by_url import online_figures, url_deliveries
@@ -199,7 +199,7 @@ def _parse_workbook(delivery: Delivery) -> Parsed:
         numbered = [(n, row) for n, row in enumerate(rows[1:], start=1) if any(c.strip() for c in row)]
         if not rows or not any(c.strip() for c in rows[0]):
             continue
-        header = [" ".join(cell.split()) for cell in rows[0]]
+        header = folded_header(rows[0])
         while header and not header[-1] and not any(row[len(header) - 1].strip() for _, row in numbered):
             header.pop()
             numbered = [(n, row[: len(header)]) for n, row in numbered]
