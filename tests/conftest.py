@@ -101,3 +101,11 @@ def built_fixture_warehouse(tmp_path_factory) -> BuiltWarehouse:
         summary = materialize_everything(instance=dg.DagsterInstance.ephemeral(), log_level="WARNING")
     assert summary.success and not summary.checks_failed, summary.failed_steps
     return BuiltWarehouse(root / "warehouse.duckdb", mirror, root / "report.html", summary)
+
+
+@pytest.fixture
+def reading_the_fixture_build(monkeypatch, built_fixture_warehouse) -> BuiltWarehouse:
+    """Point the test at the shared fixture build, to read (a test that writes copies it first)."""
+    monkeypatch.setenv("AIMETRICS_DUCKDB_PATH", str(built_fixture_warehouse.path))
+    monkeypatch.setenv("AIMETRICS_DATA_DIR", str(built_fixture_warehouse.mirror))
+    return built_fixture_warehouse

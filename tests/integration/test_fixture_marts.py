@@ -10,14 +10,8 @@ from tests.integration.warehouse_queries import krw_per_usd as _krw_per_usd
 from tests.integration.warehouse_queries import run_everything as _run
 from tests.integration.warehouse_queries import scalar as _scalar
 
-pytestmark = [pytest.mark.integration, pytest.mark.xdist_group("fixture_warehouse")]
-
-
-@pytest.fixture(autouse=True)
-def shared_warehouse(monkeypatch, built_fixture_warehouse):
-    """Read the shared build (a test that writes copies it first)."""
-    monkeypatch.setenv("AIMETRICS_DUCKDB_PATH", str(built_fixture_warehouse.path))
-    monkeypatch.setenv("AIMETRICS_DATA_DIR", str(built_fixture_warehouse.mirror))
+pytestmark = [pytest.mark.integration, pytest.mark.xdist_group("fixture_warehouse"),
+              pytest.mark.usefixtures("reading_the_fixture_build")]
 
 
 def test_ai_index_editions_side_by_side():
