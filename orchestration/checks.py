@@ -1,5 +1,5 @@
-"""pandera checks as blocking Dagster asset checks: on every raw table (bad data never reaches dbt) and on the
-typed marts (a mart that breaks its model stops what depends on it)."""
+"""pandera checks as blocking Dagster asset checks on every raw table: bad data never reaches dbt. (The marts'
+rules are dbt tests, each an asset check of its own.)"""
 
 from datetime import datetime, timezone
 
@@ -14,15 +14,9 @@ from orchestration.assets.raw import raw_key
 from orchestration.constants import WAREHOUSE_POOL
 from warehouse.db import connect_read
 from warehouse.load import PROVENANCE_COLUMNS
-from warehouse.mart_schemas import MART_SCHEMAS
 from warehouse.preview import markdown_table
 
 MAX_FAILURE_ROWS = 20
-INCREMENTAL_MARTS = {"gpu_prices": "built_at"}
-"""Marts built incrementally, with the column that says when a row was (re)built: a delivery remapped after a
-seed change is built again, with a new `built_at`, so the check sees it again."""
-
-
 def last_passed_at(context: dg.AssetCheckExecutionContext, check_key: dg.AssetCheckKey) -> datetime | None:
     """When this check last passed (the time its evaluation was planned, so it errs towards checking more)."""
     history = context.instance.event_log_storage.get_asset_check_execution_history(
@@ -84,9 +78,4 @@ RAW_CHECKS = [
     build_pandera_check(raw_key(source), f"raw.{source.raw_table}", source.schema, exclude=PROVENANCE_COLUMNS,
                         ingested_column="_ingested_at")
     for source in SOURCES.values()
-]
-MART_CHECKS = [
-    build_pandera_check(dg.AssetKey(["marts", name]), f"marts.{name}", schema,
-                        ingested_column=INCREMENTAL_MARTS.get(name))
-    for name, schema in MART_SCHEMAS.items()
 ]
