@@ -23,7 +23,7 @@ from ingest.delivery import Delivery, Parsed, RejectedDelivery, frame_for, quara
 from ingest.fastcsv import FILE_COLUMN, read_header, record_numbers, string_batches, unique_names
 from ingest.fetch import locate_file
 from ingest.settings import SourceSettings
-from ingest.values import latest_observation_day, number_expr, parse_date, parse_number
+from ingest.values import latest_observation_day, number_expr
 
 SOURCE = "gpu_pricing_tracker"
 RAW_TABLE = "gpu_tracker_observations"
@@ -82,40 +82,22 @@ def _timestamp(text: str):
 
 
 def parse(delivery: Delivery) -> Parsed:
+    """A tracker file read record by record (any encoding, ragged records set aside), then the same vectorized
+    rules as the streamed path (`_parse_batch`), so each rule is written once."""
     header, records = read_csv_records(delivery.path)
-    index = {name.lower(): i for i, name in enumerate(header)}
-    missing = [name for name in COLUMNS if name not in index]
+    names = unique_names(header)
+    columns = {name.lower(): name for name in names}
+    missing = [name for name in COLUMNS if name not in columns]
     if missing:
         raise RejectedDelivery(f"{delivery.source_file}: not a GPU tracker file, missing columns {missing}")
-    rows, seen = [], {}
     records, bad = whole_records(header, records)
-    for number, record in records:
-        value = {name: record[index[name]].strip() for name in COLUMNS}
-        observed_on = parse_date(value["date"], ("%Y-%m-%d",))
-        count, median = parse_number(value["gpu_count"]), parse_number(value["price_median_usd"])
-        problem = (
-            "date is not YYYY-MM-DD" if observed_on is None
-            else f"date {value['date']} is outside the tracker's days ({FIRST_DAY} to {last_day()})"
-            if outside_days(observed_on.isoformat())
-            else "gpu_count is not a whole number >= 1" if count is None or count < 1 or count != int(count)
-            else "median price is missing or not positive" if median is None or median <= 0
-            else "provider or gpu_model is empty" if not value["provider"] or not value["gpu_model"]
-            else None
-        )
-        key = (value["date"], value["provider"], value["gpu_model"], value["rental_type"], value["region"], value["gpu_count"])
-        if problem is None and key in seen:
-            problem = f"duplicate of record {seen[key]}"
-        if problem:
-            bad.append((number, problem, record_json(header, record)))
-            continue
-        seen[key] = number
-        offers = parse_number(value["n_offers"])
-        rows.append((
-            observed_on, value["provider"], value["gpu_model"], int(count), value["region"] or None,
-            value["rental_type"], parse_number(value["price_min_usd"]), median, parse_number(value["price_max_usd"]),
-            int(offers) if offers is not None else None, value["source_url"] or None, _timestamp(value["fetched_at"]),
-        ))
-    return Parsed(rows=frame_for(TrackerObservations, rows), quarantine=quarantine_frame(bad))
+    frame = pl.DataFrame({name: [r[i] for _, r in records] for i, name in enumerate(names)},
+                         schema={name: pl.Utf8 for name in names}).with_columns(
+        _record=pl.Series([n for n, _ in records], dtype=pl.Int64), _delivery=pl.lit(0, pl.Int32))
+    value = frame.with_columns(pl.col(columns[name]).fill_null("").str.strip_chars().alias(name) for name in COLUMNS)
+    parsed, _ = _parse_batch(value, names, header, _no_keys_seen())
+    quarantine = pl.concat([quarantine_frame(bad), parsed.quarantine.drop("_delivery")]).sort("row_number")
+    return Parsed(rows=parsed.rows.drop("_delivery"), quarantine=quarantine)
 
 
 KEY = ("date", "provider", "gpu_model", "rental_type", "region", "gpu_count")
@@ -133,7 +115,7 @@ def parse_batches(deliveries: Sequence[Delivery]) -> Iterator[Parsed]:
     missing = [name for name in COLUMNS if name not in columns]
     if missing:
         raise RejectedDelivery(f"{deliveries[0].source_file}: not a GPU tracker file, missing columns {missing}")
-    seen = pl.DataFrame(schema={"_delivery": pl.Int32, **{name: pl.Utf8 for name in KEY}, "_first": pl.Int64})
+    seen = _no_keys_seen()
     next_record: dict[int, int] = {}
     for batch in string_batches([d.path for d in deliveries], header):
         value = batch.with_columns(record_numbers(batch, next_record)).rename({FILE_COLUMN: "_delivery"}).with_columns(
@@ -142,6 +124,10 @@ def parse_batches(deliveries: Sequence[Delivery]) -> Iterator[Parsed]:
         # files come in order: only the batch's last file can go on into the next batch
         seen = seen.filter(pl.col("_delivery") == batch[FILE_COLUMN].max())
         yield parsed
+
+
+def _no_keys_seen() -> pl.DataFrame:
+    return pl.DataFrame(schema={"_delivery": pl.Int32, **{name: pl.Utf8 for name in KEY}, "_first": pl.Int64})
 
 
 def _parse_batch(value: pl.DataFrame, names: list[str], header: list[str], seen: pl.DataFrame):

@@ -24,7 +24,7 @@ from ingest.delivery import Delivery, Parsed, RejectedDelivery, frame_for, modif
 from ingest.fastcsv import FILE_COLUMN, NeedsCarefulParse, read_header, record_numbers, string_batches, unique_names
 from ingest.fetch import fetch
 from ingest.settings import SourceSettings
-from ingest.values import latest_observation_day, number_expr, parse_number
+from ingest.values import latest_observation_day, number_expr
 
 SOURCE = "skypilot_catalog"
 RAW_TABLE = "skypilot_offers"
@@ -145,43 +145,29 @@ class SkypilotOffers(pa.DataFrameModel):
 
 
 def parse(delivery: Delivery) -> Parsed:
+    """A catalog read record by record (any encoding, ragged records set aside), then the same vectorized rules
+    as the streamed path (`_parse_batch`), so each rule is written once."""
     header, records = read_csv_records(delivery.path)
-    index = {name.strip().lower(): i for i, name in enumerate(header)}
-    missing = [name for name in REQUIRED if name not in index]
+    names = unique_names(header)
+    keys = {name.strip().lower(): name for name in names}
+    missing = [name for name in REQUIRED if name not in keys]
     if missing:
         raise RejectedDelivery(f"{delivery.source_file}: not a SkyPilot vms.csv, missing columns {missing}")
-    provider, version = _provider_and_version(delivery.source_file)
-    observed_on = date.fromisoformat(delivery.edition)
-
-    def cell(record: list[str], name: str) -> str | None:
-        position = index.get(name)
-        value = record[position].strip() if position is not None and position < len(record) else ""
-        return value or None
-
-    rows = []
     records, bad = whole_records(header, records)
-    for number, record in records:
-        accelerator, count = cell(record, "acceleratorname"), parse_number(cell(record, "acceleratorcount"))
-        if not accelerator or not count:
-            continue  # a CPU-only instance: not a GPU offer
-        currency = (cell(record, "currency") or "USD").upper()
-        if currency != "USD":
-            bad.append((number, f"prices in {currency}: SkyPilot catalogs are read in USD only", record_json(header, record)))
-            continue
-        price = parse_number(cell(record, "price"))
-        if price is None or price <= 0 or price >= PLACEHOLDER_SPOT_MIN:
-            bad.append((number, f"on-demand price {cell(record, 'price')!r} is missing, not positive or a placeholder",
-                        record_json(header, record)))
-            continue
-        spot = parse_number(cell(record, "spotprice"))
-        gpu_info = cell(record, "gpuinfo")
-        rows.append((
-            provider, version, observed_on, cell(record, "instancetype"), accelerator, count,
-            parse_number(cell(record, "vcpus")), parse_number(cell(record, "memorygib")), gpu_memory_gib(gpu_info),
-            cell(record, "region"), cell(record, "availabilityzone"), price, spot, spot_issue(spot, price), gpu_info,
-        ))
-    frame = frame_for(SkypilotOffers, rows)
-    return Parsed(rows=frame, quarantine=quarantine_frame(bad))
+    if "currency" in keys:  # a catalog priced in another currency is not read as USD
+        position = names.index(keys["currency"])
+        other = [(n, r) for n, r in records if (r[position].strip() or "USD").upper() != "USD"]
+        bad += [(n, f"prices in {r[position].strip().upper()}: SkyPilot catalogs are read in USD only",
+                 record_json(header, r)) for n, r in other]
+        records = [(n, r) for n, r in records if (r[position].strip() or "USD").upper() == "USD"]
+    (provider, version), observed_on = _provider_and_version(delivery.source_file), date.fromisoformat(delivery.edition)
+    frame = pl.DataFrame({name: [r[i] for _, r in records] for i, name in enumerate(names)},
+                         schema={name: pl.Utf8 for name in names}).with_columns(
+        _record=pl.Series([n for n, _ in records], dtype=pl.Int64), _delivery=pl.lit(0, pl.Int32),
+        _provider=pl.lit(provider, pl.Utf8), _version=pl.lit(version, pl.Utf8), _observed_on=pl.lit(observed_on, pl.Date))
+    parsed = _parse_batch(frame, header, keys)
+    quarantine = pl.concat([quarantine_frame(bad), parsed.quarantine.drop("_delivery")]).sort("row_number")
+    return Parsed(rows=parsed.rows.drop("_delivery"), quarantine=quarantine)
 
 
 def parse_batches(deliveries: Sequence[Delivery]) -> Iterator[Parsed]:
