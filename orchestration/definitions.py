@@ -8,7 +8,6 @@ from orchestration.assets.dbt import dbt_resource, warehouse_dbt_models
 from orchestration.assets.raw import RAW_ASSETS
 from orchestration.assets.report import aimetrics_html_report
 from orchestration.checks import RAW_CHECKS
-from orchestration.drop_checks import DROP_CHECKS
 from orchestration.executors import selected_executor
 from orchestration.freshness import FRESHNESS_CHECKS
 from orchestration.jobs import (epoch_weekly, everything_weekly, fx_monthly, gpu_prices_daily, inbox_sensor,
@@ -16,7 +15,7 @@ from orchestration.jobs import (epoch_weekly, everything_weekly, fx_monthly, gpu
 
 defs = dg.Definitions(
     assets=[*RAW_ASSETS, warehouse_dbt_models, aimetrics_html_report],
-    asset_checks=[*RAW_CHECKS, *DROP_CHECKS, *FRESHNESS_CHECKS],
+    asset_checks=[*RAW_CHECKS, *FRESHNESS_CHECKS],
     jobs=[materialize_everything, refresh_gpu_prices, refresh_epoch, refresh_fx, ingest_inbox],
     schedules=[gpu_prices_daily, epoch_weekly, fx_monthly, everything_weekly],
     # dbt models carry AutomationCondition.eager(): this sensor rebuilds them after an upstream changed

@@ -8,6 +8,7 @@ from ingest.fetch import SourceUnavailable
 from ingest.settings import source_settings
 from ingest.sources import SOURCES, Source, gpu_tracker, gpu_tracker_days
 from orchestration.constants import OWNERS, SOURCE_GROUPS, WAREHOUSE_POOL
+from orchestration.drop_checks import drop_check_result, drop_check_spec
 from orchestration.partitions import tracker_days
 from warehouse.land import LandingReport, land_source
 from warehouse.preview import table_preview_markdown
@@ -55,6 +56,7 @@ def build_raw_asset(source: Source) -> dg.AssetsDefinition:
         if source.arrives_as == "url" else None,
         partitions_def=partitions_def,
         backfill_policy=dg.BackfillPolicy.single_run() if partitions_def else None,
+        check_specs=[drop_check_spec(raw_key(source))],
     )
     def _raw_asset(context: dg.AssetExecutionContext) -> dg.MaterializeResult:
         try:
@@ -77,6 +79,8 @@ def build_raw_asset(source: Source) -> dg.AssetsDefinition:
             freshness = {"newest_observation": str(report.newest_observation),
                          "dagster/last_updated_timestamp": dg.MetadataValue.timestamp(newest)}
         return dg.MaterializeResult(
+            check_results=[drop_check_result(context.instance, raw_key(source), report.table_rows,
+                                             report.deliveries_in_table)],
             data_version=dg.DataVersion(report.fingerprint) if report.fingerprint else None,
             metadata={
                 **freshness,

@@ -7,8 +7,6 @@ import pytest
 
 from ingest.sources import SOURCES
 from orchestration.assets.raw import build_raw_asset
-from orchestration.drop_checks import build_drop_check
-from orchestration.assets.raw import raw_key
 from tests.conftest import FIXTURE_MIRROR
 
 pytestmark = pytest.mark.integration
@@ -16,7 +14,7 @@ pytestmark = pytest.mark.integration
 
 def _materialize(instance) -> dg.AssetCheckEvaluation:
     source = SOURCES["funding_exports"]
-    result = dg.materialize([build_raw_asset(source), build_drop_check(raw_key(source))], instance=instance)
+    result = dg.materialize([build_raw_asset(source)], instance=instance)
     (evaluation,) = result.get_asset_check_evaluations()
     return evaluation
 
