@@ -161,6 +161,15 @@ def test_a_delivery_gone_from_the_mirror_is_on_record_and_its_rows_kept(tmp_path
         assert conn.execute("select source_file from raw.retractions").fetchall() == [
             ("ai_index_2030/4. Economy/Data/fig_4.3.3.csv",)]
         assert conn.execute("select count(distinct figure_id) from raw.ai_index_figure_values").fetchone()[0] == 2
+    # a figure fetched by URL earlier (the 2024 edition without a mirror) is not the mirror's to retract
+    from ingest.sources.ai_index_by_url import online_figures
+
+    url = next(iter(online_figures()))
+    (tmp_path / "fetched.csv").write_text(TEXT)
+    fetched = land_source(SOURCES["ai_index"], deliveries=[
+        Delivery.from_file("ai_index", "2024", url, tmp_path / "fetched.csv")])
+    assert fetched.deliveries[0].outcome.status == "loaded"
+    assert land_source(SOURCES["ai_index"]).retracted == []
 
 
 def test_an_unchanged_price_list_on_a_new_day_is_that_days_observation(tmp_path):
