@@ -73,10 +73,12 @@ def build_raw_asset(source: Source) -> dg.AssetsDefinition:
         for source_file in report.retracted:
             context.log.warning(f"{source_file} was loaded before and is gone from the mirror: kept, noted in raw.retractions")
         freshness = {}
-        if report.newest_observation is not None:
-            # the data's own date, read by the freshness checks (orchestration/freshness.py) instead of the run's
-            newest = datetime.combine(report.newest_observation, time(), timezone.utc)
-            freshness = {"newest_observation": str(report.newest_observation),
+        if source.freshness_days:
+            # the data's own date, read by the freshness checks (orchestration/freshness.py) instead of the run's;
+            # a feed with no observation at all is as stale as can be, not fresh because its run just ran
+            newest = (datetime.combine(report.newest_observation, time(), timezone.utc)
+                      if report.newest_observation is not None else datetime(1970, 1, 2, tzinfo=timezone.utc))
+            freshness = {"newest_observation": str(report.newest_observation or "none"),
                          "dagster/last_updated_timestamp": dg.MetadataValue.timestamp(newest)}
         return dg.MaterializeResult(
             check_results=[drop_check_result(context.instance, raw_key(source), report.table_rows,

@@ -34,3 +34,16 @@ def test_a_raw_table_that_loses_a_delivery_warns(tmp_path, monkeypatch):
     evaluation = _materialize(instance)
     assert not evaluation.passed and evaluation.severity == dg.AssetCheckSeverity.WARN, evaluation.metadata
     assert evaluation.metadata["dropped"].value.startswith("rows: ")
+
+
+def test_a_feed_on_a_cadence_with_no_observation_at_all_is_overdue(tmp_path, monkeypatch):
+    """An empty mirror: the run succeeds, and the feed's freshness check says it is stale (not fresh because it ran)."""
+    from orchestration.freshness import FRESHNESS_CHECKS
+
+    monkeypatch.setenv("AIMETRICS_DATA_DIR", str(tmp_path / "empty_mirror"))
+    (tmp_path / "empty_mirror").mkdir()
+    source = SOURCES["azure_retail_prices"]
+    checks = [c for c in FRESHNESS_CHECKS if build_raw_asset(source).key in {k.asset_key for k in c.check_keys}]
+    result = dg.materialize([build_raw_asset(source), *checks], instance=dg.DagsterInstance.ephemeral())
+    (evaluation,) = [e for e in result.get_asset_check_evaluations() if "freshness" in e.check_name]
+    assert not evaluation.passed and evaluation.severity == dg.AssetCheckSeverity.WARN
