@@ -96,16 +96,11 @@ def locate(settings: SourceSettings) -> list[Delivery]:
             versions += dated_versions(SOURCE, settings, feed.mirror_versions)
         elif (feed.mirror_path if settings.mirror_dir else feed.url):
             copies += locate_file(SOURCE, feed.mirror_path or "", feed.url or "", settings)
-    dated = {d.sha256: d.source_file for d in versions if not d.refused}
+    dated = {d.sha256: d.source_file for d in versions if not d.refused}  # empty without a mirror
     for copy in copies:
-        if copy.source_file != copy_url(copy) and copy.sha256 in dated:
+        if copy.sha256 in dated:
             log.info("%s: same bytes as the dated version %s, observed on its date", copy.source_file, dated[copy.sha256])
-    return versions + [c for c in copies if c.source_file == copy_url(c) or c.sha256 not in dated]
-
-
-def copy_url(delivery: Delivery) -> str | None:
-    """The URL of the feed a delivery was fetched from (a live fetch is an observation of its own day)."""
-    return next((feed.url for feed in feeds() if feed.url == delivery.source_file), None)
+    return versions + [copy for copy in copies if copy.sha256 not in dated]
 
 
 def feed_for(delivery: Delivery) -> Feed:

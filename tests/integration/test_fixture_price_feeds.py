@@ -58,6 +58,10 @@ def test_llm_api_prices_across_lists():
                   "(select fx_rate_date from marts.llm_api_prices where model = 'hanzi-chat')")
     assert _scalar("select usd_per_million_input_tokens from marts.llm_api_prices where model = 'hanzi-chat'") == \
         pytest.approx(2 * cny)
+    # a currency the ECB no longer publishes (the rouble, since March 2022): listed, unconverted, with the reason
+    rub = "from marts.llm_api_prices where model = 'rub-chat'"
+    assert _rows(f"select currency, usd_per_million_input_tokens, krw_per_million_blended {rub}") == [("RUB", None, None)]
+    assert _scalar(f"select fx_note {rub}").startswith("no ECB rate for RUB near 2026-08-22 (the last is of 2022-")
     assert _scalar("select count(*) from marts.llm_api_prices where model in ('example-image', 'example-embed', "
                    "'example-tts', 'example-painter')") == 0  # not text models, or not priced per token
     changes = "from marts.llm_price_changes where model = 'example-chat-1'"

@@ -15,7 +15,7 @@ fx as (
 
 joined as (
     select rounds.*, fx.rate_date, fx.usd_per_unit, fx.krw_per_unit,
-           coalesce(date_diff('day', fx.rate_date, rounds.announced_on) <= 7, false) as fresh
+           {{ fx_is_fresh('fx.rate_date', 'rounds.announced_on') }} as fresh
     from rounds
     asof left join fx
         on rounds.currency = fx.currency and rounds.announced_on >= fx.rate_date
@@ -27,9 +27,5 @@ select
     case when currency = 'USD' then amount when fresh then amount * usd_per_unit end as amount_usd,
     case when fresh then amount * krw_per_unit end as amount_krw,
     case when fresh then rate_date end as fx_rate_date,
-    case when currency is not null and rate_date is null
-             then 'no ECB rate for ' || currency || ' on or before ' || announced_on
-         when currency is not null and not fresh
-             then 'no ECB rate for ' || currency || ' near ' || announced_on || ' (the last is of ' || rate_date
-                  || '): not converted' end as fx_note
+    {{ fx_note('currency', 'rate_date', 'announced_on') }} as fx_note
 from joined

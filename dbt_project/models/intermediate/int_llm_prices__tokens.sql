@@ -1,6 +1,7 @@
 -- The standard (untiered) per-token list prices of every text model, one row per source, model name, provider,
 -- region and day observed: input and output in USD and KRW per million tokens at the ECB rate of the day (a
--- provider's own currency, CNY say, through its EUR cross rate). Prices per image, second or character, cache and
+-- provider's own currency, CNY say, through its EUR cross rate; a currency without a rate within a week of the day
+-- stays unconverted, with `fx_note` saying why). Prices per image, second or character, cache and
 -- batch tiers stay in staging with their unit; they are never read as per-token prices.
 {% set not_text = ['embedding', 'image_generation', 'image_edit', 'audio_transcription', 'audio_speech', 'rerank',
                    'moderation', 'video_generation', 'search', 'ocr', 'video', 'image', 'tts', 'music',
@@ -26,26 +27,33 @@ paired as (
 
 rates as (
     select rate_date, currency, usd_per_unit, krw_per_unit from {{ ref('int_fx__cross_rates') }}
+),
+
+converted as (
+    select paired.*, rates.rate_date, rates.krw_per_unit / rates.usd_per_unit as krw_per_usd,
+           case when paired.currency = 'USD' then 1.0
+                when {{ fx_is_fresh('rates.rate_date', 'paired.observed_on') }} then rates.usd_per_unit end as usd_per_unit,
+           {{ fx_is_fresh('rates.rate_date', 'paired.observed_on') }} as fresh
+    from paired
+    asof left join rates on rates.currency = paired.currency and paired.observed_on >= rates.rate_date
+    where paired.input_per_million is not null and paired.output_per_million is not null
 )
 
 select
-    paired.observed_on,
-    paired.source,
-    paired.source_model_name,
-    paired.provider,
-    paired.region,
-    paired.mode,
-    paired.currency,
-    paired.input_per_million * case when paired.currency = 'USD' then 1 else rates.usd_per_unit end
-        as usd_per_million_input_tokens,
-    paired.output_per_million * case when paired.currency = 'USD' then 1 else rates.usd_per_unit end
-        as usd_per_million_output_tokens,
-    rates.krw_per_unit / rates.usd_per_unit as krw_per_usd,
-    rates.rate_date as fx_rate_date,
-    paired.date_basis,
-    paired.source_url,
-    paired.vintage,
-    paired.source_file
-from paired
-asof left join rates on rates.currency = paired.currency and paired.observed_on >= rates.rate_date
-where paired.input_per_million is not null and paired.output_per_million is not null
+    observed_on,
+    source,
+    source_model_name,
+    provider,
+    region,
+    mode,
+    currency,
+    input_per_million * usd_per_unit as usd_per_million_input_tokens,
+    output_per_million * usd_per_unit as usd_per_million_output_tokens,
+    case when fresh then krw_per_usd end as krw_per_usd,
+    case when fresh then rate_date end as fx_rate_date,
+    {{ fx_note('currency', 'rate_date', 'observed_on') }} as fx_note,
+    date_basis,
+    source_url,
+    vintage,
+    source_file
+from converted

@@ -8,9 +8,6 @@ the list price (`batch`, `priority`, `above_200k_tokens`; null for the standard 
 
 from __future__ import annotations
 
-import re
-from datetime import date
-
 import pandera.polars as pa
 import polars as pl
 
@@ -34,15 +31,3 @@ class ListPrices(pa.DataFrameModel):
 
     class Config:
         strict = True
-
-
-_VERSION_NAME = re.compile(r"^(\d{4}-\d{2}-\d{2})_")
-
-
-def version_day(name: str) -> date | None:
-    """The date a version file's name starts with (`2024-03-30_89471ba4c5.json`)."""
-    match = _VERSION_NAME.match(name)
-    try:
-        return date.fromisoformat(match[1]) if match else None
-    except ValueError:
-        return None

@@ -15,6 +15,7 @@ select
         as krw_per_million_blended,
     prices.currency,
     prices.fx_rate_date,
+    prices.fx_note,
     prices.source,
     prices.vintage,
     prices.date_basis,
