@@ -1,4 +1,4 @@
-"""Jobs, schedules and sensors. Sensors only look at files: they never open the warehouse."""
+"""Jobs, schedules and sensors. They look at files only (the tracker's, for its days): they never open the warehouse."""
 
 from __future__ import annotations
 
@@ -7,8 +7,9 @@ import json
 
 import dagster as dg
 
+from ingest.fetch import SourceUnavailable
 from ingest.settings import source_settings
-from orchestration.partitions import range_tags, tracker_days
+from orchestration.partitions import TRACKER, TRACKER_DAYS_NAME, range_tags, register_tracker_days
 
 EVERYTHING = dg.AssetSelection.all()
 GPU_PRICE_FEEDS = dg.AssetSelection.groups("ingest_gpu_prices")
@@ -23,9 +24,10 @@ materialize_everything = dg.define_asset_job(
 # The seeds go with them: a chip name or category added to a seed maps the offers already loaded on the next run.
 GPU_PRICE_SEEDS = dg.AssetSelection.assets(["reference", "gpu_model_names"], ["reference", "gpu_price_categories"],
                                            ["reference", "gpu_price_bounds"], ["reference", "gpu_providers"])
+GPU_PRICE_JOB_SELECTION = GPU_PRICE_FEEDS | GPU_PRICE_FEEDS.downstream() | GPU_PRICE_SEEDS
 refresh_gpu_prices = dg.define_asset_job(
     "refresh_gpu_prices",
-    selection=GPU_PRICE_FEEDS | GPU_PRICE_FEEDS.downstream() | GPU_PRICE_SEEDS,
+    selection=GPU_PRICE_JOB_SELECTION,
     description="Poll the GPU price feeds, reload the chip-name and category seeds, and rebuild what depends on them.",
 )
 EPOCH = dg.AssetSelection.groups("ingest_epoch")
@@ -43,10 +45,14 @@ ingest_inbox = dg.define_asset_job(
     description="Land files dropped into the inbox and rebuild what depends on them.",
 )
 
-# Each daily tick polls the feeds and lands that day's tracker partition.
-gpu_prices_daily = dg.build_schedule_from_partitioned_job(
-    refresh_gpu_prices, name="gpu_prices_daily", hour_of_day=6, default_status=dg.DefaultScheduleStatus.RUNNING,
-)
+
+@dg.schedule(job=refresh_gpu_prices, cron_schedule="0 6 * * *", execution_timezone="UTC",
+             default_status=dg.DefaultScheduleStatus.RUNNING)
+def gpu_prices_daily(context: dg.ScheduleEvaluationContext):
+    """Poll the GPU price feeds and land the tracker's new days (its newest day again when no day is new)."""
+    return _tracker_run_request(context, GPU_PRICE_JOB_SELECTION, newest_only=True)
+
+
 epoch_weekly = dg.ScheduleDefinition(
     name="epoch_weekly", job=refresh_epoch, cron_schedule="0 4 * * 1", execution_timezone="UTC",
     default_status=dg.DefaultScheduleStatus.RUNNING,
@@ -59,7 +65,24 @@ fx_monthly = dg.ScheduleDefinition(
              default_status=dg.DefaultScheduleStatus.RUNNING)
 def everything_weekly(context: dg.ScheduleEvaluationContext):
     """Everything, with the tracker's whole history in one run (unchanged days are skipped)."""
-    return dg.RunRequest(tags=range_tags(tracker_days))
+    return _tracker_run_request(context, EVERYTHING, newest_only=False)
+
+
+def _tracker_run_request(context: dg.ScheduleEvaluationContext, selection: dg.AssetSelection,
+                         newest_only: bool) -> dg.RunRequest:
+    """A run of the tracker's days (after adding the days its file now has as partitions): the new ones, or all;
+    without the tracker when it has no partition at all (its file could not be read and none was seen before)."""
+    try:
+        new = register_tracker_days(context.instance)
+    except SourceUnavailable as error:
+        context.log.warning(f"the tracker's days were not refreshed: {error}")
+        new = []
+    known = context.instance.get_dynamic_partitions(TRACKER_DAYS_NAME)
+    if not known:
+        return dg.RunRequest(asset_selection=sorted((selection - dg.AssetSelection.assets(TRACKER))
+                                                    .resolve(context.repository_def.asset_graph)))
+    first = (new[0] if new else known[-1]) if newest_only else None
+    return dg.RunRequest(tags=range_tags(context.instance, first))
 
 
 def inbox_fingerprint(folder) -> dict[str, str]:

@@ -8,7 +8,8 @@ from dataclasses import dataclass, field
 
 import dagster as dg
 
-from orchestration.partitions import range_tags
+from ingest.fetch import SourceUnavailable
+from orchestration.partitions import TRACKER, range_tags, register_tracker_days
 from orchestration.stale_runs import run_tags, wait_for_the_warehouse_pool
 from warehouse.db import connect_read, count_rows, warehouse_target
 
@@ -41,15 +42,27 @@ def materialize_everything(
     # a run killed earlier keeps its warehouse slot: free it; wait (bounded, with a message) for a live one
     wait_for_the_warehouse_pool(instance, float(os.environ.get("AIMETRICS_RUN_WAIT_S", "600")))
     job = defs.resolve_job_def(job_name)
-    # a job with the partitioned tracker runs its whole history in this one run (a single-run backfill)
-    tags = {**(range_tags(job.partitions_def) if job.partitions_def else {}), **run_tags()}
+    tags, selection, unread = run_tags(), None, []
+    if job.partitions_def:
+        # the tracker's days with records become its partitions; its whole history runs in this one run
+        try:
+            register_tracker_days(instance)
+        except SourceUnavailable as error:
+            unread.append(f"{TRACKER.to_python_identifier()}: {error}")
+        days = range_tags(instance)
+        if days:
+            tags.update(days)
+            unread = []  # the tracker's own step says why it cannot read the file
+        else:  # no day known: everything else still runs
+            selection = sorted(set(job.asset_layer.selected_asset_keys) - {TRACKER})
     result = job.execute_in_process(
         instance=instance,
         raise_on_error=False,
         tags=tags,
+        asset_selection=selection,
         run_config={"loggers": {"console": {"config": {"log_level": log_level}}}},
     )
-    summary = RunSummary(run_id=result.run_id, success=result.success, seconds=time.monotonic() - started)
+    summary = RunSummary(run_id=result.run_id, success=result.success and not unread, seconds=time.monotonic() - started)
     for evaluation in result.get_asset_check_evaluations():
         name = f"{evaluation.asset_key.to_user_string()}:{evaluation.check_name}"
         if evaluation.passed:
@@ -58,7 +71,7 @@ def materialize_everything(
             summary.checks_warned.append(name)
         else:
             summary.checks_failed.append(name)
-    summary.failed_steps = [
+    summary.failed_steps = unread + [
         f"{event.step_key}: {_root_cause(event.step_failure_data.error)}"
         if event.step_failure_data and event.step_failure_data.error else event.step_key
         for event in result.all_events if event.is_step_failure

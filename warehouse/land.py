@@ -44,6 +44,8 @@ class LandingReport:
     """Files loaded before that the mirror no longer has (retracted upstream): their rows stay, on record."""
     newest_observation: object = None
     """The newest day of the source's observation column in the table, for a source with a freshness policy."""
+    rows_by_edition: dict[str, int] = field(default_factory=dict)
+    """Rows in the table per edition of the deliveries landed (asked for with `count_editions`: a partition's own count)."""
 
     def count(self, status: str) -> int:
         return sum(1 for d in self.deliveries if d.outcome.status == status)
@@ -62,7 +64,7 @@ def _key(delivery: Delivery) -> DeliveryKey:
 
 
 def land_source(source: Source, db_path: Path | None = None, settings: SourceSettings | None = None,
-                deliveries: list[Delivery] | None = None) -> LandingReport:
+                deliveries: list[Delivery] | None = None, count_editions: bool = False) -> LandingReport:
     """Land the given deliveries (default: all that the source locates) into raw.<source.raw_table>."""
     settings = settings or source_settings()
     table = checked_identifier(source.raw_table)
@@ -97,6 +99,10 @@ def land_source(source: Source, db_path: Path | None = None, settings: SourceSet
             """select count(*), coalesce(md5(string_agg(source_file || '|' || edition || '|' || sha256 || '|' ||
                       parser_version, ';' order by source_file, edition)), '')
                from raw.deliveries where source = ? and status = 'loaded'""", [source.name]).fetchone()
+        if count_editions:
+            report.rows_by_edition = dict(conn.execute(
+                f'select _edition, count(*) from raw."{table}" where _edition in (select unnest(?)) group by all',
+                [sorted({d.edition for d in found})]).fetchall())
         if source.freshness_days:
             report.newest_observation = conn.execute(
                 f'select max(cast("{checked_identifier(source.observed_column)}" as date)) from raw."{table}"').fetchone()[0]

@@ -17,6 +17,41 @@ from ingest.fastcsv import FILE_COLUMN, NeedsCarefulParse, read_header, string_b
 from ingest.settings import SourceSettings
 from ingest.sources.gpu_tracker import _ISO_DAY, FIRST_DAY, OUT_OF_RANGE, UNDATED, last_day, locate, outside_days
 
+
+def observation_days(settings: SourceSettings) -> list[str]:
+    """The days (in order) that the located tracker file has records for, within the tracker's days: its partitions."""
+    days: set[str] = set()
+    for delivery in locate(settings):
+        if not delivery.refused:
+            days |= _days_in(delivery.path)
+    return sorted(days)
+
+
+def _days_in(path: Path) -> set[str]:
+    try:
+        header = read_header(path)
+        if _date_position(header) is None:
+            return set()
+        column = header[_date_position(header)]
+        texts = set()
+        for batch in string_batches([path], header):
+            texts |= set(batch[column].drop_nulls().str.strip_chars().unique().to_list())
+    except NeedsCarefulParse:
+        header, records = read_csv_records(path)
+        position = _date_position(header)
+        if position is None:
+            return set()
+        texts = {record[position].strip() for _, record in records if position < len(record)}
+    except RejectedDelivery:
+        return set()
+    return {text for text in texts if _ISO_DAY.match(text) and not outside_days(text)}
+
+
+def _date_position(header: list[str]) -> int | None:
+    names = [name.lower() for name in header]
+    return names.index("date") if "date" in names else None
+
+
 def day_deliveries(settings: SourceSettings, days: set[str] | None) -> list[Delivery]:
     """The located tracker file(s) cut into one delivery per day in `days` (every day when None)."""
     return [piece for delivery in locate(settings)
@@ -50,9 +85,9 @@ def day_slices(delivery: Delivery, days: set[str] | None, out_dir: Path) -> list
 def _write_day_files_streamed(path: Path, days: set[str] | None, folder: Path,
                               undated: bool = True) -> dict[str, Path] | None:
     header = read_header(path)
-    if "date" not in [name.lower() for name in header]:
+    if _date_position(header) is None:
         return None
-    date_column = header[[name.lower() for name in header].index("date")]
+    date_column = header[_date_position(header)]
     written: dict[str, Path] = {}
     keep = None
     if days is not None:  # the requested days and the undated records, picked out by DuckDB as it reads
@@ -148,9 +183,9 @@ def _last_day_start(path: Path, size: int) -> tuple[str, int] | None:
 
 def _write_day_files_carefully(path: Path, days: set[str] | None, folder: Path) -> dict[str, Path] | None:
     header, records = read_csv_records(path)
-    if "date" not in [name.lower() for name in header]:
+    column = _date_position(header)
+    if column is None:
         return None
-    column = [name.lower() for name in header].index("date")
     by_day: dict[str, list[list[str]]] = {}
     for _, record in records:
         text = record[column].strip() if column < len(record) else ""

@@ -32,10 +32,23 @@ def _deliveries_markdown(report: LandingReport, limit: int = 25) -> str:
 
 
 def _tracker_days(context: dg.AssetExecutionContext, source: Source) -> LandingReport:
-    """Land the requested observation days of the tracker file, one delivery per day."""
+    """Land the requested observation days of the tracker file, one delivery per day; each day's partition
+    records its own counts (the run's totals stay on the materialization as a whole)."""
     settings = source_settings()
-    return land_source(source, settings=settings,
-                       deliveries=gpu_tracker_days.day_deliveries(settings, set(context.partition_keys)))
+    days = context.partition_keys
+    report = land_source(source, settings=settings, deliveries=gpu_tracker_days.day_deliveries(settings, set(days)),
+                         count_editions=True)
+    landed = {item.edition: item for item in report.deliveries}
+    for day in days:
+        item = landed.get(day)
+        context.add_asset_metadata(partition_key=day, metadata={
+            "dagster/row_count": report.rows_by_edition.get(day, 0),
+            "delivery_status": item.outcome.status if item else "no records for this day in the tracker file",
+            "delivery_sha256": item.sha256 if item else "",
+            "rows_accepted": item.outcome.rows_accepted if item else 0,
+            "rows_quarantined": item.outcome.rows_quarantined if item else 0,
+        })
+    return report
 
 
 PARTITIONED = {gpu_tracker.SOURCE: (tracker_days, _tracker_days)}
@@ -87,6 +100,7 @@ def build_raw_asset(source: Source) -> dg.AssetsDefinition:
             metadata={
                 **freshness,
                 "dagster/row_count": report.table_rows,
+                "table_rows": report.table_rows,
                 "deliveries_in_table": report.deliveries_in_table,
                 "deliveries_found": len(report.deliveries),
                 "deliveries_loaded": report.count("loaded"),

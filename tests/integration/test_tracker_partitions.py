@@ -1,0 +1,88 @@
+"""The tracker's partitions are the days its file has records for: a day without records is never shown as
+materialized, each day's partition carries its own counts, and the daily schedule adds and runs the new days."""
+
+import dagster as dg
+import pytest
+
+from orchestration.definitions import defs
+from orchestration.jobs import gpu_prices_daily
+from orchestration.partitions import TRACKER, TRACKER_DAYS_NAME, range_tags, register_tracker_days
+
+HEADER = "date,provider,gpu_model,gpu_count,region,rental_type,price_min_usd,price_median_usd,price_max_usd,n_offers,source_url,fetched_at\n"
+
+
+def _record(day: str, gpu: str = "H100_SXM", median: str = "2.5") -> str:
+    return f"{day},exampleco,{gpu},1,global,on_demand,2.0,{median},3.0,4,https://example.org,{day}T21:00:10+00:00\n"
+
+
+@pytest.fixture
+def tracker_file(isolated_environment, monkeypatch):
+    """A tracker file with records on 1 and 3 March (none on 2 March), one of 3 March without a valid price."""
+    mirror = isolated_environment / "mirror"
+    path = mirror / "gpu_pricing_tracker" / "observations.csv"
+    path.parent.mkdir(parents=True)
+    path.write_text(HEADER + _record("2026-03-01") + _record("2026-03-01", "A100_80GB", "1.4")
+                    + _record("2026-03-03") + _record("2026-03-03", "B200", "-4.0"))
+    monkeypatch.setenv("AIMETRICS_DATA_DIR", str(mirror))
+    return path
+
+
+def _land_tracker(instance: dg.DagsterInstance) -> dg.ExecuteInProcessResult:
+    return defs.resolve_implicit_global_asset_job_def().execute_in_process(
+        asset_selection=[TRACKER], tags=range_tags(instance), instance=instance, raise_on_error=False)
+
+
+def _partition_metadata(instance: dg.DagsterInstance, day: str) -> dict:
+    record = instance.fetch_materializations(
+        dg.AssetRecordsFilter(asset_key=TRACKER, asset_partitions=[day]), limit=1).records[0]
+    return {name: value.value for name, value in record.asset_materialization.metadata.items()}
+
+
+def test_only_days_with_records_are_partitions_each_with_its_own_counts(tracker_file):
+    instance = dg.DagsterInstance.ephemeral()
+    assert register_tracker_days(instance) == ["2026-03-01", "2026-03-03"]
+    assert _land_tracker(instance).success
+    assert instance.get_materialized_partitions(TRACKER) == {"2026-03-01", "2026-03-03"}  # not 2 March, nor today
+    first, third = _partition_metadata(instance, "2026-03-01"), _partition_metadata(instance, "2026-03-03")
+    assert (first["dagster/row_count"], first["rows_accepted"], first["rows_quarantined"]) == (2, 2, 0)
+    assert (third["dagster/row_count"], third["rows_accepted"], third["rows_quarantined"]) == (1, 1, 1)
+    assert first["delivery_status"] == third["delivery_status"] == "loaded"
+    assert first["table_rows"] == third["table_rows"] == 3  # the table as a whole, beside each day's own count
+
+
+def _scheduled(instance: dg.DagsterInstance) -> dg.RunRequest:
+    context = dg.build_schedule_context(instance=instance, repository_def=defs.get_repository_def())
+    result = gpu_prices_daily.evaluate_tick(context)
+    assert len(result.run_requests) == 1, result.skip_message
+    return result.run_requests[0]
+
+
+def test_the_daily_schedule_adds_the_new_days_and_runs_them(tracker_file):
+    with dg.instance_for_test() as instance:
+        _new_days_scheduled(instance, tracker_file)
+
+
+def _new_days_scheduled(instance: dg.DagsterInstance, tracker_file) -> None:
+    first = _scheduled(instance)  # the first tick: every day with records becomes a partition
+    assert instance.get_dynamic_partitions(TRACKER_DAYS_NAME) == ["2026-03-01", "2026-03-03"]
+    assert (first.tags["dagster/asset_partition_range_start"], first.tags["dagster/asset_partition_range_end"]) \
+        == ("2026-03-01", "2026-03-03")
+    quiet = _scheduled(instance)  # nothing new: the newest day again (the feeds are still polled)
+    assert (quiet.tags["dagster/asset_partition_range_start"], quiet.tags["dagster/asset_partition_range_end"]) \
+        == ("2026-03-03", "2026-03-03")
+    with tracker_file.open("a") as handle:
+        handle.write(_record("2026-03-05"))
+    later = _scheduled(instance)
+    assert instance.get_dynamic_partitions(TRACKER_DAYS_NAME)[-1] == "2026-03-05"
+    assert (later.tags["dagster/asset_partition_range_start"], later.tags["dagster/asset_partition_range_end"]) \
+        == ("2026-03-05", "2026-03-05")
+
+
+def test_without_a_tracker_day_the_daily_run_polls_the_other_feeds(isolated_environment, monkeypatch):
+    (isolated_environment / "empty_mirror").mkdir()
+    monkeypatch.setenv("AIMETRICS_DATA_DIR", str(isolated_environment / "empty_mirror"))
+    with dg.instance_for_test() as instance:
+        request = _scheduled(instance)
+    selected = set(request.asset_selection)
+    assert TRACKER not in selected and dg.AssetKey(["raw", "skypilot_offers"]) in selected
+    assert "dagster/asset_partition_range_start" not in request.tags
