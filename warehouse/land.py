@@ -11,7 +11,8 @@ import polars as pl
 
 from ingest.delivery import Delivery, Parsed, RejectedDelivery
 from ingest.validate import empty_frame, split_by_schema
-from ingest.fastcsv import NeedsCarefulParse, read_header
+from ingest.read.records import stream_group
+from ingest.read.streamed import NeedsCarefulParse
 from ingest.settings import SourceSettings, source_settings
 from ingest.sources import Source
 from warehouse.db import connect_write
@@ -116,20 +117,15 @@ GROUP_BYTES = 64 << 20
 
 def _groups(source: Source, pending: list[tuple[int, Delivery]]) -> Iterator[list[tuple[int, Delivery]]]:
     """Runs of pending deliveries loaded together, up to GROUP_BYTES; for a streaming source, with one header."""
-    group, header, size = [], None, 0
+    group, shared, size = [], None, 0
     for item in pending:
-        this = ()
-        if source.parse_batches is not None:
-            try:
-                this = read_header(item[1].path)
-            except (NeedsCarefulParse, RejectedDelivery):
-                this = None
+        this = stream_group(item[1].path) if source.parse_batches is not None else ()
         length = item[1].path.stat().st_size
-        if group and (this is None or this != header or size + length > GROUP_BYTES):
+        if group and (this is None or this != shared or size + length > GROUP_BYTES):
             yield group
             group, size = [], 0
         group.append(item)
-        header, size = this, size + length
+        shared, size = this, size + length
         if this is None:
             yield group
             group, size = [], 0
@@ -138,46 +134,41 @@ def _groups(source: Source, pending: list[tuple[int, Delivery]]) -> Iterator[lis
 
 
 def _load_group(conn, source: Source, table: str, group: list[tuple[int, Delivery]]) -> dict[int, LoadOutcome]:
-    """Load a group together in one transaction; if any file needs the careful parser or is rejected, nothing
-    of the group is kept and each delivery is loaded on its own (so each gets its own outcome and reason)."""
+    """Load a group in one transaction, streamed where the source can. If a file needs the careful reader or is
+    rejected, nothing of the group is kept and each delivery is loaded on its own (its own outcome and reason):
+    streamed, and again the careful way when the streaming reader refuses it."""
+    streams = source.parse_batches is not None
     if len(group) > 1:
         try:
-            deliveries = [delivery for _, delivery in group]
-            outcomes = load_deliveries(conn, table, [_key(d) for d in deliveries], source.parser_version,
-                                       _validated(_parsed_together(source, deliveries), source.schema))
-            return {position: outcome for (position, _), outcome in zip(group, outcomes)}
+            return _load_together(conn, source, table, group, stream=streams)
         except (NeedsCarefulParse, RejectedDelivery) as reason:
             log.info("%s: loading %d deliveries one by one (%s)", source.name, len(group), reason)
     results = {}
-    for position, delivery in group:
-        key = _key(delivery)
+    for item in group:
         try:
-            results[position] = _load(conn, source, table, key, delivery)
+            try:
+                results |= _load_together(conn, source, table, [item], stream=streams)
+            except NeedsCarefulParse as reason:
+                log.info("%s: %s; parsing it record by record", source.name, reason)
+                results |= _load_together(conn, source, table, [item], stream=False)
         except RejectedDelivery as error:
-            log.warning("%s: rejected %s: %s", source.name, delivery.source_file, error)
-            results[position] = record_rejection(conn, table, key, source.parser_version, str(error))
+            log.warning("%s: rejected %s: %s", source.name, item[1].source_file, error)
+            results[item[0]] = record_rejection(conn, table, _key(item[1]), source.parser_version, str(error))
     return results
 
 
-def _load(conn, source: Source, table: str, key: DeliveryKey, delivery: Delivery) -> LoadOutcome:
-    """Stream the delivery in batches when its source can; a file the streaming reader refuses is loaded again,
-    the careful way, so hostile files get their row-by-row reasons."""
-    if source.parse_batches is not None:
-        try:
-            return load_deliveries(conn, table, [key], source.parser_version,
-                                   _validated(source.parse_batches([delivery]), source.schema))[0]
-        except NeedsCarefulParse as reason:
-            log.info("%s: %s; parsing it record by record", source.name, reason)
-    return load_deliveries(conn, table, [key], source.parser_version,
-                           _validated(_parsed_together(source, [delivery], stream=False), source.schema))[0]
+def _load_together(conn, source: Source, table: str, group: list[tuple[int, Delivery]],
+                   stream: bool) -> dict[int, LoadOutcome]:
+    deliveries = [delivery for _, delivery in group]
+    batches = source.parse_batches(deliveries) if stream else _parsed_carefully(source, deliveries)
+    outcomes = load_deliveries(conn, table, [_key(d) for d in deliveries], source.parser_version,
+                               _validated(batches, source.schema))
+    return {position: outcome for (position, _), outcome in zip(group, outcomes)}
 
 
-def _parsed_together(source: Source, deliveries: list[Delivery], stream: bool = True) -> Iterator[Parsed]:
-    """Batches of several deliveries' rows, tagged with `_delivery`: streamed where the source can (and `stream`);
-    else parsed one by one and validated as one frame (per delivery where the model has a uniqueness rule)."""
-    if stream and source.parse_batches is not None:
-        yield from source.parse_batches(deliveries)
-        return
+def _parsed_carefully(source: Source, deliveries: list[Delivery]) -> Iterator[Parsed]:
+    """The deliveries parsed one by one, tagged with `_delivery`, validated as one frame (per delivery where the
+    model has a uniqueness rule)."""
     parts = [Parsed(*tagged(parsed.rows, parsed.quarantine, index))
              for index, parsed in enumerate(source.parse(delivery) for delivery in deliveries)]
     if source.schema.to_schema().unique:

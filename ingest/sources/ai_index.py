@@ -16,7 +16,7 @@ from pathlib import Path
 import pandera.polars as pa
 import polars as pl
 
-from ingest.csvfile import folded_header, read_csv_records, record_json
+from ingest.read.careful import folded_header, read_csv_records, record_json
 from ingest.delivery import Delivery, Parsed, RejectedDelivery, frame_for, quarantine_frame, sha256_of
 from ingest.settings import SourceSettings
 from ingest.sources.ai_index_by_url import online_figures, url_deliveries

@@ -18,7 +18,7 @@ import pandera.polars as pa
 import polars as pl
 import yaml
 
-from ingest.csvfile import decode
+from ingest.read.careful import decode
 from ingest.delivery import Delivery, Parsed, RejectedDelivery, frame_for, modified_day, quarantine_frame
 from ingest.fetch import get_json_pages
 from ingest.settings import SourceSettings

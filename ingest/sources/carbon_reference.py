@@ -8,7 +8,7 @@ import json
 
 import pandera.polars as pa
 
-from ingest.csvfile import decode, read_csv_records, record_json, whole_records
+from ingest.read.careful import decode, read_csv_records, record_json, whole_records
 from ingest.delivery import Delivery, Parsed, RejectedDelivery, frame_for, quarantine_frame
 from ingest.fetch import locate_file
 from ingest.settings import SourceSettings

@@ -15,7 +15,7 @@ import currency_converter
 import pandera.polars as pa
 import polars as pl
 
-from ingest.csvfile import decode
+from ingest.read.careful import decode
 from ingest.delivery import Delivery, Parsed, RejectedDelivery, frame_for, quarantine_frame
 from ingest.fetch import fetch
 from ingest.settings import SourceSettings

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 import pandera.polars as pa
 import polars as pl
 
-from ingest.csvfile import read_csv_records, record_json, whole_records
+from ingest.read.careful import read_csv_records, record_json, whole_records
 from ingest.delivery import Delivery, Parsed, RejectedDelivery, frame_for, quarantine_frame
 from ingest.fetch import locate_file
 from ingest.settings import SourceSettings

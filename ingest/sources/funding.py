@@ -19,7 +19,7 @@ import pandera.polars as pa
 import polars as pl
 import yaml
 
-from ingest.csvfile import read_csv_records, record_json, whole_records
+from ingest.read.careful import read_csv_records, record_json, whole_records
 from ingest.delivery import Delivery, Parsed, RejectedDelivery, frame_for, quarantine_frame
 from ingest.settings import SourceSettings
 from ingest.sources.ecb_fx import known_currencies

@@ -22,7 +22,7 @@ import pandera.polars as pa
 import polars as pl
 import yaml
 
-from ingest.csvfile import decode, read_csv_records, whole_records
+from ingest.read.careful import decode, read_csv_records, whole_records
 from ingest.delivery import Delivery, Parsed, RejectedDelivery, frame_for, quarantine_frame
 from ingest.fetch import locate_file
 from ingest.settings import SourceSettings

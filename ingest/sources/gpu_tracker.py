@@ -12,15 +12,15 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from datetime import date, datetime, timezone
 
 import pandera.polars as pa
 import polars as pl
 
-from ingest.csvfile import read_csv_records, record_json, whole_records
-from ingest.delivery import Delivery, Parsed, RejectedDelivery, frame_for, quarantine_frame
-from ingest.fastcsv import FILE_COLUMN, read_header, record_numbers, string_batches, unique_names
+from ingest.delivery import Delivery, Parsed, frame_for, quarantine_frame
+from ingest.read.careful import record_json
+from ingest.read.records import Records, parse_carefully, parse_streamed
 from ingest.fetch import locate_file
 from ingest.settings import SourceSettings
 from ingest.values import latest_observation_day, number_expr
@@ -82,47 +82,29 @@ def _timestamp(text: str):
 
 
 def parse(delivery: Delivery) -> Parsed:
-    """A tracker file read record by record (any encoding, ragged records set aside), then the same vectorized
-    rules as the streamed path (`_parse_batch`), so each rule is written once."""
-    header, records = read_csv_records(delivery.path)
-    names = unique_names(header)
-    columns = {name.lower(): name for name in names}
-    missing = [name for name in COLUMNS if name not in columns]
-    if missing:
-        raise RejectedDelivery(f"{delivery.source_file}: not a GPU tracker file, missing columns {missing}")
-    records, bad = whole_records(header, records)
-    frame = pl.DataFrame({name: [r[i] for _, r in records] for i, name in enumerate(names)},
-                         schema={name: pl.Utf8 for name in names}).with_columns(
-        _record=pl.Series([n for n, _ in records], dtype=pl.Int64), _delivery=pl.lit(0, pl.Int32))
-    value = frame.with_columns(pl.col(columns[name]).fill_null("").str.strip_chars().alias(name) for name in COLUMNS)
-    parsed, _ = _parse_batch(value, names, header, _no_keys_seen())
-    quarantine = pl.concat([quarantine_frame(bad), parsed.quarantine.drop("_delivery")]).sort("row_number")
-    return Parsed(rows=parsed.rows.drop("_delivery"), quarantine=quarantine)
+    """A tracker file read record by record (any encoding, ragged records set aside), through `rules`."""
+    return parse_carefully(rules, delivery)
+
+
+def parse_batches(deliveries: Sequence[Delivery]) -> Iterator[Parsed]:
+    """Many files with one header streamed through `rules` (flat memory): the same rows and reasons as `parse`,
+    in batches tagged with `_delivery`. Raises NeedsCarefulParse for a file only `parse` reads exactly."""
+    return parse_streamed(rules, deliveries)
 
 
 KEY = ("date", "provider", "gpu_model", "rental_type", "region", "gpu_count")
 
 
-def parse_batches(deliveries: Sequence[Delivery]) -> Iterator[Parsed]:
-    """`parse` for many files with the same header, streamed and vectorized: the same rows and reasons, in
-    batches that say which delivery each row is from (`_delivery`, an index into `deliveries`).
-
-    Raises NeedsCarefulParse (before any batch or part-way) when a file is one only `parse` reads exactly.
-    """
-    header = read_header(deliveries[0].path)
-    names = unique_names(header)
-    columns = {name.lower(): name for name in names}
-    missing = [name for name in COLUMNS if name not in columns]
-    if missing:
-        raise RejectedDelivery(f"{deliveries[0].source_file}: not a GPU tracker file, missing columns {missing}")
+def rules(batches: Iterable[Records], deliveries: Sequence[Delivery]) -> Iterator[Parsed]:
+    """The tracker's rules, vectorized; a record repeating an earlier one's key is a duplicate, across batches."""
     seen = _no_keys_seen()
-    next_record: dict[int, int] = {}
-    for batch in string_batches([d.path for d in deliveries], header):
-        value = batch.with_columns(record_numbers(batch, next_record)).rename({FILE_COLUMN: "_delivery"}).with_columns(
-            pl.col(columns[name]).fill_null("").str.strip_chars().alias(name) for name in COLUMNS)
-        parsed, seen = _parse_batch(value, names, header, seen)
-        # files come in order: only the batch's last file can go on into the next batch
-        seen = seen.filter(pl.col("_delivery") == batch[FILE_COLUMN].max())
+    for records in batches:
+        columns = records.columns(COLUMNS, "a GPU tracker file", deliveries[0].source_file)
+        value = records.frame.with_columns(pl.col(columns[name]).fill_null("").str.strip_chars().alias(name)
+                                           for name in COLUMNS)
+        parsed, seen = _parse_batch(value, records.names, records.header, seen)
+        if records.frame.height:  # files come in order: only the batch's last file can go on into the next batch
+            seen = seen.filter(pl.col("_delivery") == records.frame["_delivery"].max())
         yield parsed
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 import ast
 import json
 import os
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import replace
 from datetime import date, datetime, timezone
 from pathlib import Path
@@ -19,9 +19,10 @@ from urllib.parse import urlparse
 import pandera.polars as pa
 import polars as pl
 
-from ingest.csvfile import read_csv_records, record_json, whole_records
-from ingest.delivery import Delivery, Parsed, RejectedDelivery, frame_for, modified_day, quarantine_frame
-from ingest.fastcsv import FILE_COLUMN, NeedsCarefulParse, read_header, record_numbers, string_batches, unique_names
+from ingest.delivery import Delivery, Parsed, frame_for, modified_day, quarantine_frame
+from ingest.read.careful import record_json
+from ingest.read.records import Records, parse_carefully, parse_streamed
+from ingest.read.streamed import unique_names
 from ingest.fetch import fetch
 from ingest.settings import SourceSettings
 from ingest.values import latest_observation_day, number_expr
@@ -145,56 +146,29 @@ class SkypilotOffers(pa.DataFrameModel):
 
 
 def parse(delivery: Delivery) -> Parsed:
-    """A catalog read record by record (any encoding, ragged records set aside), then the same vectorized rules
-    as the streamed path (`_parse_batch`), so each rule is written once."""
-    header, records = read_csv_records(delivery.path)
-    names = unique_names(header)
-    keys = {name.strip().lower(): name for name in names}
-    missing = [name for name in REQUIRED if name not in keys]
-    if missing:
-        raise RejectedDelivery(f"{delivery.source_file}: not a SkyPilot vms.csv, missing columns {missing}")
-    records, bad = whole_records(header, records)
-    if "currency" in keys:  # a catalog priced in another currency is not read as USD
-        position = names.index(keys["currency"])
-        other = [(n, r) for n, r in records if (r[position].strip() or "USD").upper() != "USD"]
-        bad += [(n, f"prices in {r[position].strip().upper()}: SkyPilot catalogs are read in USD only",
-                 record_json(header, r)) for n, r in other]
-        records = [(n, r) for n, r in records if (r[position].strip() or "USD").upper() == "USD"]
-    (provider, version), observed_on = _provider_and_version(delivery.source_file), date.fromisoformat(delivery.edition)
-    frame = pl.DataFrame({name: [r[i] for _, r in records] for i, name in enumerate(names)},
-                         schema={name: pl.Utf8 for name in names}).with_columns(
-        _record=pl.Series([n for n, _ in records], dtype=pl.Int64), _delivery=pl.lit(0, pl.Int32),
-        _provider=pl.lit(provider, pl.Utf8), _version=pl.lit(version, pl.Utf8), _observed_on=pl.lit(observed_on, pl.Date))
-    parsed = _parse_batch(frame, header, keys)
-    quarantine = pl.concat([quarantine_frame(bad), parsed.quarantine.drop("_delivery")]).sort("row_number")
-    return Parsed(rows=parsed.rows.drop("_delivery"), quarantine=quarantine)
+    """A catalog read record by record (any encoding, ragged records set aside), through `rules`."""
+    return parse_carefully(rules, delivery)
 
 
 def parse_batches(deliveries: Sequence[Delivery]) -> Iterator[Parsed]:
-    """`parse` for many catalogs with the same header, streamed: the same rows and reasons, in batches that say
-    which delivery each row is from (`_delivery`, an index into `deliveries`), with flat memory.
+    """Many catalogs with one header streamed through `rules` (flat memory): the same rows and reasons as
+    `parse`, in batches tagged with `_delivery`. Raises NeedsCarefulParse for a file only `parse` reads exactly."""
+    return parse_streamed(rules, deliveries)
 
-    Raises NeedsCarefulParse (before any batch or part-way) when a file is one only `parse` reads exactly.
-    """
-    header = read_header(deliveries[0].path)
-    keys = {name.strip().lower(): name for name in unique_names(header)}
-    missing = [name for name in REQUIRED if name not in keys]
-    if missing:
-        raise RejectedDelivery(f"{deliveries[0].source_file}: not a SkyPilot vms.csv, missing columns {missing}")
-    if "currency" in keys:
-        raise NeedsCarefulParse("a Currency column: rows in another currency are quarantined record by record")
+
+def rules(batches: Iterable[Records], deliveries: Sequence[Delivery]) -> Iterator[Parsed]:
+    """The catalog's rules, vectorized: provider, version and day from each delivery's path and edition."""
     described = [(_provider_and_version(d.source_file), date.fromisoformat(d.edition)) for d in deliveries]
     per_delivery = {
         "_provider": ({i: provider for i, ((provider, _), _) in enumerate(described)}, pl.Utf8),
         "_version": ({i: version for i, ((_, version), _) in enumerate(described)}, pl.Utf8),
         "_observed_on": ({i: day for i, (_, day) in enumerate(described)}, pl.Date),
     }
-    next_record: dict[int, int] = {}
-    for batch in string_batches([d.path for d in deliveries], header):
-        numbered = batch.with_columns(record_numbers(batch, next_record)).rename({FILE_COLUMN: "_delivery"})
-        numbered = numbered.with_columns(pl.col("_delivery").replace_strict(values, return_dtype=dtype).alias(name)
-                                         for name, (values, dtype) in per_delivery.items())
-        yield _parse_batch(numbered, header, keys)
+    for records in batches:
+        keys = records.columns(REQUIRED, "a SkyPilot vms.csv", deliveries[0].source_file)
+        frame = records.frame.with_columns(pl.col("_delivery").replace_strict(values, return_dtype=dtype).alias(name)
+                                           for name, (values, dtype) in per_delivery.items())
+        yield _parse_batch(frame, records.header, keys)
 
 
 def _parse_batch(batch: pl.DataFrame, header: list[str], keys: dict[str, str]) -> Parsed:
@@ -211,10 +185,12 @@ def _parse_batch(batch: pl.DataFrame, header: list[str], keys: dict[str, str]) -
         _price=number_expr(text("price")),
         _spot=number_expr(text("spotprice")),
         _gpu_info=text("gpuinfo"),
+        _currency=text("currency").str.to_uppercase().fill_null("USD"),
     ).filter(pl.col("_accelerator").is_not_null() & pl.col("_count").is_not_null() & (pl.col("_count") != 0))
     bad_price = pl.col("_price").is_null() | (pl.col("_price") <= 0) | (pl.col("_price") >= PLACEHOLDER_SPOT_MIN)
-    bad = typed.filter(bad_price)
-    good = typed.filter(~bad_price)
+    other_currency = pl.col("_currency") != "USD"  # a catalog priced in another currency is not read as USD
+    bad = typed.filter(other_currency | bad_price)
+    good = typed.filter(~other_currency & ~bad_price)
     memory = {info: gpu_memory_gib(info) for info in good["_gpu_info"].unique().drop_nulls().to_list()}
     spot, price = pl.col("_spot"), pl.col("_price")
     placeholders = {value: spot_issue(value, None)
@@ -242,8 +218,13 @@ def _parse_batch(batch: pl.DataFrame, header: list[str], keys: dict[str, str]) -
         "_delivery",
     )
     quarantined = quarantine_frame([
-        (record["_record"], f"on-demand price {record['_price_text']!r} is missing, not positive or a placeholder",
-         record_json(header, [record[name] or "" for name in names]))
+        (record["_record"], _price_problem(record), record_json(header, [record[name] or "" for name in names]))
         for record in bad.iter_rows(named=True)
     ]).with_columns(bad["_delivery"])
     return Parsed(rows=rows.cast(dict(frame_for(SkypilotOffers, []).schema)), quarantine=quarantined)
+
+
+def _price_problem(record: dict) -> str:
+    if record["_currency"] != "USD":
+        return f"prices in {record['_currency']}: SkyPilot catalogs are read in USD only"
+    return f"on-demand price {record['_price_text']!r} is missing, not positive or a placeholder"

@@ -105,7 +105,7 @@ def test_training_emissions():
     assert _scalar(f"select tco2e_reported {emissions}") == 25.0
     assert _scalar(f"select reported_source {emissions}") == "AI Index 2025 fig_1.4.8"
     assert _scalar(f"select assumptions {emissions}") == (
-        "gpu_hours: chips x hours; chip_watts: TDP of Example GPU X; PUE 1.1 for Industry; grid of United States (2022)")
+        "gpu_hours: hardware quantity x training time; chip_watts: TDP of Example GPU X; PUE 1.1 for Industry; grid of United States (2022)")
     # 2,500 chip-hours derived from compute in a named data centre: gcp us-east1's grid (CodeCarbon's 300 g/kWh,
     # the newer vintage) and PUE (1.12, published only by ML CO2 Impact) replace the country's and the default
     assert _scalar("select tco2e_estimated from marts.training_emissions where model = 'Example-LM 2'") == \

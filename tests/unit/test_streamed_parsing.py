@@ -12,7 +12,7 @@ import pytest
 from polars.testing import assert_frame_equal
 
 from ingest.delivery import Delivery, Parsed, RejectedDelivery
-from ingest.fastcsv import NeedsCarefulParse, string_batches
+from ingest.read.streamed import NeedsCarefulParse, string_batches
 from ingest.sources import gpu_tracker, gpu_tracker_days, skypilot
 from ingest.values import number_expr, parse_number
 from tests.conftest import FIXTURE_MIRROR, FIXTURES
@@ -22,7 +22,7 @@ BAD = FIXTURES / "bad"
 
 def _streamed(module, delivery: Delivery, batch_rows: int | None = None, monkeypatch=None) -> Parsed:
     if batch_rows and monkeypatch:
-        monkeypatch.setattr("ingest.fastcsv.BATCH_ROWS", batch_rows)
+        monkeypatch.setattr("ingest.read.streamed.BATCH_ROWS", batch_rows)
     parts = list(module.parse_batches([delivery]))
     rows, quarantine = pl.concat([p.rows for p in parts]), pl.concat([p.quarantine for p in parts])
     assert set(rows["_delivery"]) <= {0} and set(quarantine["_delivery"]) <= {0}
@@ -120,7 +120,7 @@ def test_number_expression_follows_parse_number():
 
 def test_many_files_in_one_pass_keep_their_own_rows_and_record_numbers(monkeypatch):
     """Files streamed together give each file's careful result, tagged with its delivery, across batches."""
-    monkeypatch.setattr("ingest.fastcsv.BATCH_ROWS", 3)
+    monkeypatch.setattr("ingest.read.streamed.BATCH_ROWS", 3)
     paths = [BAD / "tracker" / name for name in ("duplicate_rows.csv", "zero_price.csv", "mixed_dates.csv")]
     deliveries = [Delivery.from_file(gpu_tracker.SOURCE, "latest", path.name, path) for path in paths]
     parts = list(gpu_tracker.parse_batches(deliveries))
@@ -185,3 +185,27 @@ def test_tracker_daily_run_reads_only_what_was_appended_and_falls_back_when_the_
     rewritten = gpu_tracker_days.day_slices(delivery, {later}, cache)
     assert not (cache / delivery.sha256[:16] / "_appended.csv").exists()
     assert [s.edition for s in rewritten] == [later]
+
+
+def test_the_tracker_days_are_found_from_the_appended_part_and_again_whole_after_a_rewrite(isolated_environment,
+                                                                                        monkeypatch):
+    from datetime import date, timedelta
+
+    from benchmarks.generate import append_tracker_days, tracker_days
+    from ingest.settings import source_settings
+
+    first = date(2026, 3, 1)
+    path = tracker_days(isolated_environment / "mirror", 5, 20, first_day=first)
+    monkeypatch.setenv("AIMETRICS_DATA_DIR", str(isolated_environment / "mirror"))
+    read = []
+    dates_in = gpu_tracker_days._dates_in
+    monkeypatch.setattr(gpu_tracker_days, "_dates_in", lambda p: read.append(p.name) or dates_in(p))
+    days = [(first + timedelta(days=n)).isoformat() for n in range(7)]
+    assert gpu_tracker_days.observation_days(source_settings()) == days[:5] and read == ["observations.csv"]
+    append_tracker_days(path, first + timedelta(days=6), 1, 20)  # 7 March; 6 March has no records
+    assert gpu_tracker_days.observation_days(source_settings()) == days[:5] + days[6:]
+    assert read[-1] == "_dates.csv"  # only what was appended (from the last day seen before)
+    path.write_text("".join(line for line in path.read_text().splitlines(keepends=True)
+                            if not line.startswith(days[0])))  # 1 March removed upstream: the file is read whole
+    assert gpu_tracker_days.observation_days(source_settings()) == days[1:5] + days[6:]
+    assert read[-1] == "observations.csv"

@@ -36,22 +36,9 @@ select
     systems.training_cloud_vendor,
     hardware.peak_flops_16bit,
     hardware.tdp_watts,
-    case
-        when models.hardware_quantity > 0 and models.training_time_hours > 0
-            then models.hardware_quantity * models.training_time_hours
-        when models.training_compute_flop > 0 and hardware.peak_flops_16bit > 0
-            then models.training_compute_flop
-                / (hardware.peak_flops_16bit * coalesce(models.hardware_utilization, {{ utilization_default }})) / 3600
-    end as chip_hours,
-    case
-        when models.hardware_quantity > 0 and models.training_time_hours > 0 then 'chips x hours'
-        when models.training_compute_flop > 0 and hardware.peak_flops_16bit > 0
-            then 'compute / (peak 16-bit FLOP/s x '
-                || case when models.hardware_utilization is null
-                        then 'assumed utilization ' || {{ utilization_default }}
-                        else 'reported utilization ' || round(models.hardware_utilization, 3) end
-                || ')'
-    end as chip_hours_method
+    {{ chip_hours('models.hardware_quantity', 'models.training_time_hours', 'models.training_compute_flop',
+                  'hardware.peak_flops_16bit', "'16-bit'", 'models.hardware_utilization', utilization_default,
+                  'chip_hours_method') }}
 from models
 left join hardware on hardware.hardware_name = models.primary_hardware
 left join systems on systems.model = models.model

@@ -14,7 +14,7 @@ import json
 import re
 from datetime import date
 
-from ingest.csvfile import decode
+from ingest.read.careful import decode
 from ingest.delivery import Delivery, Parsed, RejectedDelivery, frame_for, quarantine_frame
 from ingest.fetch import locate_file
 from ingest.settings import SourceSettings

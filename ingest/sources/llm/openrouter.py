@@ -12,7 +12,7 @@ from __future__ import annotations
 import json
 from datetime import date
 
-from ingest.csvfile import decode
+from ingest.read.careful import decode
 from ingest.delivery import Delivery, Parsed, RejectedDelivery, frame_for, quarantine_frame
 from ingest.fetch import locate_file
 from ingest.settings import SourceSettings

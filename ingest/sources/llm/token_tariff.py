@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from ingest.csvfile import read_csv_records, record_json, whole_records
+from ingest.read.careful import read_csv_records, record_json, whole_records
 from ingest.delivery import Delivery, Parsed, RejectedDelivery, frame_for, quarantine_frame
 from ingest.fetch import locate_file
 from ingest.settings import SourceSettings

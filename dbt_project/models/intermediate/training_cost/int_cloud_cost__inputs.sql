@@ -101,26 +101,10 @@ select
     started.hardware_quantity,
     started.training_time_hours,
     started.chip_hours_reported,
-    -- model_costs.csv matches hardware quantity x training time; where it is missing, the reported chip-hours;
-    -- else compute / (peak FLOP/s x utilization)
-    case
-        when started.hardware_quantity > 0 and started.training_time_hours > 0
-            then started.hardware_quantity * started.training_time_hours
-        when started.chip_hours_reported > 0 then started.chip_hours_reported
-        when started.training_compute_flop > 0 and started.peak_flops > 0
-            then started.training_compute_flop
-                 / (started.peak_flops * coalesce(started.hardware_utilization_mfu, cast({{ assumption.format('utilization') }} as double)))
-                 / 3600
-    end as chip_hours,
-    case
-        when started.hardware_quantity > 0 and started.training_time_hours > 0 then 'hardware quantity x training time'
-        when started.chip_hours_reported > 0 then 'reported training chip-hours'
-        when started.training_compute_flop > 0 and started.peak_flops > 0
-            then 'compute / (' || started.peak_flops_precision || ' peak FLOP/s x '
-                 || case when started.hardware_utilization_mfu is null
-                         then 'assumed utilization ' || {{ assumption.format('utilization') }}
-                         else 'reported utilization ' || round(started.hardware_utilization_mfu, 3) end || ')'
-    end as chip_hours_rule,
+    -- model_costs.csv matches hardware quantity x training time; where it is missing, the reported chip-hours
+    {{ chip_hours('started.hardware_quantity', 'started.training_time_hours', 'started.training_compute_flop',
+                  'started.peak_flops', 'started.peak_flops_precision', 'started.hardware_utilization_mfu',
+                  assumption.format('utilization'), 'chip_hours_rule', reported='started.chip_hours_reported') }},
     started.training_start,
     started.training_start_rule,
     started.training_start - to_days(cast({{ assumption.format('acquisition_buffer_days') }} as integer)) as price_date_target,

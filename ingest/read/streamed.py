@@ -1,6 +1,6 @@
 """Stream large, well-formed CSV files as batches of string columns, read by DuckDB's CSV reader.
 
-The careful reader (`ingest.csvfile`) holds a whole file in Python; this one keeps memory flat whatever the
+The careful reader (`ingest.read.careful`) holds a whole file in Python; this one keeps memory flat whatever the
 size, and reads many files with the same header in one pass. It refuses what it cannot read exactly as the
 careful reader would (a record whose field count differs from the header's, bytes that are not UTF-8): the
 caller then parses the file the careful way, so a hostile file gets the same row-by-row quarantine reasons.
@@ -18,7 +18,7 @@ import duckdb
 import polars as pl
 import pyarrow as pa
 
-from ingest.csvfile import folded_header
+from ingest.read.careful import folded_header
 from ingest.delivery import RejectedDelivery
 
 BATCH_ROWS = 250_000
@@ -29,7 +29,7 @@ _readers = threading.local()
 
 
 class NeedsCarefulParse(Exception):
-    """A file is not one that the streaming reader reads exactly; parse it with `ingest.csvfile`."""
+    """A file is not one that the streaming reader reads exactly; parse it with `ingest.read.careful`."""
 
 
 def read_header(path: Path) -> list[str]:
