@@ -7,6 +7,8 @@ import logging
 import os
 import re
 import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import datetime, timezone
 from pathlib import Path
 from urllib.parse import urlparse
@@ -52,6 +54,24 @@ def _with_retries(settings: SourceSettings):
                  wait=wait_exponential(multiplier=0.5, max=8), reraise=True)
 
 
+@contextmanager
+def _session(client: httpx.Client | None) -> Iterator[httpx.Client]:
+    """The caller's client, or one of our own, closed afterwards."""
+    if client is not None:
+        yield client
+    else:
+        with httpx.Client() as own:
+            yield own
+
+
+def _unavailable(error: Exception, url: str, shown: str, failed: str) -> SourceUnavailable:
+    """The error as SourceUnavailable, the URL shown as `shown` (its `${NAME}` placeholders, never a key)."""
+    reason = str(error).replace(url, shown)
+    if is_unreachable(error):
+        return SourceUnavailable(f"cannot reach {shown}: {reason}", unreachable=True)
+    return SourceUnavailable(f"{failed}: {reason}")
+
+
 def get_json_pages(url: str, settings: SourceSettings, client: httpx.Client | None = None,
                    next_key: str = "NextPageLink", max_pages: int = 500) -> list[dict]:
     """Every page of a JSON API that links its pages (`NextPageLink`), with the same retries as `fetch`."""
@@ -62,20 +82,14 @@ def get_json_pages(url: str, settings: SourceSettings, client: httpx.Client | No
         response.raise_for_status()
         return response.json()
 
-    own_client = client is None
-    http = client or httpx.Client()
     pages, link = [], url
     try:
-        while link and len(pages) < max_pages:
-            pages.append(page(http, link))
-            link = pages[-1].get(next_key)
+        with _session(client) as http:
+            while link and len(pages) < max_pages:
+                pages.append(page(http, link))
+                link = pages[-1].get(next_key)
     except (httpx.HTTPError, ValueError) as error:
-        if is_unreachable(error):
-            raise SourceUnavailable(f"cannot reach {url}: {error}", unreachable=True) from error
-        raise SourceUnavailable(f"could not fetch page {len(pages) + 1} of {url}: {error}") from error
-    finally:
-        if own_client:
-            http.close()
+        raise _unavailable(error, url, url, f"could not fetch page {len(pages) + 1} of {url}") from error
     if link:
         raise SourceUnavailable(f"{url}: more than {max_pages} pages, stopped")
     return pages
@@ -113,20 +127,11 @@ def fetch(url: str, settings: SourceSettings, client: httpx.Client | None = None
             raise SourceUnavailable(f"{shown} returned an HTML page instead of data")
         return response.content
 
-    own_client = client is None
-    http = client or httpx.Client()
     try:
-        body = download(http)
-    except SourceUnavailable:
-        raise
+        with _session(client) as http:
+            body = download(http)
     except httpx.HTTPError as error:
-        reason = str(error).replace(url, shown)
-        if is_unreachable(error):
-            raise SourceUnavailable(f"cannot reach {shown}: {reason}", unreachable=True) from None
-        raise SourceUnavailable(f"could not fetch {shown} after {settings.http_retries} attempts: {reason}") from None
-    finally:
-        if own_client:
-            http.close()
+        raise _unavailable(error, url, shown, f"could not fetch {shown} after {settings.http_retries} attempts") from None
     fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=".part-")
     with os.fdopen(fd, "wb") as handle:
         handle.write(body)
