@@ -14,7 +14,7 @@ from __future__ import annotations
 import argparse
 import math
 import shutil
-from datetime import date, timedelta
+from datetime import date
 from pathlib import Path
 
 import duckdb

@@ -77,3 +77,12 @@ def record_json(header: list[str], row: list[str]) -> str:
     if len(row) == len(header):
         return json.dumps(dict(zip(header, row)), ensure_ascii=False)
     return json.dumps({"header": header, "fields": row}, ensure_ascii=False)
+
+
+def required_records(path: Path, required: tuple[str, ...], source_file: str, what: str
+                     ) -> tuple[list[str], list[tuple[int, list[str]]], list[tuple[int, str, str]]]:
+    """Header, whole records and quarantine rows of a CSV that must have the `required` columns (else rejected)."""
+    header, records = read_csv_records(path)
+    if missing := [name for name in required if name not in header]:
+        raise RejectedDelivery(f"{source_file}: not {what} (missing {missing})")
+    return header, *whole_records(header, records)

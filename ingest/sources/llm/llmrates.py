@@ -11,8 +11,8 @@ from __future__ import annotations
 import re
 from datetime import date
 
-from ingest.read.careful import read_csv_records, record_json, whole_records
-from ingest.delivery import Delivery, Parsed, RejectedDelivery, frame_for, quarantine_frame
+from ingest.read.careful import record_json, required_records
+from ingest.delivery import Delivery, Parsed, frame_for, quarantine_frame
 from ingest.fetch import locate_file
 from ingest.settings import SourceSettings
 from ingest.sources.llm.prices import ListPrices
@@ -61,14 +61,10 @@ def _tier(record: dict[str, str]) -> str | None:
 
 
 def parse(delivery: Delivery) -> Parsed:
-    header, records = read_csv_records(delivery.path)
-    missing = [c for c in REQUIRED if c not in header]
-    if missing:
-        raise RejectedDelivery(f"{delivery.source_file}: not an LLMRates models.csv (missing {missing})")
+    header, records, bad = required_records(delivery.path, REQUIRED, delivery.source_file, "an LLMRates models.csv")
     observed_on = date.fromisoformat(delivery.edition)
     basis = "retrieval date" if delivery.source_file == URL else "version date"
     rows = []
-    records, bad = whole_records(header, records)
     for number, fields in records:
         record = dict(zip(header, fields))
         currency = record["price_unit"].strip().upper()

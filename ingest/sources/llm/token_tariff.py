@@ -11,8 +11,8 @@ from __future__ import annotations
 
 from datetime import date
 
-from ingest.read.careful import read_csv_records, record_json, whole_records
-from ingest.delivery import Delivery, Parsed, RejectedDelivery, frame_for, quarantine_frame
+from ingest.read.careful import record_json, required_records
+from ingest.delivery import Delivery, Parsed, frame_for, quarantine_frame
 from ingest.fetch import locate_file
 from ingest.settings import SourceSettings
 from ingest.sources.llm.prices import ListPrices
@@ -32,13 +32,10 @@ def locate(settings: SourceSettings) -> list[Delivery]:
 
 
 def parse(delivery: Delivery) -> Parsed:
-    header, records = read_csv_records(delivery.path)
-    if missing := [c for c in REQUIRED if c not in header]:
-        raise RejectedDelivery(f"{delivery.source_file}: not the token-tariff timeline (missing {missing})")
+    header, records, bad = required_records(delivery.path, REQUIRED, delivery.source_file, "the token-tariff timeline")
     vintage = date.fromisoformat(delivery.edition)
     current_basis = "retrieval date" if delivery.source_file == URL else "file modification date"
     rows = []
-    records, bad = whole_records(header, records)
     for number, fields in records:
         record = {k: v.strip() for k, v in zip(header, fields)}
         released = parse_date(record["release_date"], ("%Y-%m-%d",))
