@@ -35,10 +35,14 @@ def krw_per_usd(day: str) -> float:
 
 
 def fingerprints() -> dict[str, tuple[int, str]]:
-    """Row count and a content checksum per mart (row order ignored)."""
+    """Row count and a content checksum per mart (row order ignored; when it was built left out)."""
     prints = {}
     with connect_read() as conn:
         for mart in MARTS:
-            found = sorted(map(repr, conn.execute(f"select * from marts.{mart}").fetchall()))
+            built = [name for (name,) in conn.execute(
+                "select column_name from information_schema.columns where table_schema = 'marts' and table_name = ? "
+                "and column_name like '%built_at'", [mart]).fetchall()]
+            columns = f"* exclude ({', '.join(built)})" if built else "*"
+            found = sorted(map(repr, conn.execute(f"select {columns} from marts.{mart}").fetchall()))
             prints[mart] = (len(found), hashlib.sha256("\n".join(found).encode()).hexdigest())
     return prints

@@ -1,9 +1,11 @@
 """Each LLM price list parsed from a hand-written file in its published format."""
 
+import json
 from datetime import date
 
 import pytest
 
+from ingest.delivery import Delivery
 from ingest.settings import source_settings
 from ingest.sources.llm import litellm, llmrates, openrouter, token_tariff
 from ingest.sources.llm.prices import ListPrices
@@ -90,3 +92,16 @@ def test_token_tariff_launch_prices_on_the_release_date(mirror):
     assert parsed.quarantine["reason"].to_list() == [
         "example-chat-2: launch price or release date blank (not verified by the publisher)",
         "example-retired: current price blank (not listed now)"]
+
+
+def test_an_openrouter_ledger_day_with_two_change_points_is_priced_by_the_later(tmp_path):
+    ledger = tmp_path / "prices_history_ledger.json"  # the shape of OpenHands LM 32B's points on 2025-04-03
+    ledger.write_text(json.dumps({"models": {"exampleai/example-lm": {"points": [
+        ["2025-04-03", 2.4, 3.6], ["2025-04-03", 2.6, 3.4], ["2025-05-01", 2.0, 3.0]]}}}))
+    parsed = openrouter.parse(Delivery.from_file(openrouter.SOURCE, "latest", openrouter.LEDGER, ledger))
+    assert parsed.rows.select("observed_on", "kind", "price").rows() == [
+        (date(2025, 4, 3), "input", 2.6), (date(2025, 4, 3), "output", 3.4),
+        (date(2025, 5, 1), "input", 2.0), (date(2025, 5, 1), "output", 3.0)]
+    assert parsed.quarantine.select("reason", "record").rows() == [
+        ("exampleai/example-lm: change point of 2025-04-03 superseded by a later one of the same day",
+         json.dumps(["2025-04-03", 2.4, 3.6]))]

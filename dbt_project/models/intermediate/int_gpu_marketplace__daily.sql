@@ -11,7 +11,7 @@ select
     1.0 as gpu_count,
     'on_demand' as pricing,
     median(avg_usd_per_gpu_hour) as price_usd,
-    any_value(price_unit) as price_unit,
+    min(price_unit) as price_unit,
     source,
     min(source_file) as source_file,
     cast(observed_on as varchar) as edition,

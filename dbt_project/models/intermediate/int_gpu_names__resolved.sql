@@ -17,7 +17,7 @@ seed as (
 ),
 
 known_keys as (
-    select {{ gpu_name_key('known_name') }} as name_key, any_value(gpu_model) as gpu_model,
+    select {{ gpu_name_key('known_name') }} as name_key, min(gpu_model) as gpu_model,
            count(distinct gpu_model) as chips
     from seed
     group by 1

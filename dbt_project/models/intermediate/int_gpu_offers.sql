@@ -9,26 +9,17 @@
 -- instance-total rule compares rows of one provider and day, and a delivery holds whole days.
 {{ config(materialized='incremental', incremental_strategy='delete+insert',
           unique_key=['source', 'source_file', 'edition'], on_schema_change='append_new_columns') }}
+{%- set feeds = ['stg_skypilot__offers', 'stg_gpu_tracker__observations', 'stg_gpu_feeds__offers',
+                 'stg_azure__gpu_prices', 'int_gpu_marketplace__daily'] %}
 with staged as (
+    {%- for feed in feeds %}
     select observed_on, provider, region, instance_type, source_gpu_name, gpu_count, pricing as source_pricing,
            price_usd, price_unit, source, source_file, edition, ingested_at, date_basis
-    from {{ ref('stg_skypilot__offers') }}
+    from {{ ref(feed) }}
+    {%- if not loop.last %}
     union all
-    select observed_on, provider, region, null, source_gpu_name, gpu_count, pricing, price_usd, price_unit,
-           source, source_file, edition, ingested_at, date_basis
-    from {{ ref('stg_gpu_tracker__observations') }}
-    union all
-    select observed_on, provider, region, instance_type, source_gpu_name, gpu_count, pricing, price_usd, price_unit,
-           source, source_file, edition, ingested_at, date_basis
-    from {{ ref('stg_gpu_feeds__offers') }}
-    union all
-    select observed_on, provider, region, instance_type, source_gpu_name, gpu_count, pricing, price_usd, price_unit,
-           source, source_file, edition, ingested_at, date_basis
-    from {{ ref('stg_azure__gpu_prices') }}
-    union all
-    select observed_on, provider, region, instance_type, source_gpu_name, gpu_count, pricing, price_usd, price_unit,
-           source, source_file, edition, ingested_at, date_basis
-    from {{ ref('int_gpu_marketplace__daily') }}
+    {%- endif %}
+    {%- endfor %}
 ),
 
 names as (

@@ -50,7 +50,7 @@ select
     count(kept.usd_per_gpu_hour) as offers,
     count(distinct kept.provider) as providers,
     count(distinct kept.source) as sources,
-    any_value(reference.reference_usd_per_gpu_hour) as reference_usd_per_gpu_hour,
+    min(reference.reference_usd_per_gpu_hour) as reference_usd_per_gpu_hour,
     (select max(built_at) from offers) as last_built_at
 from reference
 left join kept using (month, gpu_model, pricing)

@@ -19,8 +19,8 @@ paired as (
         observed_on, source, source_model_name, provider, region, currency,
         max(price_per_unit) filter (where kind = 'input') * 1e6 as input_per_million,
         max(price_per_unit) filter (where kind = 'output') * 1e6 as output_per_million,
-        any_value(mode) as mode, any_value(date_basis) as date_basis, any_value(source_url) as source_url,
-        max(vintage) as vintage, any_value(source_file) as source_file
+        min(mode) as mode, min(date_basis) as date_basis, min(source_url) as source_url,
+        max(vintage) as vintage, min(source_file) as source_file
     from tokens
     group by observed_on, source, source_model_name, provider, region, currency
 ),

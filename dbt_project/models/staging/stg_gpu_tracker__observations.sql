@@ -4,6 +4,7 @@ select
     observed_on,
     provider,
     region,
+    cast(null as varchar) as instance_type,  -- the tracker aggregates over instances
     gpu_name as source_gpu_name,
     gpu_count,
     rental_type as pricing,

@@ -22,7 +22,7 @@ from ingest.versions import dated_versions, version_problem
 
 SOURCE = "openrouter_prices"
 RAW_TABLE = "openrouter_prices"
-PARSER_VERSION = "1"
+PARSER_VERSION = "2"
 URL = "https://openrouter.ai/api/v1/models"
 SNAPSHOTS = "llm_prices/openrouter/snapshots/*_output.json"
 LEDGER = "llm_prices/openrouter/prices_history_ledger.json"
@@ -89,12 +89,18 @@ def _ledger(data: dict, delivery: Delivery) -> Parsed:
         raise RejectedDelivery(f"{delivery.source_file}: no `models` object of change points")
     rows, bad = [], []
     for number, (model_id, entry) in enumerate(data["models"].items(), 1):
+        points: dict[str, list] = {}  # a day's last change point is its price: an earlier one that day is superseded
         for point in (entry or {}).get("points") or []:
             day, problem = (point[0], None) if isinstance(point, list) and len(point) == 3 else (None, "not [date, prompt, completion]")
             problem = problem or version_problem(str(day))
             if problem:
                 bad.append((number, f"{model_id}: change point {problem}", json.dumps(point)))
                 continue
+            if day in points:
+                bad.append((number, f"{model_id}: change point of {day} superseded by a later one of the same day",
+                            json.dumps(points[day])))
+            points[day] = point
+        for day, point in points.items():
             for kind, price in (("input", point[1]), ("output", point[2])):
                 if price is None:
                     bad.append((number, f"{model_id}: unpriced ({kind}) at the change point of {day}", json.dumps(point)))

@@ -29,14 +29,17 @@ per_threshold as (
         source,
         benchmark,
         threshold,
-        arg_min(model, published_on) as first_model,
+        -- ties (two models of one day, or of one price) go to the first name, so a rebuild picks the same one
+        arg_min(model, (published_on, model)) as first_model,
         min(published_on) as first_published_on,
-        arg_min(usd_per_million_tokens, published_on) as first_usd_per_million_tokens,
-        arg_min(model, usd_per_million_tokens) as cheapest_model,
-        arg_min(published_on, usd_per_million_tokens) as cheapest_published_on,
+        arg_min(usd_per_million_tokens, (published_on, model)) as first_usd_per_million_tokens,
+        arg_min(model, (usd_per_million_tokens, published_on, model)) as cheapest_model,
+        arg_min(published_on, (usd_per_million_tokens, published_on, model)) as cheapest_published_on,
         min(usd_per_million_tokens) as cheapest_usd_per_million_tokens,
         count(*) as models,
-        exp(-regr_slope(ln(usd_per_million_tokens), epoch(published_on) / 86400 / 365.25)) as fitted_yearly_decline_factor
+        -- rounded: the regression's last digits depend on the order DuckDB's threads add the rows up in
+        round(exp(-regr_slope(ln(usd_per_million_tokens), epoch(published_on) / 86400 / 365.25)), 6)
+            as fitted_yearly_decline_factor
     from prices
     group by source, benchmark, threshold
 )

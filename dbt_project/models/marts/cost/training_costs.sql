@@ -58,7 +58,9 @@ chip_prices as (
         spine.model,
         coalesce(
             median(prices.usd_per_chip_hour) filter (where abs(date_diff('day', prices.price_date, spine.model_publication_date)) <= 365),
-            arg_min(prices.usd_per_chip_hour, abs(date_diff('day', prices.price_date, spine.model_publication_date)))
+            arg_min(prices.usd_per_chip_hour,  -- the nearest price; of two as near, the earlier, then the lower
+                    (abs(date_diff('day', prices.price_date, spine.model_publication_date)), prices.price_date,
+                     prices.usd_per_chip_hour))
         ) as usd_per_chip_hour,
         count(*) filter (where abs(date_diff('day', prices.price_date, spine.model_publication_date)) <= 365) as prices_within_a_year,
         min(abs(date_diff('day', prices.price_date, spine.model_publication_date))) as nearest_price_days
