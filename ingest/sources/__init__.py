@@ -26,6 +26,9 @@ class Source:
     description: str
     arrives_as: str
     """`url` (fetched unless a mirror is set), `files` (read from the inbox or mirror) or `package`."""
+    subject: str
+    """What the source is about (`gpu_prices`, `epoch`, ...): its raw asset's group is `ingest_<subject>`, and the
+    jobs select by group."""
     parse_batches: Callable[[Sequence[Delivery]], Iterator[Parsed]] | None = None
     """Streams deliveries with one header in batches tagged `_delivery` (flat memory); raises NeedsCarefulParse
     for files only `parse` reads exactly."""
@@ -38,42 +41,42 @@ class Source:
     """The raw column that dates an observation (a day or a moment)."""
 
 
-def _source(module: ModuleType, schema: type, arrives_as: str) -> Source:
+def _source(module: ModuleType, schema: type, arrives_as: str, subject: str) -> Source:
     return Source(
         name=module.SOURCE, raw_table=module.RAW_TABLE, parser_version=module.PARSER_VERSION, schema=schema,
         locate=module.locate, parse=module.parse, description=(module.__doc__ or "").strip().splitlines()[0],
-        arrives_as=arrives_as, parse_batches=getattr(module, "parse_batches", None),
+        arrives_as=arrives_as, subject=subject, parse_batches=getattr(module, "parse_batches", None),
         freshness_days=getattr(module, "FRESHNESS_DAYS", None),
         editions_are_days=getattr(module, "EDITIONS_ARE_DAYS", False),
         observed_column=getattr(module, "OBSERVED_COLUMN", "observed_on"),
     )
 
 
-def _epoch_source(dataset: epoch.Dataset) -> Source:
+def _epoch_source(dataset: epoch.Dataset, subject: str) -> Source:
     return Source(
         name=dataset.name, raw_table=dataset.raw_table, parser_version=epoch.PARSER_VERSION, schema=dataset.model(),
         locate=partial(epoch.locate, dataset), parse=partial(epoch.parse, dataset), description=dataset.description,
-        arrives_as="url",
+        arrives_as="url", subject=subject,
     )
 
 
 SOURCES: dict[str, Source] = {
     s.name: s
     for s in (
-        _source(ai_index, ai_index.FigureValues, "files"),
-        _source(skypilot, skypilot.SkypilotOffers, "url"),
-        _source(gpu_tracker, gpu_tracker.TrackerObservations, "url"),
-        _source(gpu_feeds, gpu_feeds.FeedOffers, "url"),
-        _source(azure_prices, azure_prices.AzureGpuPrices, "url"),
-        _source(gpu_marketplace, gpu_marketplace.MarketplaceSnapshots, "url"),
-        _source(funding, funding.FundingRounds, "files"),
-        _source(ecb_fx, ecb_fx.FxRates, "package"),
-        *(_epoch_source(dataset) for dataset in epoch_datasets.DATASETS.values()),
-        *(_source(module, ListPrices, "url") for module in (litellm, openrouter, llmrates, token_tariff)),
-        *(_epoch_source(dataset) for dataset in epoch_efficiency.DATASETS),
+        _source(ai_index, ai_index.FigureValues, "files", "ai_index"),
+        _source(skypilot, skypilot.SkypilotOffers, "url", "gpu_prices"),
+        _source(gpu_tracker, gpu_tracker.TrackerObservations, "url", "gpu_prices"),
+        _source(gpu_feeds, gpu_feeds.FeedOffers, "url", "gpu_prices"),
+        _source(azure_prices, azure_prices.AzureGpuPrices, "url", "gpu_prices"),
+        _source(gpu_marketplace, gpu_marketplace.MarketplaceSnapshots, "url", "gpu_prices"),
+        _source(funding, funding.FundingRounds, "files", "funding"),
+        _source(ecb_fx, ecb_fx.FxRates, "package", "reference"),
+        *(_epoch_source(dataset, "epoch") for dataset in epoch_datasets.DATASETS.values()),
+        *(_source(module, ListPrices, "url", "llm_prices") for module in (litellm, openrouter, llmrates, token_tariff)),
+        *(_epoch_source(dataset, "llm_prices") for dataset in epoch_efficiency.DATASETS),
         *(
             Source(name=name, raw_table=table, parser_version=carbon_reference.PARSER_VERSION, schema=schema,
-                   locate=locate, parse=parse, description=description, arrives_as="url")
+                   locate=locate, parse=parse, description=description, arrives_as="url", subject="carbon")
             for name, table, schema, locate, parse, description in carbon_reference.SOURCES
         ),
     )

@@ -7,7 +7,7 @@ import dagster as dg
 from ingest.fetch import SourceUnavailable
 from ingest.settings import source_settings
 from ingest.sources import SOURCES, Source, gpu_tracker, gpu_tracker_days
-from orchestration.constants import OWNERS, SOURCE_GROUPS, WAREHOUSE_POOL
+from orchestration.constants import OWNERS, WAREHOUSE_POOL
 from orchestration.drop_checks import drop_check_result, drop_check_spec
 from orchestration.partitions import tracker_days
 from warehouse.land import LandingReport, land_source
@@ -59,7 +59,7 @@ def build_raw_asset(source: Source) -> dg.AssetsDefinition:
 
     @dg.asset(
         key=raw_key(source),
-        group_name=SOURCE_GROUPS[source.name],
+        group_name=f"ingest_{source.subject}",
         description=source.description,
         kinds={"duckdb", "polars"},
         owners=OWNERS,
