@@ -5,7 +5,7 @@ import dagster as dg
 import pytest
 
 from orchestration.definitions import defs
-from orchestration.jobs import gpu_prices_daily
+from orchestration.jobs import everything_weekly, gpu_prices_daily
 from orchestration.partitions import TRACKER, TRACKER_DAYS_NAME, range_tags, register_tracker_days
 
 HEADER = "date,provider,gpu_model,gpu_count,region,rental_type,price_min_usd,price_median_usd,price_max_usd,n_offers,source_url,fetched_at\n"
@@ -50,9 +50,9 @@ def test_only_days_with_records_are_partitions_each_with_its_own_counts(tracker_
     assert first["table_rows"] == third["table_rows"] == 3  # the table as a whole, beside each day's own count
 
 
-def _scheduled(instance: dg.DagsterInstance) -> dg.RunRequest:
+def _scheduled(instance: dg.DagsterInstance, schedule=gpu_prices_daily) -> dg.RunRequest:
     context = dg.build_schedule_context(instance=instance, repository_def=defs.get_repository_def())
-    result = gpu_prices_daily.evaluate_tick(context)
+    result = schedule.evaluate_tick(context)
     assert len(result.run_requests) == 1, result.skip_message
     return result.run_requests[0]
 
@@ -76,6 +76,9 @@ def _new_days_scheduled(instance: dg.DagsterInstance, tracker_file) -> None:
     assert instance.get_dynamic_partitions(TRACKER_DAYS_NAME)[-1] == "2026-03-05"
     assert (later.tags["dagster/asset_partition_range_start"], later.tags["dagster/asset_partition_range_end"]) \
         == ("2026-03-05", "2026-03-05")
+    weekly = _scheduled(instance, everything_weekly)  # the weekly run: every day with records, in one run
+    assert (weekly.tags["dagster/asset_partition_range_start"], weekly.tags["dagster/asset_partition_range_end"]) \
+        == ("2026-03-01", "2026-03-05")
 
 
 def test_without_a_tracker_day_the_daily_run_polls_the_other_feeds(isolated_environment, monkeypatch):
