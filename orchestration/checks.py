@@ -13,7 +13,7 @@ from ingest.sources import SOURCES
 from orchestration.assets.raw import raw_key
 from orchestration.constants import WAREHOUSE_POOL
 from warehouse.db import connect_read
-from warehouse.load import PROVENANCE_COLUMNS
+from warehouse.schema import PROVENANCE_COLUMNS
 from warehouse.preview import markdown_table
 
 MAX_FAILURE_ROWS = 20

@@ -16,9 +16,9 @@ from ingest.read.streamed import NeedsCarefulParse
 from ingest.settings import SourceSettings, source_settings
 from ingest.sources import Source
 from warehouse.db import connect_write
-from warehouse.load import (DELIVERY_INDEX, PROVENANCE_SCHEMA, DeliveryKey, LoadOutcome, checked_identifier,
+from warehouse.load import (DELIVERY_INDEX, DeliveryKey, LoadOutcome, checked_identifier,
                             is_already_loaded, load_deliveries, record_rejection, record_retractions, tagged)
-from warehouse.schema import ensure_raw_table
+from warehouse.schema import PROVENANCE_SCHEMA, ensure_raw_table
 
 log = logging.getLogger(__name__)
 

@@ -20,10 +20,6 @@ from ingest.delivery import RejectedDelivery
 from warehouse.schema import ensure_raw_table
 
 _IDENTIFIER = re.compile(r"^[a-z][a-z0-9_]{0,62}$")
-PROVENANCE_SCHEMA = {"_source": pl.Utf8, "_edition": pl.Utf8, "_source_file": pl.Utf8, "_source_sha256": pl.Utf8,
-                     "_ingested_at": pl.Datetime("us", "UTC")}
-"""The columns every raw row carries beside its source's own: where it came from and when it landed."""
-PROVENANCE_COLUMNS = tuple(PROVENANCE_SCHEMA)
 
 
 def checked_identifier(name: str) -> str:

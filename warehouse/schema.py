@@ -8,7 +8,30 @@ import re
 import duckdb
 import polars as pl
 
-RAW_DDL = """
+def _duckdb_type(dtype: pl.DataType) -> str:
+    if dtype == pl.Int64 or dtype == pl.Int32:
+        return "BIGINT"
+    if dtype == pl.Float64 or dtype == pl.Float32:
+        return "DOUBLE"
+    if dtype == pl.Boolean:
+        return "BOOLEAN"
+    if dtype == pl.Date:
+        return "DATE"
+    if isinstance(dtype, pl.Datetime):
+        return "TIMESTAMPTZ" if dtype.time_zone else "TIMESTAMP"
+    if dtype == pl.Utf8:
+        return "VARCHAR"
+    raise TypeError(f"no DuckDB type for polars {dtype}")
+
+
+PROVENANCE_SCHEMA = {"_source": pl.Utf8, "_edition": pl.Utf8, "_source_file": pl.Utf8, "_source_sha256": pl.Utf8,
+                     "_ingested_at": pl.Datetime("us", "UTC")}
+"""The columns every raw row (and every quarantined row) carries beside its source's own: where it came from and
+when it landed."""
+PROVENANCE_COLUMNS = tuple(PROVENANCE_SCHEMA)
+_PROVENANCE_DDL = ",\n    ".join(f"{name} {_duckdb_type(dtype).lower()} not null" for name, dtype in PROVENANCE_SCHEMA.items())
+
+RAW_DDL = f"""
 create schema if not exists raw;
 create table if not exists raw.deliveries (
     source varchar not null,
@@ -37,29 +60,9 @@ create table if not exists raw.quarantine (
     row_number bigint,
     reason varchar not null,
     record varchar,
-    _source varchar not null,
-    _edition varchar not null,
-    _source_file varchar not null,
-    _source_sha256 varchar not null,
-    _ingested_at timestamptz not null
+    {_PROVENANCE_DDL}
 );
 """
-
-
-def _duckdb_type(dtype: pl.DataType) -> str:
-    if dtype == pl.Int64 or dtype == pl.Int32:
-        return "BIGINT"
-    if dtype == pl.Float64 or dtype == pl.Float32:
-        return "DOUBLE"
-    if dtype == pl.Boolean:
-        return "BOOLEAN"
-    if dtype == pl.Date:
-        return "DATE"
-    if isinstance(dtype, pl.Datetime):
-        return "TIMESTAMPTZ" if dtype.time_zone else "TIMESTAMP"
-    if dtype == pl.Utf8:
-        return "VARCHAR"
-    raise TypeError(f"no DuckDB type for polars {dtype}")
 
 
 def supports_constraints(conn: duckdb.DuckDBPyConnection) -> bool:
