@@ -45,6 +45,11 @@ def _default_dagster_home() -> None:
 
 def _run(args: argparse.Namespace) -> int:
     _default_dagster_home()
+    import warnings
+
+    import dagster as dg
+
+    warnings.filterwarnings("ignore", category=dg.BetaWarning)  # Dagster's notes on its own beta APIs, for us
     from orchestration.run import format_summary, materialize_everything
     from orchestration.stale_runs import WarehousePoolBusy
 

@@ -8,6 +8,7 @@ from orchestration.assets.dbt import dbt_resource, warehouse_dbt_models
 from orchestration.assets.raw import RAW_ASSETS
 from orchestration.assets.report import aimetrics_html_report
 from orchestration.checks import RAW_CHECKS
+from orchestration.console import one_line_console
 from orchestration.executors import selected_executor
 from orchestration.freshness import FRESHNESS_CHECKS
 from orchestration.jobs import (epoch_weekly, everything_weekly, fx_monthly, gpu_prices_daily, inbox_sensor,
@@ -23,6 +24,7 @@ defs = dg.Definitions(
         "dbt_models_after_upstream", target=dg.AssetSelection.all(),
         default_status=dg.DefaultSensorStatus.RUNNING, minimum_interval_seconds=60)],
     resources={"dbt": dbt_resource()},
+    loggers={"console": one_line_console},
     # One process, one DuckDB writer at a time unless AIMETRICS_EXECUTOR names workers (see orchestration/executors.py)
     executor=selected_executor(),
 )

@@ -210,8 +210,9 @@ def test_a_build_that_fails_part_way_leaves_every_table_usable(monkeypatch):
         assert conn.execute("select count(*) from marts.price_anomalies").fetchone()[0] >= 0
 
 
-def test_a_name_that_does_not_resolve_fails_at_once_without_retries(monkeypatch):
-    """No network: one attempt per source, one line each, and the summary says the machine looks offline."""
+def test_a_name_that_does_not_resolve_fails_at_once_without_retries(monkeypatch, capfd):
+    """No network: one attempt per source, one line each (no stack trace on the console), and the summary says
+    the machine looks offline."""
     from orchestration.run import format_summary, materialize_everything
 
     attempts = []
@@ -224,8 +225,12 @@ def test_a_name_that_does_not_resolve_fails_at_once_without_retries(monkeypatch)
     monkeypatch.setattr(fetch_module.httpx, "Client", lambda *a, **k: real_client(transport=httpx.MockTransport(offline)))
     monkeypatch.setenv("AIMETRICS_HTTP_RETRIES", "4")
     started = time.monotonic()
-    summary = materialize_everything("refresh_epoch", instance=dg.DagsterInstance.ephemeral(), log_level="CRITICAL")
+    summary = materialize_everything("refresh_epoch", instance=dg.DagsterInstance.ephemeral(), log_level="ERROR")
     assert time.monotonic() - started < 60
     assert len(attempts) == len(set(attempts))  # no URL tried twice: no retry, no step retry
     assert summary.failed_steps and all(": cannot reach https://" in step for step in summary.failed_steps)
     assert "This machine looks offline" in format_summary(summary)
+    console = capfd.readouterr().err
+    failures = [line for line in console.splitlines() if "STEP_FAILURE" in line]
+    assert len(failures) == len(summary.failed_steps) and all("cannot reach https://" in line for line in failures)
+    assert "Stack Trace" not in console and "Traceback" not in console
