@@ -26,6 +26,8 @@ class RunSummary:
     checks_warned: list[str] = field(default_factory=list)
     """Warn-severity checks that did not pass (price anomalies, big price jumps, stale feeds, unmapped names)."""
     failed_steps: list[str] = field(default_factory=list)
+    not_run: list[str] = field(default_factory=list)
+    """Assets left out of the run, with the reason (the tracker before any day with records is known)."""
 
     @property
     def ok(self) -> bool:
@@ -42,27 +44,16 @@ def materialize_everything(
     # a run killed earlier keeps its warehouse slot: free it; wait (bounded, with a message) for a live one
     wait_for_the_warehouse_pool(instance, float(os.environ.get("AIMETRICS_RUN_WAIT_S", "600")))
     job = defs.resolve_job_def(job_name)
-    tags, selection, unread = run_tags(), None, []
-    if job.partitions_def:
-        # the tracker's days with records become its partitions; its whole history runs in this one run
-        try:
-            register_tracker_days(instance)
-        except SourceUnavailable as error:
-            unread.append(f"{TRACKER.to_python_identifier()}: {error}")
-        days = range_tags(instance)
-        if days:
-            tags.update(days)
-            unread = []  # the tracker's own step says why it cannot read the file
-        else:  # no day known: everything else still runs
-            selection = sorted(set(job.asset_layer.selected_asset_keys) - {TRACKER})
+    plan = tracker_plan(job, instance) if job.partitions_def else TrackerPlan()
     result = job.execute_in_process(
         instance=instance,
         raise_on_error=False,
-        tags=tags,
-        asset_selection=selection,
+        tags={**run_tags(), **plan.tags},
+        asset_selection=plan.selection,
         run_config={"loggers": {"console": {"config": {"log_level": log_level}}}},
     )
-    summary = RunSummary(run_id=result.run_id, success=result.success and not unread, seconds=time.monotonic() - started)
+    summary = RunSummary(run_id=result.run_id, success=result.success and not plan.unread,
+                         seconds=time.monotonic() - started, not_run=plan.not_run)
     for evaluation in result.get_asset_check_evaluations():
         name = f"{evaluation.asset_key.to_user_string()}:{evaluation.check_name}"
         if evaluation.passed:
@@ -71,12 +62,38 @@ def materialize_everything(
             summary.checks_warned.append(name)
         else:
             summary.checks_failed.append(name)
-    summary.failed_steps = unread + [
+    summary.failed_steps = plan.unread + [
         f"{event.step_key}: {_root_cause(event.step_failure_data.error)}"
         if event.step_failure_data and event.step_failure_data.error else event.step_key
         for event in result.all_events if event.is_step_failure
     ]
     return summary
+
+
+@dataclass
+class TrackerPlan:
+    """How a run with the partitioned tracker takes it: its days as a range, or without it, and why."""
+    tags: dict[str, str] = field(default_factory=dict)
+    selection: list[dg.AssetKey] | None = None
+    unread: list[str] = field(default_factory=list)
+    """The tracker's file could not be fetched (a failed step of the summary)."""
+    not_run: list[str] = field(default_factory=list)
+
+
+def tracker_plan(job: dg.JobDefinition, instance: dg.DagsterInstance) -> TrackerPlan:
+    """The tracker's days with records become its partitions and its whole history runs in this one run; with no
+    day known, everything else runs and the summary says why the tracker did not."""
+    unread = []
+    try:
+        register_tracker_days(instance)
+    except SourceUnavailable as error:
+        unread.append(f"{TRACKER.to_python_identifier()}: {error}")
+    days = range_tags(instance)
+    if days:  # the tracker's own step says why it cannot read its file
+        return TrackerPlan(tags=days)
+    return TrackerPlan(selection=sorted(set(job.asset_layer.selected_asset_keys) - {TRACKER}), unread=unread,
+                       not_run=[] if unread else [f"{TRACKER.to_user_string()}: no tracker file with a record dated "
+                                                  "within its days (missing, refused or empty): no day to land"])
 
 
 def _root_cause(error) -> str:
@@ -156,6 +173,7 @@ def format_summary(summary: RunSummary) -> str:
                   f"{len(summary.checks_warned)} warnings"]
     lines += [f"  FAILED {name}" for name in summary.checks_failed]
     lines += [f"  WARNING {name}" for name in summary.checks_warned]
+    lines += [f"  NOT RUN {reason}" for reason in summary.not_run]
     try:
         lines += attention_lines()
     except FileNotFoundError:

@@ -89,3 +89,21 @@ def test_without_a_tracker_day_the_daily_run_polls_the_other_feeds(isolated_envi
     selected = set(request.asset_selection)
     assert TRACKER not in selected and dg.AssetKey(["raw", "skypilot_offers"]) in selected
     assert "dagster/asset_partition_range_start" not in request.tags
+
+
+def test_a_run_takes_every_day_with_records_or_says_why_the_tracker_is_left_out(tracker_file, isolated_environment,
+                                                                                monkeypatch):
+    from orchestration.run import tracker_plan
+
+    job = defs.resolve_job_def("materialize_everything")
+    plan = tracker_plan(job, dg.DagsterInstance.ephemeral())
+    assert plan.tags == {"dagster/asset_partition_range_start": "2026-03-01",
+                         "dagster/asset_partition_range_end": "2026-03-03"} and plan.selection is None
+    tracker_file.write_text(HEADER + _record("2020-01-01"))  # only a record dated before the tracker's first day
+    left_out = tracker_plan(job, dg.DagsterInstance.ephemeral())
+    assert TRACKER not in left_out.selection and len(left_out.selection) == len(job.asset_layer.selected_asset_keys) - 1
+    assert left_out.not_run and "no day to land" in left_out.not_run[0] and not left_out.unread
+    monkeypatch.delenv("AIMETRICS_DATA_DIR")  # from its URL, on a machine without network: a failed step
+    offline = tracker_plan(job, dg.DagsterInstance.ephemeral())
+    assert TRACKER not in offline.selection and not offline.not_run
+    assert offline.unread[0].startswith("raw__gpu_tracker_observations: cannot reach https://")
