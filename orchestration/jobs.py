@@ -7,9 +7,8 @@ import json
 
 import dagster as dg
 
-from ingest.fetch import SourceUnavailable
 from ingest.settings import source_settings
-from orchestration.partitions import TRACKER, TRACKER_DAYS_NAME, range_tags, register_tracker_days
+from orchestration.partitions import plan_tracker_run
 
 EVERYTHING = dg.AssetSelection.all()
 GPU_PRICE_FEEDS = dg.AssetSelection.groups("ingest_gpu_prices")
@@ -70,19 +69,10 @@ def everything_weekly(context: dg.ScheduleEvaluationContext):
 
 def _tracker_run_request(context: dg.ScheduleEvaluationContext, selection: dg.AssetSelection,
                          newest_only: bool) -> dg.RunRequest:
-    """A run of the tracker's days (after adding the days its file now has as partitions): the new ones, or all;
-    without the tracker when it has no partition at all (its file could not be read and none was seen before)."""
-    try:
-        new = register_tracker_days(context.instance)
-    except SourceUnavailable as error:
-        context.log.warning(f"the tracker's days were not refreshed: {error}")
-        new = []
-    known = context.instance.get_dynamic_partitions(TRACKER_DAYS_NAME)
-    if not known:
-        return dg.RunRequest(asset_selection=sorted((selection - dg.AssetSelection.assets(TRACKER))
-                                                    .resolve(context.repository_def.asset_graph)))
-    first = (new[0] if new else known[-1]) if newest_only else None
-    return dg.RunRequest(tags=range_tags(context.instance, first))
+    plan = plan_tracker_run(context.instance, selection.resolve(context.repository_def.asset_graph), newest_only)
+    for reason in plan.unread + plan.not_run:
+        context.log.warning(f"the tracker is left out of this run: {reason}")
+    return dg.RunRequest(tags=plan.tags, asset_selection=plan.selection)
 
 
 def inbox_fingerprint(folder) -> dict[str, str]:

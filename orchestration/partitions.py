@@ -1,14 +1,20 @@
 """Partitions: the GPU price tracker is partitioned by observation day (UTC), one partition per day its file has
 records for. A day without records is never a partition, so it is never shown as materialized."""
 
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
 import dagster as dg
 
+from ingest.fetch import SourceUnavailable
 from ingest.settings import source_settings
 from ingest.sources import gpu_tracker_days
 
 TRACKER_DAYS_NAME = "gpu_tracker_days"
 tracker_days = dg.DynamicPartitionsDefinition(name=TRACKER_DAYS_NAME)
 TRACKER = dg.AssetKey(["raw", "gpu_tracker_observations"])
+_RANGE_START, _RANGE_END = "dagster/asset_partition_range_start", "dagster/asset_partition_range_end"
 
 
 def register_tracker_days(instance: dg.DagsterInstance) -> list[str]:
@@ -21,10 +27,30 @@ def register_tracker_days(instance: dg.DagsterInstance) -> list[str]:
     return new
 
 
-def range_tags(instance: dg.DagsterInstance, first: str | None = None) -> dict[str, str]:
-    """Tags that run the tracker's partitions from `first` (default: the first) to the last in one run (what a
-    single-run backfill does); empty when there is no partition yet."""
-    keys = instance.get_dynamic_partitions(tracker_days.name)
-    if not keys:
-        return {}
-    return {"dagster/asset_partition_range_start": first or keys[0], "dagster/asset_partition_range_end": keys[-1]}
+@dataclass
+class TrackerPlan:
+    """How a run takes the tracker: a range of its days in one run (what a single-run backfill does), or, with
+    no day known, the run's other assets and why the tracker is left out."""
+    tags: dict[str, str] = field(default_factory=dict)
+    selection: list[dg.AssetKey] | None = None
+    """None: the run's whole selection."""
+    unread: list[str] = field(default_factory=list)
+    """The tracker's file could not be fetched (a failed step of the run's summary)."""
+    not_run: list[str] = field(default_factory=list)
+
+
+def plan_tracker_run(instance: dg.DagsterInstance, selected: set[dg.AssetKey], newest_only: bool = False
+                     ) -> TrackerPlan:
+    """Add the days the tracker's file now has as partitions, then run all of them, or (`newest_only`, the daily
+    tick) the new ones, or the newest again when none is new."""
+    try:
+        new, unread = register_tracker_days(instance), []
+    except SourceUnavailable as error:
+        new, unread = [], [f"{TRACKER.to_python_identifier()}: {error}"]
+    known = instance.get_dynamic_partitions(TRACKER_DAYS_NAME)
+    if known:  # the tracker's own step says why it cannot read its file
+        first = (new[0] if new else known[-1]) if newest_only else known[0]
+        return TrackerPlan(tags={_RANGE_START: first, _RANGE_END: known[-1]})
+    return TrackerPlan(selection=sorted(selected - {TRACKER}), unread=unread,
+                       not_run=[] if unread else [f"{TRACKER.to_user_string()}: no tracker file with a record dated "
+                                                  "within its days (missing, refused or empty): no day to land"])

@@ -8,8 +8,7 @@ from dataclasses import dataclass, field
 
 import dagster as dg
 
-from ingest.fetch import SourceUnavailable
-from orchestration.partitions import TRACKER, range_tags, register_tracker_days
+from orchestration.partitions import TrackerPlan, plan_tracker_run
 from orchestration.stale_runs import run_tags, wait_for_the_warehouse_pool
 from warehouse.db import connect_read, count_rows, warehouse_target
 
@@ -44,7 +43,7 @@ def materialize_everything(
     # a run killed earlier keeps its warehouse slot: free it; wait (bounded, with a message) for a live one
     wait_for_the_warehouse_pool(instance, float(os.environ.get("AIMETRICS_RUN_WAIT_S", "600")))
     job = defs.resolve_job_def(job_name)
-    plan = tracker_plan(job, instance) if job.partitions_def else TrackerPlan()
+    plan = plan_tracker_run(instance, set(job.asset_layer.selected_asset_keys)) if job.partitions_def else TrackerPlan()
     result = job.execute_in_process(
         instance=instance,
         raise_on_error=False,
@@ -68,32 +67,6 @@ def materialize_everything(
         for event in result.all_events if event.is_step_failure
     ]
     return summary
-
-
-@dataclass
-class TrackerPlan:
-    """How a run with the partitioned tracker takes it: its days as a range, or without it, and why."""
-    tags: dict[str, str] = field(default_factory=dict)
-    selection: list[dg.AssetKey] | None = None
-    unread: list[str] = field(default_factory=list)
-    """The tracker's file could not be fetched (a failed step of the summary)."""
-    not_run: list[str] = field(default_factory=list)
-
-
-def tracker_plan(job: dg.JobDefinition, instance: dg.DagsterInstance) -> TrackerPlan:
-    """The tracker's days with records become its partitions and its whole history runs in this one run; with no
-    day known, everything else runs and the summary says why the tracker did not."""
-    unread = []
-    try:
-        register_tracker_days(instance)
-    except SourceUnavailable as error:
-        unread.append(f"{TRACKER.to_python_identifier()}: {error}")
-    days = range_tags(instance)
-    if days:  # the tracker's own step says why it cannot read its file
-        return TrackerPlan(tags=days)
-    return TrackerPlan(selection=sorted(set(job.asset_layer.selected_asset_keys) - {TRACKER}), unread=unread,
-                       not_run=[] if unread else [f"{TRACKER.to_user_string()}: no tracker file with a record dated "
-                                                  "within its days (missing, refused or empty): no day to land"])
 
 
 def _root_cause(error) -> str:

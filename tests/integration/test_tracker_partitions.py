@@ -6,7 +6,7 @@ import pytest
 
 from orchestration.definitions import defs
 from orchestration.jobs import everything_weekly, gpu_prices_daily
-from orchestration.partitions import TRACKER, TRACKER_DAYS_NAME, range_tags, register_tracker_days
+from orchestration.partitions import TRACKER, TRACKER_DAYS_NAME, plan_tracker_run, register_tracker_days
 
 HEADER = "date,provider,gpu_model,gpu_count,region,rental_type,price_min_usd,price_median_usd,price_max_usd,n_offers,source_url,fetched_at\n"
 
@@ -29,7 +29,7 @@ def tracker_file(isolated_environment, monkeypatch):
 
 def _land_tracker(instance: dg.DagsterInstance) -> dg.ExecuteInProcessResult:
     return defs.resolve_implicit_global_asset_job_def().execute_in_process(
-        asset_selection=[TRACKER], tags=range_tags(instance), instance=instance, raise_on_error=False)
+        asset_selection=[TRACKER], tags=plan_tracker_run(instance, {TRACKER}).tags, instance=instance, raise_on_error=False)
 
 
 def _partition_metadata(instance: dg.DagsterInstance, day: str) -> dict:
@@ -93,17 +93,16 @@ def test_without_a_tracker_day_the_daily_run_polls_the_other_feeds(isolated_envi
 
 def test_a_run_takes_every_day_with_records_or_says_why_the_tracker_is_left_out(tracker_file, isolated_environment,
                                                                                 monkeypatch):
-    from orchestration.run import tracker_plan
-
     job = defs.resolve_job_def("materialize_everything")
-    plan = tracker_plan(job, dg.DagsterInstance.ephemeral())
+    everything = set(job.asset_layer.selected_asset_keys)
+    plan = plan_tracker_run(dg.DagsterInstance.ephemeral(), everything)
     assert plan.tags == {"dagster/asset_partition_range_start": "2026-03-01",
                          "dagster/asset_partition_range_end": "2026-03-03"} and plan.selection is None
     tracker_file.write_text(HEADER + _record("2020-01-01"))  # only a record dated before the tracker's first day
-    left_out = tracker_plan(job, dg.DagsterInstance.ephemeral())
-    assert TRACKER not in left_out.selection and len(left_out.selection) == len(job.asset_layer.selected_asset_keys) - 1
+    left_out = plan_tracker_run(dg.DagsterInstance.ephemeral(), everything)
+    assert TRACKER not in left_out.selection and len(left_out.selection) == len(everything) - 1
     assert left_out.not_run and "no day to land" in left_out.not_run[0] and not left_out.unread
     monkeypatch.delenv("AIMETRICS_DATA_DIR")  # from its URL, on a machine without network: a failed step
-    offline = tracker_plan(job, dg.DagsterInstance.ephemeral())
+    offline = plan_tracker_run(dg.DagsterInstance.ephemeral(), everything)
     assert TRACKER not in offline.selection and not offline.not_run
     assert offline.unread[0].startswith("raw__gpu_tracker_observations: cannot reach https://")
