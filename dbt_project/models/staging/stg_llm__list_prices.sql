@@ -1,6 +1,7 @@
 -- Every LLM price list in one long shape: a price per model as the source names it, provider, priced quantity
 -- (`kind`, `unit`), tier and region, in the source's currency per `per` units. OpenRouter's ledger repeats the
--- prices of its snapshots on their dates: there the snapshot's row is kept.
+-- prices of its snapshots on their dates: there the snapshot's row is kept. A list that prices one model in two
+-- currencies (LLMRates: DeepSeek in CNY and in USD) keeps both; each is a list price of its own.
 with prices as (
     select *, 'litellm' as source from {{ source('raw', 'litellm_prices') }}
     union all by name
@@ -30,5 +31,5 @@ select
     _ingested_at as ingested_at
 from prices
 qualify row_number() over (
-    partition by source, model_key, provider, kind, unit, tier, region, observed_on
+    partition by source, model_key, provider, kind, unit, tier, region, currency, observed_on
     order by date_basis = 'change point (ledger)', _edition desc, _source_file) = 1
