@@ -24,8 +24,8 @@ test: setup ducklake-env ## install (both environments), then run the whole test
 ui: setup ## the Dagster UI on 127.0.0.1:$(PORT) (Ctrl-C stops it)
 	env --default-signal=INT,TERM $(VENV)/bin/dg dev --host 127.0.0.1 --port $(PORT)
 
-docs: setup ## dbt docs for every table, served on 127.0.0.1:8080
-	cd dbt_project && ../$(DBT) docs generate --profiles-dir . && ../$(DBT) docs serve --profiles-dir . --host 127.0.0.1 --port 8080
+docs: setup ## dbt docs for every table of the published version, served on 127.0.0.1:8080
+	cd dbt_project && ../$(DBT) docs generate --profiles-dir . --target published && ../$(DBT) docs serve --profiles-dir . --host 127.0.0.1 --port 8080
 
 REPORT ?= reports/aimetrics.html
 report: setup ## write the HTML report from the warehouse to $(REPORT) (make report REPORT=/tmp/report.html)

@@ -71,6 +71,14 @@ def _land_history(mirror: Path) -> None:
                    cwd=ROOT / "dbt_project", check=True, env={**os.environ, "DO_NOT_TRACK": "1"})
 
 
+def _phase(step_key: str) -> str:
+    if step_key == "warehouse__published":
+        return "publish_s"
+    if "pandera" in step_key or "check" in step_key:
+        return "checks_s"
+    return "ingest_s" if step_key.startswith("raw") else "dbt_s"
+
+
 def _timed_day(day: str, instance) -> dict:
     from orchestration.definitions import defs
     from orchestration.partitions import register_tracker_days
@@ -83,12 +91,12 @@ def _timed_day(day: str, instance) -> dict:
     result = job.execute_in_process(partition_key=day, instance=instance)
     seconds = time.perf_counter() - started
     assert result.success, f"the daily job failed for {day}"
-    phases = {"ingest_s": 0.0, "dbt_s": 0.0, "checks_s": 0.0}
+    phases = {"ingest_s": 0.0, "dbt_s": 0.0, "checks_s": 0.0, "publish_s": 0.0}
     for stats in instance.get_run_step_stats(result.run_id):
         spent = (stats.end_time or 0) - (stats.start_time or 0)
-        key = stats.step_key
-        phase = "checks_s" if "pandera" in key or "check" in key else "ingest_s" if key.startswith("raw") else "dbt_s"
-        phases[phase] += spent
+        phases[_phase(stats.step_key)] += spent
+    published = [m for m in result.asset_materializations_for_node("warehouse__published")]
+    assert published, f"the daily job published nothing for {day}"
     return {"seconds": round(seconds, 2), "discover_days_s": round(discover, 2), **{k: round(v, 2) for k, v in phases.items()}}
 
 

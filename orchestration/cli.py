@@ -1,8 +1,10 @@
-"""`aimetrics`: run the pipeline, list the marts, query the warehouse (read-only), export query results."""
+"""`aimetrics`: run the pipeline, list the marts, query the published warehouse (read-only) or an older version,
+export query results, list the published versions and what changed between two."""
 
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import shutil
 import signal
@@ -13,16 +15,18 @@ from pathlib import Path
 
 import duckdb
 
-from warehouse.db import (PROJECT_ROOT, WarehouseBusy, WarehouseCorrupt, WarehouseMissing, connect_read, count_rows,
-                          warehouse_path, warehouse_target)
+from warehouse.db import (PROJECT_ROOT, WarehouseBusy, WarehouseCorrupt, WarehouseMissing, connect_published,
+                          count_rows, warehouse_path, warehouse_target)
 from warehouse.output import render
 from warehouse.preview import markdown_table
+from warehouse.versions import VersionNotFound, citation, current_version, list_versions, resolve, stamp_of
 
 QUERY_EXAMPLES = """examples:
   aimetrics query "select * from marts.ai_investment where geography = 'World' order by year"
   aimetrics query -f question.sql --format csv > answer.csv
   echo "summarize marts.gpu_prices" | aimetrics query -
   aimetrics export "select * from marts.gpu_price_index" --format parquet --output index.parquet
+  aimetrics query --as-of 2026-11-30 "select count(*) from marts.gpu_prices"   # the version readers had then
 
 The query runs in a read-only, sandboxed connection: a statement that writes, or reads or writes any file but
 the warehouse (COPY, ATTACH, INSTALL, read_csv of a path), is refused."""
@@ -56,7 +60,7 @@ def _run(args: argparse.Namespace) -> int:
     signal.signal(signal.SIGTERM, _stop_on_sigterm)  # a container stop ends the run like Ctrl-C does
 
     if warehouse_target().kind == "file" and warehouse_path().exists():
-        with connect_read(wait_s=30):  # a corrupt file stops here with one message, before anything writes
+        with connect_published(wait_s=30):  # a corrupt file stops here with one message, before anything writes
             pass
     try:
         summary = materialize_everything(args.job)
@@ -129,18 +133,25 @@ def _sql_of(args: argparse.Namespace) -> str:
     return args.sql
 
 
-def _read(args: argparse.Namespace) -> tuple[list[str], list[tuple]] | int:
-    """The columns and rows of the user's statement, or an exit code after printing why not."""
+def _version_path(args: argparse.Namespace) -> Path | None:
+    """The database of `--as-of` (an older published version), or None for the published one."""
+    return resolve(args.as_of).database if getattr(args, "as_of", None) else None
+
+
+def _read(args: argparse.Namespace) -> tuple[list[str], list[tuple], dict | None] | int:
+    """The columns and rows of the user's statement and the version they came from, or an exit code after
+    printing why not."""
     sql = _sql_of(args)
     problem = refusal(sql)
     if problem:
         print(problem, file=sys.stderr)
         return 2
-    with connect_read(wait_s=args.wait, sandboxed=True) as conn:
+    with connect_published(_version_path(args), wait_s=args.wait, sandboxed=True) as conn:
+        manifest = stamp_of(conn)
         try:
             with _time_limit(conn, args.timeout):
                 relation = conn.sql(sql)
-                return (relation.columns, relation.fetchall()) if relation is not None else ([], [])
+                return (relation.columns, relation.fetchall(), manifest) if relation is not None else ([], [], manifest)
         except duckdb.InterruptException:
             print(f"query failed: stopped after the time limit of {args.timeout:g} s (--timeout)", file=sys.stderr)
             return 2
@@ -161,33 +172,39 @@ def _query(args: argparse.Namespace) -> int:
     result = _read(args)
     if isinstance(result, int):
         return result
-    columns, rows = result
+    columns, rows, _ = result
     if columns:
         print(render(columns, rows, args.format, args.max_width))
     return 0
 
 
 def _export(args: argparse.Namespace) -> int:
-    """The query's result written to a file: the one command that writes, and only to --output."""
+    """The query's result written to a file, and beside it `<output>.version.json` naming the version it came
+    from: the one command that writes, and only those two files."""
     result = _read(args)
     if isinstance(result, int):
         return result
-    columns, rows = result
+    columns, rows, manifest = result
     if args.format == "parquet":
         import pyarrow as pa
         import pyarrow.parquet as pq
 
-        pq.write_table(pa.Table.from_pylist([dict(zip(columns, row)) for row in rows]) if rows
-                       else pa.table({name: pa.array([], pa.null()) for name in columns}), str(args.output))
+        table = (pa.Table.from_pylist([dict(zip(columns, row)) for row in rows]) if rows
+                 else pa.table({name: pa.array([], pa.null()) for name in columns}))
+        table = table.replace_schema_metadata({"aimetrics_version": (manifest or {}).get("version", "unpublished")})
+        pq.write_table(table, str(args.output))
     else:
         args.output.write_text(render(columns, rows, args.format, args.max_width) + "\n", encoding="utf-8")
-    print(f"{len(rows):,} rows written to {args.output}", file=sys.stderr)
+    sidecar = args.output.with_name(args.output.name + ".version.json")
+    sidecar.write_text(json.dumps({"file": args.output.name, "rows": len(rows), "sql": _sql_of(args),
+                                   "version": manifest}, indent=2, default=str) + "\n", encoding="utf-8")
+    print(f"{len(rows):,} rows written to {args.output}, from {citation(manifest)} ({sidecar.name})", file=sys.stderr)
     return 0
 
 
 def _tables(args: argparse.Namespace) -> int:
     schemas = ["marts", "raw"] + (["staging", "intermediate"] if args.all else [])
-    with connect_read(wait_s=args.wait) as conn:
+    with connect_published(_version_path(args), wait_s=args.wait) as conn:
         rows = conn.execute(
             """select schema_name, table_name, coalesce(comment, '')
                from duckdb_tables() where schema_name in (select unnest($schemas))
@@ -204,10 +221,54 @@ def _tables(args: argparse.Namespace) -> int:
 def _report(args: argparse.Namespace) -> int:
     from warehouse.report import write_report
 
-    charts = write_report(args.output)
+    charts, manifest = write_report(args.output, _version_path(args))
     for chart in charts:
         print(f"{chart.title}: {len(chart.rows)} points" + ("" if chart.figure else " (no chart: no data)"))
-    print(f"report written to {args.output}")
+    print(f"report written to {args.output}, from {citation(manifest)}")
+    return 0
+
+
+def _versions(args: argparse.Namespace) -> int:
+    """The published versions, newest first; `*` marks the one readers open."""
+    versions, current = list_versions(), current_version()
+    if args.format == "json":
+        print(json.dumps([{**v.manifest, "published": current is not None and v.id == current.id,
+                           "database": str(v.database)} for v in versions], indent=2, default=str))
+        return 0
+    if not versions:
+        print(f"no version published yet beside {warehouse_path()}")
+        return 0
+    rows = [("*" if current and v.id == current.id else "", v.id, v.manifest["published_at"], v.manifest.get("job", ""),
+             v.manifest["code_version"], str(v.manifest.get("checks_passed", "")),
+             str(len(v.manifest.get("checks_warned", []))), f"{v.manifest.get('bytes', 0) / 1e6:.1f}")
+            for v in versions]
+    print(markdown_table(["", "version", "published_at", "job", "code", "checks passed", "warned", "MB"], rows,
+                         max_chars=40))
+    return 0
+
+
+def _diff(args: argparse.Namespace) -> int:
+    """Per mart: rows added, removed and changed (by the mart's key) from version A to version B."""
+    from warehouse.diff import diff_versions
+
+    before = resolve(args.before)
+    after = resolve(args.after) if args.after else current_version()
+    if after is None:
+        raise VersionNotFound("no version is published: give B")
+    diffs = diff_versions(before.database, after.database)
+    if args.format == "json":
+        print(json.dumps({"before": before.id, "after": after.id, "marts": [
+            {"mart": d.mart, "key": list(d.key), "rows_before": d.rows_before, "rows_after": d.rows_after,
+             "added": d.added, "removed": d.removed, "changed": d.changed} for d in diffs]}, indent=2))
+        return 0
+    shown = diffs if args.all else [d for d in diffs if not d.unchanged]
+    print(f"{before.id} -> {after.id}: {sum(d.unchanged for d in diffs)} of {len(diffs)} marts unchanged")
+    if shown:
+        print(markdown_table(["mart", "key", "rows before", "rows after", "added", "removed", "changed"], [
+            (f"marts.{d.mart}", ", ".join(d.key) or "(none: rows compared whole)",
+             "" if d.rows_before is None else f"{d.rows_before:,}", "" if d.rows_after is None else f"{d.rows_after:,}",
+             f"{d.added:,}", f"{d.removed:,}", "" if d.changed is None else f"{d.changed:,}") for d in shown],
+            max_chars=60))
     return 0
 
 
@@ -221,6 +282,13 @@ def _add_reading_options(command: argparse.ArgumentParser, formats: list[str], d
                               "(default 300; 0: no limit)")
     command.add_argument("--wait", type=float, default=30,
                          help="wait this many seconds for a run that is writing the warehouse (default 30)")
+    _add_as_of(command)
+
+
+def _add_as_of(command: argparse.ArgumentParser) -> None:
+    command.add_argument("--as-of", metavar="VERSION|DATE",
+                         help="read an older published version: its id (or a unique prefix), or a date or time "
+                              "(the last version published by then, UTC); `aimetrics versions` lists them")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -241,14 +309,25 @@ def main(argv: list[str] | None = None) -> int:
     tables = commands.add_parser("tables", help="list the mart and raw tables and views with row counts")
     tables.add_argument("--all", action="store_true", help="staging and intermediate models too")
     tables.add_argument("--wait", type=float, default=30, help="seconds to wait for a run writing the warehouse")
+    _add_as_of(tables)
     tables.set_defaults(handler=_tables)
     report = commands.add_parser("report", help="write a static HTML report with the headline charts")
     report.add_argument("--output", type=Path, default=Path("reports/aimetrics.html"))
+    _add_as_of(report)
     report.set_defaults(handler=_report)
+    versions = commands.add_parser("versions", help="list the published versions, newest first (* = what readers open)")
+    versions.add_argument("--format", choices=["table", "json"], default="table")
+    versions.set_defaults(handler=_versions)
+    diff = commands.add_parser("diff", help="per mart, rows added, removed and changed between two published versions")
+    diff.add_argument("before", metavar="A", help="a version id (or unique prefix) or a date")
+    diff.add_argument("after", metavar="B", nargs="?", help="another one (default: the published version)")
+    diff.add_argument("--format", choices=["table", "json"], default="table")
+    diff.add_argument("--all", action="store_true", help="list the unchanged marts too")
+    diff.set_defaults(handler=_diff)
     args = parser.parse_args(argv)
     try:
         return args.handler(args)
-    except (WarehouseBusy, WarehouseMissing, WarehouseCorrupt) as error:
+    except (WarehouseBusy, WarehouseMissing, WarehouseCorrupt, VersionNotFound) as error:
         print(str(error), file=sys.stderr)
         return 3
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import dagster as dg
 
 from orchestration.assets.dbt import dbt_resource, warehouse_dbt_models
+from orchestration.assets.publish import build_publish_asset
 from orchestration.assets.raw import RAW_ASSETS
 from orchestration.assets.report import aimetrics_html_report
 from orchestration.checks import RAW_CHECKS
@@ -14,8 +15,12 @@ from orchestration.freshness import FRESHNESS_CHECKS
 from orchestration.jobs import (epoch_weekly, everything_weekly, fx_monthly, gpu_prices_daily, inbox_sensor,
                                 ingest_inbox, materialize_everything, refresh_epoch, refresh_fx, refresh_gpu_prices)
 
+# Everything a run writes is upstream of the publish step, so it runs last and publishes only a whole build.
+published_warehouse = build_publish_asset(sorted({key for asset in [*RAW_ASSETS, warehouse_dbt_models] for key in asset.keys},
+                                                 key=lambda key: key.to_user_string()))
+
 defs = dg.Definitions(
-    assets=[*RAW_ASSETS, warehouse_dbt_models, aimetrics_html_report],
+    assets=[*RAW_ASSETS, warehouse_dbt_models, published_warehouse, aimetrics_html_report],
     asset_checks=[*RAW_CHECKS, *FRESHNESS_CHECKS],
     jobs=[materialize_everything, refresh_gpu_prices, refresh_epoch, refresh_fx, ingest_inbox],
     schedules=[gpu_prices_daily, epoch_weekly, fx_monthly, everything_weekly],

@@ -10,7 +10,8 @@ import dagster as dg
 
 from orchestration.partitions import TrackerPlan, plan_tracker_run
 from orchestration.stale_runs import run_tags, wait_for_the_warehouse_pool
-from warehouse.db import connect_read, count_rows, warehouse_target
+from warehouse.db import connect_read, count_rows, warehouse_path, warehouse_target
+from warehouse.versions import current_version
 
 SUMMARY_SCHEMAS = ("raw", "staging", "marts")
 
@@ -27,6 +28,8 @@ class RunSummary:
     failed_steps: list[str] = field(default_factory=list)
     not_run: list[str] = field(default_factory=list)
     """Assets left out of the run, with the reason (the tracker before any day with records is known)."""
+    published: str | None = None
+    """The version this run published, or None: readers keep the version they had."""
 
     @property
     def ok(self) -> bool:
@@ -61,12 +64,18 @@ def materialize_everything(
             summary.checks_warned.append(name)
         else:
             summary.checks_failed.append(name)
+    summary.published = next((str(m.metadata["version"].value) for m in result.asset_materializations_for_node(
+        "warehouse__published") if "version" in m.metadata), None) if _ran(result, "warehouse__published") else None
     summary.failed_steps = plan.unread + [
         f"{event.step_key}: {_root_cause(event.step_failure_data.error)}"
         if event.step_failure_data and event.step_failure_data.error else event.step_key
         for event in result.all_events if event.is_step_failure
     ]
     return summary
+
+
+def _ran(result, node: str) -> bool:
+    return any(event.step_key == node and event.is_step_success for event in result.all_events)
 
 
 def _root_cause(error) -> str:
@@ -129,6 +138,19 @@ def attention_lines() -> list[str]:
     return lines
 
 
+def publication_line(summary: RunSummary) -> str:
+    """Whether readers now see this run's build, and if not, what held it back and what they see instead."""
+    if warehouse_target().kind != "file":
+        return "Published: a shared engine's readers see each commit (see the README's Beyond one machine)"
+    if summary.published:
+        return (f"Published: version {summary.published}, now what readers open at {warehouse_path()} "
+                "(aimetrics versions)")
+    held = [f"check {name}" for name in summary.checks_failed] + [f"step {step.split(':')[0]}" for step in summary.failed_steps]
+    current = current_version()
+    keep = f"readers keep version {current.id}" if current else "no version is published yet"
+    return f"NOT PUBLISHED: {keep}; held back by " + (", ".join(held) or "the publish step not running")
+
+
 def format_summary(summary: RunSummary) -> str:
     lines = [
         f"Run {summary.run_id[:8]}: {'SUCCESS' if summary.success else 'FAILED'} in {summary.seconds:.1f} s",
@@ -152,6 +174,7 @@ def format_summary(summary: RunSummary) -> str:
     except FileNotFoundError:
         pass
     lines += [f"  FAILED step {step}" for step in summary.failed_steps]
+    lines += ["", publication_line(summary)]
     unreachable = [step for step in summary.failed_steps if ": cannot reach " in step]
     if unreachable and len(unreachable) == len(summary.failed_steps):
         lines += ["", f"This machine looks offline: the {len(unreachable)} sources fetched from a URL could not connect. "

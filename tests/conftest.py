@@ -71,11 +71,12 @@ class BuiltWarehouse:
     summary: object
 
     def copy_to(self, folder: Path) -> Path:
-        """A private copy to write into (the shared one is read by other tests)."""
+        """A private copy of the published version to write into (the shared one is read by other tests); the
+        first run in it starts its build from that copy."""
         import shutil
 
         folder.mkdir(parents=True, exist_ok=True)
-        return Path(shutil.copy(self.path, folder / self.path.name))
+        return Path(shutil.copyfile(self.path, folder / self.path.name))
 
 
 @pytest.fixture(scope="session")

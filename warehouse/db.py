@@ -1,5 +1,11 @@
 """The warehouse: where it is, one write path and one read-only path, with clear messages on lock conflicts.
 
+Two sides (write, audit, publish): runs write the **build** database, `<stem>.build/<name>` beside the published
+file, and read it back for their own checks (`connect_write`, `connect_read`); readers open the **published**
+database, the path users know (`connect_published`), which only `warehouse.versions.publish` replaces, atomically,
+with a build whose blocking checks passed. The build keeps the same file name in a folder of its own because
+DuckDB names a database's catalog after its file: every copy answers to the same catalog name.
+
 By default the warehouse is one DuckDB file. AIMETRICS_WAREHOUSE points it at a shared engine instead, for runs
 on several machines: `ducklake:<catalog>` (a DuckLake: a catalog database such as `postgres:dbname=aimetrics
 host=...`, and Parquet files under AIMETRICS_DUCKLAKE_DATA_PATH, e.g. an object store) or `md:<database>`
@@ -9,6 +15,7 @@ host=...`, and Parquet files under AIMETRICS_DUCKLAKE_DATA_PATH, e.g. an object 
 from __future__ import annotations
 
 import os
+import shutil
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -36,6 +43,12 @@ def warehouse_path() -> Path:
         return DEFAULT_PATH
     path = Path(value).expanduser()
     return path if path.is_absolute() else (Path.cwd() / path).resolve()
+
+
+def build_path(published: Path | None = None) -> Path:
+    """The database runs write: `<stem>.build/<name>` beside the published file."""
+    published = published or warehouse_path()
+    return published.parent / f"{published.stem}.build" / published.name
 
 
 ALIAS = "warehouse"
@@ -129,13 +142,31 @@ def connect_write(path: Path | None = None, wait_s: float | None = None) -> Iter
     if path is None and target.kind != "file":
         conn = _waiting(lambda: _connect_shared(target, read_only=False), wait_s, target.describe())
     else:
-        path = path or warehouse_path()
+        path = path or seeded_build()
         path.parent.mkdir(parents=True, exist_ok=True)
         conn = _waiting(lambda: _open_file(path, False), wait_s, path)
     try:
         yield conn
     finally:
         conn.close()
+
+
+def seeded_build(published: Path | None = None) -> Path:
+    """The build database; where there is none yet but a published file is (a warehouse from before the two
+    sides, or a copy of a published version), the build starts as a copy of it, so history is kept."""
+    published = published or warehouse_path()
+    build = build_path(published)
+    if not build.exists() and published.exists():
+        build.parent.mkdir(parents=True, exist_ok=True)
+        if Path(f"{published}.wal").exists():  # a file once written in place: fold its log in first
+            with _waiting(lambda: _open_file(published, False), _shared_wait_s(), published) as conn:
+                conn.execute("checkpoint")
+        partial = build.with_name(build.name + ".partial")
+        shutil.copyfile(published, partial)
+        with _open_file(partial, False) as conn:  # a build is no version: the copy's stamp goes
+            conn.execute("drop schema if exists meta cascade")
+        os.replace(partial, build)
+    return build
 
 
 class WarehouseCorrupt(RuntimeError):
@@ -173,7 +204,8 @@ def connect_read(path: Path | None = None, wait_s: float = 0,
         # a DuckLake whose catalog is a local file is held by one process at a time: wait for it
         conn = _waiting(lambda: _connect_shared(target, read_only=True), max(wait_s, _shared_wait_s()), target.describe())
     else:
-        path = path or warehouse_path()
+        # before the first write the build is the published file it will start from (see seeded_build)
+        path = path or (build_path() if build_path().exists() or not warehouse_path().exists() else warehouse_path())
         if not path.exists():
             raise WarehouseMissing(f"no warehouse at {path}: run `make run` (or `aimetrics run`) first")
         conn = _waiting(lambda: _open_file(path, True, SANDBOXED if sandboxed else None), wait_s, path)
@@ -181,6 +213,27 @@ def connect_read(path: Path | None = None, wait_s: float = 0,
         yield conn
     finally:
         conn.close()
+
+
+@contextmanager
+def connect_published(path: Path | None = None, wait_s: float = 0,
+                      sandboxed: bool = False) -> Iterator[duckdb.DuckDBPyConnection]:
+    """A read-only connection to the published database (or `path`, an older published version): what users
+    read. No run opens it, so a reader never waits for a run and a run never waits for a reader."""
+    target = warehouse_target()
+    if path is None and target.kind != "file":
+        with connect_read(wait_s=wait_s, sandboxed=sandboxed) as conn:  # a shared engine: its last commit
+            yield conn
+        return
+    path = path or warehouse_path()
+    if not path.exists():
+        built = build_path(path).exists()
+        raise WarehouseMissing(
+            f"no published warehouse at {path}: " + (
+                "no run has passed its blocking checks yet (the last run's summary says what held it back)"
+                if built else "run `make run` (or `aimetrics run`) first"))
+    with connect_read(path, wait_s=wait_s, sandboxed=sandboxed) as conn:
+        yield conn
 
 
 def count_rows(conn, tables) -> dict[tuple[str, str], int]:

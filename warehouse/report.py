@@ -8,21 +8,24 @@ import html
 from datetime import datetime, timezone
 from pathlib import Path
 
-from warehouse.db import connect_read, warehouse_target
+from warehouse.db import connect_published, warehouse_target
 from warehouse.report_charts import Chart, Spec, draw
 from warehouse.report_specs import SPECS
+from warehouse.versions import citation, stamp_of
 
 
-def build_charts(specs: tuple[Spec, ...] = SPECS) -> list[Chart]:
+def build_charts(specs: tuple[Spec, ...] = SPECS, database: Path | None = None) -> tuple[list[Chart], dict | None]:
+    """The charts, drawn from the published version (or `database`), and that version's manifest."""
     charts = []
-    with connect_read() as conn:
+    with connect_published(database) as conn:
+        manifest = stamp_of(conn)
         for spec in specs:
             rows = conn.execute(spec.sql).fetchall()
             charts.append(Chart(spec.title, spec.caption, spec.sql, rows, draw(spec, rows)))
-    return charts
+    return charts, manifest
 
 
-def render(charts: list[Chart]) -> str:
+def render(charts: list[Chart], manifest: dict | None = None) -> str:
     parts = [
         "<!doctype html><html><head><meta charset='utf-8'><title>aimetrics report</title>",
         "<style>body{font-family:sans-serif;max-width:64rem;margin:2rem auto;color:#222}"
@@ -30,7 +33,7 @@ def render(charts: list[Chart]) -> str:
         "white-space:pre-wrap}details summary{cursor:pointer;color:#555}</style></head><body>",
         "<h1>Why is generative AI so expensive, and who pays?</h1>",
         f"<p>Built {datetime.now(timezone.utc):%Y-%m-%d %H:%M} UTC from <code>{html.escape(warehouse_target().describe())}"
-        "</code>. Hover a point for its row and source; every chart lists the query it was drawn from. Won amounts "
+        f"</code>, <span class='version'>{html.escape(citation(manifest))}</span>. Hover a point for its row and source; every chart lists the query it was drawn from. Won amounts "
         "use the ECB reference rate of the day (or month) shown.</p>",
     ]
     plotly_js: bool | str = "inline"  # plotly.js once, in the first chart: the file opens offline
@@ -49,10 +52,11 @@ def render(charts: list[Chart]) -> str:
     return "\n".join(parts)
 
 
-def write_report(output: Path) -> list[Chart]:
-    charts = build_charts()
+def write_report(output: Path, database: Path | None = None) -> tuple[list[Chart], dict | None]:
+    """The report of the published version (or `database`) at `output`; its charts and the version's manifest."""
+    charts, manifest = build_charts(database=database)
     output.parent.mkdir(parents=True, exist_ok=True)
     partial = output.with_name(f".{output.name}.partial")
-    partial.write_text(render(charts), encoding="utf-8")
+    partial.write_text(render(charts, manifest), encoding="utf-8")
     partial.replace(output)
-    return charts
+    return charts, manifest

@@ -1,5 +1,6 @@
-"""The HTML report as an asset downstream of the tables its charts read, so the lineage shows what it rests on
-and a run that rebuilds them rewrites it (AIMETRICS_REPORT_PATH, default reports/aimetrics.html)."""
+"""The HTML report as an asset downstream of the published version and the tables its charts read, so the
+lineage shows what it rests on, a run that publishes rewrites it, and it is drawn from what readers see
+(AIMETRICS_REPORT_PATH, default reports/aimetrics.html)."""
 
 import os
 import re
@@ -8,6 +9,7 @@ from pathlib import Path
 import dagster as dg
 
 from ingest.settings import PROJECT_ROOT
+from orchestration.assets.publish import PUBLISHED_KEY
 from orchestration.constants import OWNERS
 from warehouse.report import write_report
 from warehouse.report_specs import SPECS
@@ -25,16 +27,17 @@ def report_inputs() -> list[dg.AssetKey]:
     return [dg.AssetKey(name.split(".")) for name in sorted(names)]
 
 
-@dg.asset(key=REPORT_KEY, deps=report_inputs(), group_name="report", kinds={"html", "plotly"}, owners=OWNERS,
+@dg.asset(key=REPORT_KEY, deps=[PUBLISHED_KEY, *report_inputs()], group_name="report", kinds={"html", "plotly"}, owners=OWNERS,
           description="The HTML report: interactive charts of the headline marts, each with its publisher and query.")
 def aimetrics_html_report(context: dg.AssetExecutionContext) -> dg.MaterializeResult:
     path = report_path()
-    charts = write_report(path)
+    charts, manifest = write_report(path)
     empty = [chart.title for chart in charts if chart.figure is None]
     if empty:
         context.log.warning("charts without data: %s", ", ".join(empty))
     return dg.MaterializeResult(metadata={
         "path": dg.MetadataValue.path(str(path)),
+        "version": manifest["version"] if manifest else "unpublished",
         "charts": len(charts),
         "charts without data": dg.MetadataValue.text(", ".join(empty) or "none"),
         "points": sum(len(chart.rows) for chart in charts),

@@ -1,0 +1,75 @@
+"""The audit and publish step: last in every run, after every asset and check it depends on. A run publishes
+its build when none of its steps failed and none of its blocking (error-severity) checks failed; warn checks
+are listed in the version's manifest and do not hold it back."""
+
+from dataclasses import dataclass, field
+
+import dagster as dg
+
+from orchestration.assets.dbt import EAGER_ON_CHANGED_DATA
+from orchestration.constants import OWNERS, WAREHOUSE_POOL
+from warehouse.db import warehouse_target
+from warehouse.versions import publish
+
+PUBLISHED_KEY = dg.AssetKey(["warehouse", "published"])
+PRIORITY_TAG, LAST = "dagster/priority", "-1000"
+"""Step priority: among the steps ready at once (the checks of the last assets), this one goes last."""
+
+@dataclass
+class Audit:
+    passed: list[str] = field(default_factory=list)
+    warned: list[str] = field(default_factory=list)
+    failed: list[str] = field(default_factory=list)
+    failed_steps: list[str] = field(default_factory=list)
+
+    @property
+    def held_back_by(self) -> list[str]:
+        return [f"check {name}" for name in self.failed] + [f"step {step}" for step in self.failed_steps]
+
+def audit_run(instance: dg.DagsterInstance, run_id: str) -> Audit:
+    """What the run's event log says so far: its check evaluations (the latest per check) and failed steps."""
+    audit, latest = Audit(), {}
+    types = {dg.DagsterEventType.ASSET_CHECK_EVALUATION, dg.DagsterEventType.STEP_FAILURE}
+    for record in instance.get_records_for_run(run_id, of_type=types, limit=100_000).records:
+        event = record.event_log_entry.dagster_event
+        if event.event_type == dg.DagsterEventType.STEP_FAILURE:
+            audit.failed_steps.append(event.step_key)
+            continue
+        evaluation = event.event_specific_data
+        latest[f"{evaluation.asset_key.to_user_string()}:{evaluation.check_name}"] = evaluation
+    for name, evaluation in sorted(latest.items()):
+        if evaluation.passed:
+            audit.passed.append(name)
+        elif evaluation.severity == dg.AssetCheckSeverity.WARN:
+            audit.warned.append(name)
+        else:
+            audit.failed.append(name)
+    return audit
+
+def build_publish_asset(upstream: list[dg.AssetKey]) -> dg.AssetsDefinition:
+    @dg.asset(
+        key=PUBLISHED_KEY, deps=upstream, group_name="publish", kinds={"duckdb"}, owners=OWNERS, pool=WAREHOUSE_POOL,
+        op_tags={PRIORITY_TAG: LAST}, automation_condition=EAGER_ON_CHANGED_DATA,
+        description="The published warehouse: the run's build, once every step and blocking check of the run "
+                    "passed, copied to a new version and made what readers open (data/warehouse.duckdb).",
+    )
+    def published_warehouse(context: dg.AssetExecutionContext) -> dg.MaterializeResult:
+        audit = audit_run(context.instance, context.run.run_id)
+        if audit.held_back_by:
+            raise dg.Failure(description="not published: " + "; ".join(audit.held_back_by)
+                             + ". Readers keep the version they had.", allow_retries=False)
+        if warehouse_target().kind != "file":  # a shared engine's readers see each commit: nothing to copy
+            return dg.MaterializeResult(metadata={"version": "none (shared engine)", "checks_passed": len(audit.passed)})
+        version = publish({"run_id": context.run.run_id, "job": context.job_name,
+                           "checks_passed": len(audit.passed), "checks_warned": audit.warned})
+        return dg.MaterializeResult(data_version=dg.DataVersion(version.id), metadata={
+            "version": version.id,
+            "path": dg.MetadataValue.path(str(version.database)),
+            "code_version": version.manifest["code_version"],
+            "checks_passed": len(audit.passed),
+            "checks_warned": dg.MetadataValue.text(", ".join(audit.warned) or "none"),
+            "sources": len(version.manifest["sources"]),
+            "bytes": version.manifest["bytes"],
+        })
+
+    return published_warehouse
