@@ -18,7 +18,7 @@ import duckdb
 from warehouse.db import (PROJECT_ROOT, WarehouseBusy, WarehouseCorrupt, WarehouseMissing, connect_published,
                           count_rows, warehouse_path, warehouse_target)
 from warehouse.output import render
-from warehouse.preview import markdown_table
+from warehouse.preview import markdown_table, terminal_safe
 from warehouse.versions import VersionNotFound, citation, current_version, list_versions, resolve, stamp_of
 
 QUERY_EXAMPLES = """examples:
@@ -174,13 +174,49 @@ def _query(args: argparse.Namespace) -> int:
         return result
     columns, rows, _ = result
     if columns:
-        print(render(columns, rows, args.format, args.max_width))
+        text = render(columns, rows, args.format, args.max_width)  # tables are terminal-safe; JSON escapes itself
+        print(terminal_safe(text) if args.format == "csv" and sys.stdout.isatty() else text)
     return 0
+
+
+def _refused_output(output: Path) -> str | None:
+    """Why an export may not be written to `output`: it would land on the warehouse, its build or versions,
+    or in a folder the pipeline reads (the project's data folder, the mirror, the inbox, the cache)."""
+    from ingest.settings import source_settings
+
+    target = output.expanduser().resolve()
+    published = warehouse_path().resolve()
+    settings = source_settings()
+    guarded = [published.parent / f"{published.stem}.build", published.parent / f"{published.stem}.versions",
+               PROJECT_ROOT / "data", settings.inbox_dir, settings.cache_dir] + (
+        [settings.mirror_dir] if settings.mirror_dir else [])
+    if published.name in target.name and target.parent == published.parent:
+        return f"refused: {output} is the warehouse (or its log); write the export elsewhere"
+    for folder in guarded:
+        folder = Path(folder).resolve()
+        if target == folder or folder in target.parents:
+            return f"refused: {output} is inside {folder}, which the pipeline owns; write the export elsewhere"
+    return None
+
+
+def _written_whole(path: Path, write) -> None:
+    """`write(partial)` then a rename into place: a failed export leaves no half file (and no old file changed)."""
+    partial = path.with_name(f".{path.name}.partial")
+    try:
+        write(partial)
+        os.replace(partial, path)
+    finally:
+        partial.unlink(missing_ok=True)
 
 
 def _export(args: argparse.Namespace) -> int:
     """The query's result written to a file, and beside it `<output>.version.json` naming the version it came
     from: the one command that writes, and only those two files."""
+    sidecar = args.output.with_name(args.output.name + ".version.json")
+    problem = _refused_output(args.output) or _refused_output(sidecar)
+    if problem:
+        print(problem, file=sys.stderr)
+        return 2
     result = _read(args)
     if isinstance(result, int):
         return result
@@ -192,12 +228,13 @@ def _export(args: argparse.Namespace) -> int:
         table = (pa.Table.from_pylist([dict(zip(columns, row)) for row in rows]) if rows
                  else pa.table({name: pa.array([], pa.null()) for name in columns}))
         table = table.replace_schema_metadata({"aimetrics_version": (manifest or {}).get("version", "unpublished")})
-        pq.write_table(table, str(args.output))
+        _written_whole(args.output, lambda partial: pq.write_table(table, str(partial)))
     else:
-        args.output.write_text(render(columns, rows, args.format, args.max_width) + "\n", encoding="utf-8")
-    sidecar = args.output.with_name(args.output.name + ".version.json")
-    sidecar.write_text(json.dumps({"file": args.output.name, "rows": len(rows), "sql": _sql_of(args),
-                                   "version": manifest}, indent=2, default=str) + "\n", encoding="utf-8")
+        text = render(columns, rows, args.format, args.max_width) + "\n"
+        _written_whole(args.output, lambda partial: partial.write_text(text, encoding="utf-8"))
+    citation_json = json.dumps({"file": args.output.name, "rows": len(rows), "sql": _sql_of(args),
+                                "version": manifest}, indent=2, default=str) + "\n"
+    _written_whole(sidecar, lambda partial: partial.write_text(citation_json, encoding="utf-8"))
     print(f"{len(rows):,} rows written to {args.output}, from {citation(manifest)} ({sidecar.name})", file=sys.stderr)
     return 0
 

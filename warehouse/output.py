@@ -51,9 +51,17 @@ def readable(value, column: str = "") -> str:
     return str(value)
 
 
+def json_value(value):
+    """JSON has no NaN or Infinity: a non-finite number is null."""
+    if isinstance(value, float) and not math.isfinite(value):
+        return None
+    return value
+
+
 def render(columns: list[str], rows: list[tuple], fmt: str, max_width: int = 60) -> str:
     if fmt == "json":
-        return json.dumps([dict(zip(columns, row)) for row in rows], default=str, indent=2)
+        return json.dumps([{name: json_value(value) for name, value in zip(columns, row)} for row in rows],
+                          default=str, indent=2, allow_nan=False)
     if fmt == "csv":
         buffer = io.StringIO()
         writer = csv.writer(buffer, lineterminator="\n")

@@ -20,9 +20,18 @@ def table_preview_markdown(table: str, limit: int = 5, max_chars: int = 40) -> s
     return markdown_table(columns, rows, max_chars)
 
 
+_CONTROL = re.compile("[\x00-\x09\x0b-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+"""Characters a terminal acts on instead of showing (ESC sequences, BEL, CR, backspace) and bidi overrides that
+reorder what is shown: printed as escapes, so a name in the data cannot rewrite the screen."""
+
+
+def terminal_safe(text: str) -> str:
+    return _CONTROL.sub(lambda match: f"\\u{ord(match.group()):04x}", text)
+
+
 def markdown_table(columns: list[str], rows: list[tuple], max_chars: int = 40) -> str:
     def cell(value) -> str:
-        text = "" if value is None else str(value).replace("|", "\\|").replace("\n", " ")
+        text = terminal_safe("" if value is None else str(value).replace("|", "\\|").replace("\n", " "))
         return text if len(text) <= max_chars else text[: max_chars - 1] + "…"
 
     lines = ["| " + " | ".join(columns) + " |", "|" + "---|" * len(columns)]

@@ -3,6 +3,7 @@
 import csv
 import io
 import json
+from pathlib import Path
 
 import duckdb
 import pytest
@@ -206,3 +207,52 @@ def test_run_on_a_corrupt_warehouse_stops_before_writing(monkeypatch, tmp_path, 
     assert main(["run"]) == 3
     assert "cannot be opened as a DuckDB database" in capsys.readouterr().err
     assert corrupt.read_bytes() == b"\x00garbage" * 500
+
+
+def test_export_never_writes_over_the_warehouse_or_into_the_pipelines_folders(small_warehouse, capsys, tmp_path,
+                                                                              monkeypatch):
+    before = small_warehouse.read_bytes()
+    monkeypatch.setenv("AIMETRICS_DATA_DIR", str(tmp_path / "mirror"))
+    for output in (small_warehouse, tmp_path / "warehouse.duckdb.wal", tmp_path / "warehouse.build" / "warehouse.duckdb",
+                   tmp_path / "warehouse.versions" / "x.csv", tmp_path / "inbox" / "funding" / "deals.csv",
+                   tmp_path / "mirror" / "x.csv", tmp_path / "cache" / "x.csv"):
+        assert main(["export", "select * from marts.t", "--output", str(output)]) == 2
+        assert capsys.readouterr().err.startswith("refused: ")
+        assert not output.exists() or output == small_warehouse
+    assert small_warehouse.read_bytes() == before
+    assert main(["query", "select count(*) as n from marts.t", "--format", "csv"]) == 0  # still a warehouse
+    assert capsys.readouterr().out.splitlines() == ["n", "2"]
+
+
+def test_a_failed_export_leaves_the_earlier_file_whole(small_warehouse, capsys, tmp_path, monkeypatch):
+    import pyarrow.parquet as pq
+
+    out = tmp_path / "t.parquet"
+    assert main(["export", "select * from marts.t", "--format", "parquet", "--output", str(out)]) == 0
+    earlier = out.read_bytes()
+
+    def full_disk(table, where):
+        Path(where).write_bytes(b"PAR1 half")
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(pq, "write_table", full_disk)
+    with pytest.raises(OSError, match="No space left"):
+        main(["export", "select * from marts.t", "--format", "parquet", "--output", str(out)])
+    assert out.read_bytes() == earlier and [p.name for p in tmp_path.glob(".*partial")] == []
+
+
+def test_json_is_json_and_names_cannot_rewrite_the_terminal(small_warehouse, capsys):
+    assert main(["query", "select 'nan'::double as a, 'infinity'::double as b, -'infinity'::double as c, 1.5::double as d",
+                 "--format", "json"]) == 0
+    out = capsys.readouterr().out
+
+    def no_constants(name):
+        raise ValueError(f"{name} is not JSON")
+
+    assert json.loads(out, parse_constant=no_constants) == [{"a": None, "b": None, "c": None, "d": 1.5}]
+    for name in ("chr(27) || '[2J' || 'cleared'", "'bell' || chr(7)", "'over' || chr(13) || 'written'",
+                 "chr(8238) || 'desrever'"):
+        assert main(["query", f"select {name} as company"]) == 0
+        out = capsys.readouterr().out
+        assert not any(ch in out for ch in "\x1b\x07\r\u202e"), repr(out)
+        assert "\\u00" in out or "\\u202e" in out
