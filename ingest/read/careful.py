@@ -38,6 +38,42 @@ def decode(data: bytes, name: str) -> str:
     raise RejectedDelivery(f"{name}: not readable as UTF-8 or cp1252")
 
 
+class _DuplicateKey(ValueError):
+    pass
+
+
+def _unique_pairs(pairs: list[tuple[str, object]]) -> dict:
+    seen = set()
+    for key, _ in pairs:
+        if key in seen:
+            raise _DuplicateKey(key)
+        seen.add(key)
+    return dict(pairs)
+
+
+def load_json(text: str, source_file: str, pairs_hook=_unique_pairs):
+    """A delivered JSON document, or RejectedDelivery with the reason: invalid or truncated JSON, an object
+    naming a key twice (which value is meant cannot be known: never the last silently), or nesting too deep
+    to read. `pairs_hook` replaces the duplicate rule for a format that defines its own (litellm)."""
+    try:
+        return json.loads(text, object_pairs_hook=pairs_hook)
+    except json.JSONDecodeError as error:
+        raise RejectedDelivery(f"{source_file}: truncated or not valid JSON ({error.msg} at line {error.lineno})") from error
+    except _DuplicateKey as error:
+        raise RejectedDelivery(f"{source_file}: an object names the key {error.args[0]!r} twice") from None
+    except RecursionError:
+        raise RejectedDelivery(f"{source_file}: JSON nested too deep to read") from None
+
+
+def unique_header(header: list[str], source_file: str) -> list[str]:
+    """The header, or RejectedDelivery when it names a column twice (whitespace folded, any case): which of
+    the two a parser reads would be chance."""
+    named = [name.lower() for name in header if name]
+    if twice := sorted({name for name in named if named.count(name) > 1}):
+        raise RejectedDelivery(f"{source_file}: the header names the column {twice[0]!r} twice")
+    return header
+
+
 def read_csv_records(path: Path) -> tuple[list[str], list[tuple[int, list[str]]]]:
     """Header (whitespace collapsed) and (record number, fields) pairs, numbered from 1 after the header.
 
@@ -50,7 +86,7 @@ def read_csv_records(path: Path) -> tuple[list[str], list[tuple[int, list[str]]]
         raise RejectedDelivery(f"{path.name}: not a readable CSV ({error})") from error
     if not records or not any(cell.strip() for cell in records[0]):
         raise RejectedDelivery(f"{path.name}: empty file, no header row")
-    header = folded_header(records[0])
+    header = unique_header(folded_header(records[0]), path.name)
     rows = [(number, record) for number, record in enumerate(records[1:], start=1) if any(c.strip() for c in record)]
     return header, rows
 

@@ -18,7 +18,7 @@ import duckdb
 import polars as pl
 import pyarrow as pa
 
-from ingest.read.careful import folded_header
+from ingest.read.careful import folded_header, unique_header
 from ingest.delivery import RejectedDelivery
 
 BATCH_ROWS = 250_000
@@ -46,7 +46,7 @@ def read_header(path: Path) -> list[str]:
     header = next(csv.reader(io.StringIO(text, newline="")), [])
     if not header or not any(cell.strip() for cell in header):
         raise RejectedDelivery(f"{path.name}: empty file, no header row")
-    return folded_header(header)
+    return unique_header(folded_header(header), path.name)
 
 
 def _reader() -> duckdb.DuckDBPyConnection:

@@ -18,7 +18,7 @@ import pandera.polars as pa
 import polars as pl
 import yaml
 
-from ingest.read.careful import decode
+from ingest.read.careful import decode, load_json
 from ingest.delivery import Delivery, Parsed, RejectedDelivery, frame_for, modified_day, quarantine_frame
 from ingest.fetch import get_json_pages
 from ingest.settings import SourceSettings
@@ -77,10 +77,7 @@ class AzureGpuPrices(pa.DataFrameModel):
 
 
 def parse(delivery: Delivery) -> Parsed:
-    try:
-        data = json.loads(decode(delivery.path.read_bytes(), delivery.path.name))
-    except json.JSONDecodeError as error:
-        raise RejectedDelivery(f"{delivery.source_file}: truncated or invalid JSON ({error.msg} at {error.pos})") from error
+    data = load_json(decode(delivery.path.read_bytes(), delivery.path.name), delivery.source_file)
     items = data.get("Items") if isinstance(data, dict) else None
     if not isinstance(items, list):
         raise RejectedDelivery(f"{delivery.source_file}: not an Azure Retail Prices page (no Items list)")

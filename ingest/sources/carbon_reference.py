@@ -8,7 +8,7 @@ import json
 
 import pandera.polars as pa
 
-from ingest.read.careful import decode, read_csv_records, record_json, whole_records
+from ingest.read.careful import decode, load_json, read_csv_records, record_json, whole_records
 from ingest.delivery import Delivery, Parsed, RejectedDelivery, frame_for, quarantine_frame
 from ingest.fetch import locate_file
 from ingest.settings import SourceSettings
@@ -21,10 +21,7 @@ MLCO2 = "https://raw.githubusercontent.com/mlco2/impact/master/data/"
 
 
 def _json(delivery: Delivery):
-    try:
-        return json.loads(decode(delivery.path.read_bytes(), delivery.path.name))
-    except json.JSONDecodeError as error:
-        raise RejectedDelivery(f"{delivery.source_file}: not valid JSON ({error.msg} at line {error.lineno})") from error
+    return load_json(decode(delivery.path.read_bytes(), delivery.path.name), delivery.source_file)
 
 
 # --- grid carbon intensity per country ------------------------------------------------------------

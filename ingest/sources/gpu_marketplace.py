@@ -9,13 +9,12 @@ provider and day for the index (int_gpu_marketplace__daily).
 
 from __future__ import annotations
 
-import json
 from datetime import datetime
 
 import pandera.polars as pa
 import polars as pl
 
-from ingest.read.careful import decode
+from ingest.read.careful import decode, load_json
 from ingest.delivery import Delivery, Parsed, RejectedDelivery, frame_for, quarantine_frame
 from ingest.fetch import locate_file
 from ingest.settings import SourceSettings
@@ -86,9 +85,9 @@ def parse(delivery: Delivery) -> Parsed:
         if not raw.strip():
             continue
         try:
-            line = json.loads(raw)
-        except json.JSONDecodeError as error:
-            bad.append((number, f"not a JSON line ({error.msg})", raw[:2000]))
+            line = load_json(raw, f"line {number}")
+        except RejectedDelivery as error:
+            bad.append((number, f"not a JSON line: {error}", raw[:2000]))
             continue
         if not isinstance(line, dict):
             bad.append((number, "a snapshot line is a JSON object", raw[:2000]))

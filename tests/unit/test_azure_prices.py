@@ -59,5 +59,5 @@ def test_a_poll_is_one_delivery_of_linux_gpu_prices(monkeypatch):
 def test_a_truncated_recorded_page_is_rejected(tmp_path):
     path = tmp_path / "page.json"
     path.write_text('{"Items": [{"armSkuName": "Standard_NC6s_v3", "retail')
-    with pytest.raises(RejectedDelivery, match="truncated or invalid JSON"):
+    with pytest.raises(RejectedDelivery, match="truncated or not valid JSON"):
         azure_prices.parse(Delivery.from_file("azure_retail_prices", "2026-01-01", "page.json", path))

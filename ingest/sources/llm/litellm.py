@@ -14,7 +14,7 @@ import json
 import re
 from datetime import date
 
-from ingest.read.careful import decode
+from ingest.read.careful import decode, load_json
 from ingest.delivery import Delivery, Parsed, RejectedDelivery, frame_for, quarantine_frame
 from ingest.fetch import locate_file
 from ingest.settings import SourceSettings
@@ -59,10 +59,7 @@ class _Pairs(list):
 
 def _entries(text: str, source_file: str) -> tuple[list[tuple[str, object]], list[tuple[int, str, str]]]:
     """The top-level (key, value) pairs in file order; a key published again replaces the earlier entry."""
-    try:
-        top = json.loads(text, object_pairs_hook=_Pairs)
-    except json.JSONDecodeError as error:
-        raise RejectedDelivery(f"{source_file}: not valid JSON ({error.msg})") from error
+    top = load_json(text, source_file, pairs_hook=_Pairs)
     if not isinstance(top, _Pairs):
         raise RejectedDelivery(f"{source_file}: not a JSON object of models")
     last = {key: index for index, (key, _) in enumerate(top)}

@@ -12,7 +12,7 @@ from __future__ import annotations
 import json
 from datetime import date
 
-from ingest.read.careful import decode
+from ingest.read.careful import decode, load_json
 from ingest.delivery import Delivery, Parsed, RejectedDelivery, frame_for, quarantine_frame
 from ingest.fetch import locate_file
 from ingest.settings import SourceSettings
@@ -44,10 +44,7 @@ def locate(settings: SourceSettings) -> list[Delivery]:
 
 
 def _json(delivery: Delivery) -> dict:
-    try:
-        data = json.loads(decode(delivery.path.read_bytes(), delivery.path.name))
-    except json.JSONDecodeError as error:
-        raise RejectedDelivery(f"{delivery.source_file}: not valid JSON ({error.msg})") from error
+    data = load_json(decode(delivery.path.read_bytes(), delivery.path.name), delivery.source_file)
     if not isinstance(data, dict):
         raise RejectedDelivery(f"{delivery.source_file}: not an OpenRouter response or ledger")
     return data
