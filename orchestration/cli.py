@@ -48,6 +48,11 @@ def _default_dagster_home() -> None:
 
 
 def _run(args: argparse.Namespace) -> int:
+    from ingest.preflight import problems
+
+    if found := problems():
+        print("not run: " + "; ".join(found), file=sys.stderr)
+        return 2
     _default_dagster_home()
     import warnings
 

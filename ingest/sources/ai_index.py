@@ -130,10 +130,14 @@ def _check_zip(zipped: Path, target: Path) -> None:
 
 
 def locate(settings: SourceSettings) -> list[Delivery]:
-    """The mirror's `ai_index_<edition>/` folders, else those dropped (as folders or zips) into `<inbox>/ai_index/`
-    and, for an edition published only online that the inbox lacks, its figures fetched by URL."""
-    root = settings.mirror_dir or settings.inbox_dir / "ai_index"
-    found = deliveries(root, settings.cache_dir / "ai_index_extracted") if root.is_dir() else []
+    """The mirror's `ai_index_<edition>/` folders (when a mirror is set), the editions dropped (as folders or zips)
+    into `<inbox>/ai_index/` in both modes (an edition the mirror has is read from the mirror), and without a
+    mirror, for an edition published only online that the inbox lacks, its figures fetched by URL."""
+    found = []
+    for root in ([settings.mirror_dir] if settings.mirror_dir else []) + [settings.inbox_dir / "ai_index"]:
+        known = {d.edition for d in found}
+        if root.is_dir():
+            found += [d for d in deliveries(root, settings.cache_dir / "ai_index_extracted") if d.edition not in known]
     if settings.mirror_dir:
         return found
     return found + url_deliveries(SOURCE, settings, {d.edition for d in found})

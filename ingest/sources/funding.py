@@ -82,13 +82,12 @@ def detect_layout(header: list[str], candidates: list[Layout] | None = None) -> 
 
 
 def locate(settings: SourceSettings) -> list[Delivery]:
-    if settings.mirror_dir:
-        root = settings.mirror_dir
-        paths = sorted(p for pattern in MIRROR_GLOBS for p in root.glob(pattern))
-    else:
-        root = settings.inbox_dir / "funding"
-        paths = sorted(root.rglob("*.csv")) if root.is_dir() else []
-    return [Delivery.from_file(SOURCE, "export", p.relative_to(root).as_posix(), p, root=root) for p in paths]
+    """The mirror's exports (when a mirror is set) and, in both modes, those dropped into `<inbox>/funding/`."""
+    roots = [(settings.mirror_dir, MIRROR_GLOBS)] if settings.mirror_dir else []
+    roots.append((settings.inbox_dir / "funding", ("**/*.csv",)))
+    return [Delivery.from_file(SOURCE, "export", path.relative_to(root).as_posix(), path, root=root)
+            for root, patterns in roots if root.is_dir()
+            for path in sorted({p for pattern in patterns for p in root.glob(pattern)})]
 
 
 class FundingRounds(pa.DataFrameModel):

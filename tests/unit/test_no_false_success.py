@@ -1,0 +1,66 @@
+"""No false success on the first day: a configured folder that does not exist, or a mirror no source reads, stops
+`aimetrics run` before anything runs; files dropped into the inbox are read with a mirror set, too."""
+
+import shutil
+
+import pytest
+
+from ingest.settings import source_settings
+from ingest.sources import SOURCES
+from orchestration.cli import main
+from tests.conftest import FIXTURE_MIRROR
+from warehouse.db import build_path, warehouse_path
+from warehouse.land import land_source
+
+
+@pytest.mark.parametrize("setting, value, reason", [
+    ("AIMETRICS_DATA_DIR", "../no/such/shared/data", "AIMETRICS_DATA_DIR=../no/such/shared/data: no such folder "
+                                                       "(relative to the current folder"),
+    ("AIMETRICS_GPU_FEEDS_DIR", "/no/such/feeds", "AIMETRICS_GPU_FEEDS_DIR=/no/such/feeds: no such folder"),
+    ("AIMETRICS_FUNDING_LAYOUTS_DIR", "/no/such/layouts", "AIMETRICS_FUNDING_LAYOUTS_DIR=/no/such/layouts: no such"),
+])
+def test_a_configured_folder_that_does_not_exist_stops_the_run_before_anything_runs(monkeypatch, capsys, setting,
+                                                                                      value, reason):
+    monkeypatch.setenv(setting, value)
+    assert main(["run"]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("not run: ") and reason in err
+    assert not warehouse_path().exists() and not build_path().exists()
+
+
+def test_a_mirror_no_source_reads_stops_the_run(monkeypatch, capsys, tmp_path):
+    (tmp_path / "Downloads" / "photos").mkdir(parents=True)
+    (tmp_path / "Downloads" / "photos" / "cat.csv").write_text("name\ncat\n")
+    monkeypatch.setenv("AIMETRICS_DATA_DIR", str(tmp_path / "Downloads"))
+    assert main(["run"]) == 2
+    assert "no source finds a file in it; a mirror is laid out like shared/data" in capsys.readouterr().err
+    assert not build_path().exists()
+
+
+def test_the_fixture_mirror_passes_the_preflight(monkeypatch):
+    from ingest.preflight import problems
+
+    monkeypatch.setenv("AIMETRICS_DATA_DIR", str(FIXTURE_MIRROR))
+    assert problems() == []
+
+
+def test_funding_exports_and_ai_index_editions_in_the_inbox_are_read_with_a_mirror(monkeypatch, tmp_path):
+    mirror = tmp_path / "mirror"
+    shutil.copytree(FIXTURE_MIRROR / "crunchbase_demo_export", mirror / "crunchbase_demo_export")
+    shutil.copytree(FIXTURE_MIRROR / "ai_index_2025", mirror / "ai_index_2025")
+    monkeypatch.setenv("AIMETRICS_DATA_DIR", str(mirror))
+    inbox = source_settings().inbox_dir
+    (inbox / "funding").mkdir(parents=True)
+    (inbox / "funding" / "my_deals.csv").write_text(
+        (FIXTURE_MIRROR / "crunchbase_demo_export" / "funding_rounds.csv").read_text()
+        .replace("Example Robotics", "My Own Robotics"))
+    shutil.copytree(FIXTURE_MIRROR / "ai_index_2024", inbox / "ai_index" / "ai_index_2024")
+    shutil.copytree(FIXTURE_MIRROR / "ai_index_2025", inbox / "ai_index" / "ai_index_2025")  # the mirror's is read
+
+    report = land_source(SOURCES["funding_exports"])
+    assert {d.source_file: d.outcome.status for d in report.deliveries} == {
+        "crunchbase_demo_export/funding_rounds.csv": "loaded", "my_deals.csv": "loaded"}
+    editions = [d.edition for d in SOURCES["ai_index"].locate(source_settings())]
+    mirrored = [d for d in SOURCES["ai_index"].locate(source_settings()) if d.edition == "2025"]
+    assert set(editions) == {"2024", "2025"}
+    assert all(mirror in d.path.parents for d in mirrored)
