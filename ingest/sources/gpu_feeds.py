@@ -23,7 +23,7 @@ import polars as pl
 import yaml
 
 from ingest.read.careful import decode, load_json, read_csv_records, whole_records
-from ingest.delivery import Delivery, Parsed, RejectedDelivery, frame_for, quarantine_frame
+from ingest.delivery import Delivery, Parsed, RejectedDelivery, frame_for, modified_day, quarantine_frame
 from ingest.fetch import locate_file
 from ingest.settings import SourceSettings
 from ingest.values import parse_number
@@ -57,6 +57,16 @@ class Feed:
     mirror_versions: str | None = None
     quarantine_when: tuple[tuple[str, str, str], ...] = ()
     """(published column, value, reason): rows holding that value are set aside with that reason."""
+    folder: Path | None = None
+    """The folder of the feed's YAML: a user's feed (AIMETRICS_GPU_FEEDS_DIR) may keep its file beside it."""
+
+    def own_file(self) -> Path | None:
+        """The feed's file in its own folder, for a feed defined outside the project (read with or without a
+        mirror: a user adds a feed without copying the mirror)."""
+        if not self.mirror_path or self.folder is None or self.folder.resolve() == FEED_DIR:
+            return None
+        path = self.folder / self.mirror_path
+        return path if path.is_file() else None
 
 
 def load_feed(path: Path) -> Feed:
@@ -79,7 +89,7 @@ def load_feed(path: Path) -> Feed:
                 columns=dict(columns), constants={k: str(v) for k, v in constants.items()},
                 price_unit=spec["price_unit"], records=spec.get("records"), description=spec.get("description", ""),
                 mirror_versions=spec.get("mirror_versions"),
-                quarantine_when=tuple((r["column"], str(r["equals"]), r["reason"]) for r in rules))
+                quarantine_when=tuple((r["column"], str(r["equals"]), r["reason"]) for r in rules), folder=path.parent)
 
 
 def feeds() -> list[Feed]:
@@ -92,7 +102,9 @@ def locate(settings: SourceSettings) -> list[Delivery]:
     already observed on its date: it is left out, rather than observed again on the copy's modification day."""
     versions, copies = [], []
     for feed in feeds():
-        if feed.mirror_versions:
+        if own := feed.own_file():
+            copies.append(Delivery.from_file(SOURCE, modified_day(own), feed.mirror_path, own, root=feed.folder))
+        elif feed.mirror_versions:
             versions += dated_versions(SOURCE, settings, feed.mirror_versions)
         elif (feed.mirror_path if settings.mirror_dir else feed.url):
             copies += locate_file(SOURCE, feed.mirror_path or "", feed.url or "", settings)

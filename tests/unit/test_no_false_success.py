@@ -64,3 +64,37 @@ def test_funding_exports_and_ai_index_editions_in_the_inbox_are_read_with_a_mirr
     mirrored = [d for d in SOURCES["ai_index"].locate(source_settings()) if d.edition == "2025"]
     assert set(editions) == {"2024", "2025"}
     assert all(mirror in d.path.parents for d in mirrored)
+
+
+MY_FEED = """name: my_gpu_quotes
+description: Quotes our team collected (USD per GPU-hour).
+format: csv
+price_unit: gpu_hour
+mirror_path: quotes.csv
+columns:
+  provider: vendor
+  gpu_name: chip
+  gpu_count: gpus
+  usd_per_hour: price
+constants:
+  region: any
+"""
+
+
+@pytest.mark.parametrize("with_a_mirror", [True, False])
+def test_a_users_feed_reads_its_file_beside_its_definition(monkeypatch, tmp_path, with_a_mirror):
+    feeds = tmp_path / "my_feeds"
+    feeds.mkdir()
+    (feeds / "my_gpu_quotes.yml").write_text(MY_FEED)
+    (feeds / "quotes.csv").write_text("vendor,chip,gpus,price\nacme,H100 SXM,1,2.10\nacme,A100 80GB,8,1.20\n")
+    monkeypatch.setenv("AIMETRICS_GPU_FEEDS_DIR", str(feeds))
+    if with_a_mirror:  # the read-only mirror stays as it is: nothing copied into it
+        monkeypatch.setenv("AIMETRICS_DATA_DIR", str(FIXTURE_MIRROR))
+    else:  # without a mirror the project's own feeds would be fetched: tests never use the network
+        from ingest.sources import gpu_feeds
+
+        monkeypatch.setattr(gpu_feeds, "FEED_DIR", tmp_path / "no_project_feeds")
+    report = land_source(SOURCES["gpu_feeds"])
+    mine = [d for d in report.deliveries if d.source_file == "quotes.csv"]
+    assert [(d.outcome.status, d.outcome.rows_accepted, d.outcome.reason) for d in mine] == [("loaded", 2, None)]
+    assert all(d.outcome.status != "rejected" for d in report.deliveries)
