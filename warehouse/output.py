@@ -28,7 +28,8 @@ _LABEL_COLUMN = re.compile(r"(^|_)(year|edition|month|id|rank)(_|$)|^\d{4}$", re
 
 
 def readable(value, column: str = "") -> str:
-    """A cell for people: thousands separators, no float artefacts, whole floats without `.0`."""
+    """A cell for people: thousands separators, full precision (15 significant digits) without float artefacts,
+    whole floats without `.0`."""
     if value is None:
         return ""
     if isinstance(value, bool):
@@ -41,11 +42,10 @@ def readable(value, column: str = "") -> str:
         number = float(value)
         if math.isnan(number) or math.isinf(number):
             return str(number)
-        if abs(number) >= 1e15:
-            return f"{number:.4g}"
-        if abs(number) >= 1000 or number == int(number):
-            return f"{round(number):,}"
-        return f"{number:.4g}"
+        if abs(number) >= 1e15 or (number and abs(number) < 1e-4):
+            return f"{number:.15g}"
+        # every digit a float holds (15 significant), none of its noise (0.1 + 0.2 is 0.3)
+        return f"{number:,.15g}"
     if isinstance(value, (date, datetime)):
         return value.isoformat()
     return str(value)

@@ -45,6 +45,8 @@ def test_numbers_are_readable_in_the_table_view(small_warehouse, capsys):
     assert "| 57,000 |" in out and "| 139,129,106,187,930 |" in out and "| 0.5 |" in out
     assert main(["query", "select 2024 as year, 2025 as edition, 2024 as rounds"]) == 0
     assert "| 2024 | 2025 | 2,024 |" in capsys.readouterr().out  # years and editions are labels, not quantities
+    assert main(["query", "select 1335.27::double as usd, 0.12345678::double as share, (0.1 + 0.2)::double as noise"]) == 0
+    assert "| 1,335.27 | 0.12345678 | 0.3 |" in capsys.readouterr().out  # every digit, no float noise
     assert main(["query", "select repeat('x', 80) as long", "--max-width", "10"]) == 0
     assert "| xxxxxxxxx… |" in capsys.readouterr().out
 
