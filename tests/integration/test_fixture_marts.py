@@ -7,6 +7,7 @@ from orchestration.cli import main
 from warehouse.report_specs import SPECS
 from tests.integration.warehouse_queries import fingerprints as _fingerprints
 from tests.integration.warehouse_queries import krw_per_usd as _krw_per_usd
+from tests.integration.warehouse_queries import rows as _rows
 from tests.integration.warehouse_queries import run_everything as _run
 from tests.integration.warehouse_queries import scalar as _scalar
 
@@ -46,6 +47,12 @@ def test_ai_index_editions_side_by_side():
                    "and category = 'corporate_total'") == pytest.approx(43.202)
     assert _scalar("select count(*) from marts.ai_investment where edition = 2021 and category not in "
                    "('private', 'merger_acquisition', 'minority_stake', 'public_offering', 'corporate_total')") == 0
+    # each category says its kind, so a sum stays within one (types, their total, focus areas)
+    kinds = dict(_rows("select category, any_value(category_kind) from marts.ai_investment group by 1"))
+    assert {kinds[c] for c in ("private", "merger_acquisition", "minority_stake", "public_offering")} == {"investment_type"}
+    assert (kinds["corporate_total"], kinds["generative_ai"]) == ("total", "focus_area")
+    assert _scalar("select count(distinct category_kind) from marts.ai_investment group by category order by 1 desc "
+                   "limit 1") == 1
     companies = "select companies from marts.newly_funded_companies where edition = ? and year = ? and geography = ?"
     assert [_scalar(companies, [2021, 2020, "United States"]), _scalar(companies, [2021, 2019, "Not listed"]),
             _scalar(companies, [2021, 2020, "World"])] == [180, 40, 210]

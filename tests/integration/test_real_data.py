@@ -13,6 +13,7 @@ from tests.conftest import PROJECT_ROOT
 from warehouse.db import connect_read
 from tests.integration.warehouse_queries import fingerprints as _fingerprints
 from tests.integration.warehouse_queries import run_everything as _run
+from tests.integration.warehouse_queries import rows as _rows
 from tests.integration.warehouse_queries import scalar as _scalar
 
 pytestmark = pytest.mark.integration
@@ -38,6 +39,11 @@ def test_real_shared_data_end_to_end(monkeypatch, shared_data):
                    "and geography = 'World' and category = 'private'") == 93.5
     assert _scalar("select round(usd_billions, 1) from marts.ai_investment where edition = 2025 and year = 2021 "
                    "and geography = 'World' and category = 'private'") == 145.4
+    # the 2021 workbook splits one corporate total twice, by type and by focus cluster: each kind sums to it,
+    # so a sum over every category counts it three times (category_kind keeps sums within one kind)
+    by_kind = dict(_rows("select category_kind, sum(usd_billions) from marts.ai_investment where edition = 2021 "
+                         "and year = 2020 and geography = 'World' and category <> 'generative_ai' group by 1"))
+    assert by_kind["investment_type"] == pytest.approx(by_kind["total"], rel=1e-3) == pytest.approx(by_kind["focus_area"], rel=1e-3)
     assert _scalar("select count(*) from raw.epoch_notable_models") == 953
     assert _scalar("select count(*) from raw.epoch_gpu_clusters") == 786
     assert _scalar("select training_hours from marts.training_costs where model = 'GPT-4'") == 2280

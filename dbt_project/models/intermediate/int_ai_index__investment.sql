@@ -5,6 +5,7 @@ select
     figure_rows.year,
     {{ ai_index_geography('figure_rows.geography') }} as geography,
     coalesce(categories.category, figure_rows.category) as category,
+    coalesce(categories.kind, 'focus_area') as category_kind,
     figure_rows.value * coalesce(figure_rows.scale, 1) as usd_billions,
     figure_rows.figure_id,
     figure_rows.priority,

@@ -4,6 +4,7 @@ select
     cast(year as integer) as year,
     geography,
     category,
+    category_kind,
     usd_billions,
     figure_id,
     source_file,
