@@ -75,3 +75,17 @@ def test_llm_api_prices_across_lists():
     serving = "from marts.serving_cost_estimates where estimate = 'chatgpt_2023_02'"
     assert _scalar(f"select published_krw_per_day {serving} limit 1") == pytest.approx(694444 * _krw_per_usd("2023-02-09"))
     assert _scalar(f"select published_usd_per_gpu_hour {serving} limit 1") == pytest.approx(694444 / (28936 * 24))
+
+
+def test_gpu_prices_in_won_at_the_rate_of_the_day_and_where_the_rates_end():
+    """Each offer in KRW at the ECB rate of its day; a day past the last rate (more than 7 days) stays
+    unconverted, and the note says where the rates end."""
+    converted = _rows("select observed_on::varchar, fx_rate_date::varchar, usd_per_gpu_hour, krw_per_gpu_hour "
+                      "from marts.gpu_prices where source = 'gpu_pricing_tracker' and krw_per_gpu_hour is not null")
+    assert converted
+    for day, rate_day, usd, krw in converted:
+        assert rate_day <= day and krw == pytest.approx(usd * _krw_per_usd(rate_day))
+    last = _scalar("select max(rate_date)::varchar from raw.fx_rates where currency = 'USD'")
+    late = _rows("select observed_on::varchar, fx_note from marts.gpu_prices where krw_per_gpu_hour is null")
+    assert all(day > last and note.endswith(f"(the last is of {last}): not converted") for day, note in late)
+    assert _scalar("select count(*) from marts.gpu_prices where krw_per_gpu_hour is null and fx_note is null") == 0
