@@ -81,9 +81,13 @@ def warehouse_dbt_models(context: dg.AssetExecutionContext, dbt: DbtCliResource)
     try:
         for event in dbt.cli(["build"], context=context).stream():
             events.append(event)
-    finally:
-        # dbt holds the DuckDB file until it exits, so counting happens after the stream, not beside it.
-        yield from with_row_counts(context, events)
+    except BaseException:
+        # what dbt built is still recorded; no row counts, since dbt may still hold the file, and the error that
+        # stopped the stream is the one reported (not a lock conflict with the dbt process)
+        yield from events
+        raise
+    # dbt holds the DuckDB file until it exits, so counting happens after the stream, not beside it.
+    yield from with_row_counts(context, events)
 
 
 def with_row_counts(context: dg.AssetExecutionContext, events: list) -> list:
