@@ -113,6 +113,10 @@ ATTENTION_QUERIES = (  # (title, the table it reads, the query)
      "from marts.unmapped_gpu_categories order by offers desc"),
     ("Implausible GPU prices set aside (marts.price_anomalies)", "marts.price_anomalies",
      "select reason || ': ' || count(*) from marts.price_anomalies group by reason order by count(*) desc"),
+    ("Funding rounds above the plausible maximum, left out of every sum (marts.funding_round_anomalies)",
+     "marts.funding_round_anomalies",
+     "select company || ' ' || announced_on || ': ' || reason || ' (' || source_file || ')' "
+     "from marts.funding_round_anomalies order by amount_usd_as_converted desc"),
     ("Files gone from the mirror since they were loaded (their rows are kept)", "raw.retractions",
      "select source || ': ' || source_file || ' (' || edition || ')' from raw.retractions order by noticed_at desc"),
     ("Big GPU price jumps (factor 2 or more, marts.gpu_price_changes)", "marts.gpu_price_changes",

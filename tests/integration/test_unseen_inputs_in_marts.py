@@ -8,6 +8,7 @@ import pytest
 
 from orchestration.run import materialize_everything
 from tests.conftest import FIXTURE_MIRROR, FIXTURES
+from tests.integration.warehouse_queries import krw_per_usd
 from warehouse.db import connect_read
 
 pytestmark = pytest.mark.integration
@@ -35,3 +36,14 @@ def test_scripts_stale_rates_and_repeated_lines(tmp_path, monkeypatch):
         # the repeated line: one deal, the copy quarantined with its reason
         assert one("select count(*), sum(amount_usd) from marts.funding_rounds where company = 'Twice Co'") == [(1, 5e6)]
         assert one("select reason from raw.quarantine where record like '%Twice Co%'") == [("duplicate of record 4",)]
+        # implausible amounts (9e15 USD; 1.3e19 KRW, about 1e16 USD): the rounds stay, without a USD or KRW amount,
+        # listed with the reason; a large but possible one (900 billion USD) is kept as it is
+        assert sorted(one("select company, amount_usd, amount_krw from marts.funding_rounds where company in "
+                          "('Typo Capital', 'Won Units AI', 'Big But Real AI')")) == [
+            ("Big But Real AI", 9e11, pytest.approx(9e11 * krw_per_usd("2024-05-08"))), ("Typo Capital", None, None),
+            ("Won Units AI", None, None)]
+        anomalies = dict(one("select company, reason from marts.funding_round_anomalies"))
+        assert set(anomalies) == {"Typo Capital", "Won Units AI"}
+        assert anomalies["Typo Capital"].startswith("USD 9e+15 is above the plausible maximum of one round (1e+12 USD)")
+        assert one("select count(*) from marts.funding_by_year where amount_usd > 1e12") == [(0,)]
+        assert "marts/funding_round_anomalies:no_implausible_funding_amounts" in summary.checks_warned

@@ -26,6 +26,7 @@ select
     chosen.amount_krw,
     chosen.fx_rate_date,
     chosen.fx_note,
+    chosen.amount_problem,
     chosen.amount_usd_published,
     chosen.investors,
     chosen.source,
