@@ -7,6 +7,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import duckdb
 import polars as pl
 
 from ingest.delivery import Delivery, Parsed, RejectedDelivery
@@ -143,6 +144,10 @@ def _load_group(conn, source: Source, table: str, group: list[tuple[int, Deliver
             return _load_together(conn, source, table, group, stream=streams)
         except (NeedsCarefulParse, RejectedDelivery) as reason:
             log.info("%s: loading %d deliveries one by one (%s)", source.name, len(group), reason)
+        except THE_MACHINES:
+            raise
+        except Exception as error:  # noqa: BLE001 - which file the parser choked on is found one by one
+            log.info("%s: loading %d deliveries one by one (%s)", source.name, len(group), error)
     results = {}
     for item in group:
         try:
@@ -154,7 +159,19 @@ def _load_group(conn, source: Source, table: str, group: list[tuple[int, Deliver
         except RejectedDelivery as error:
             log.warning("%s: rejected %s: %s", source.name, item[1].source_file, error)
             results[item[0]] = record_rejection(conn, table, _key(item[1]), source.parser_version, str(error))
+        except THE_MACHINES:
+            raise
+        except Exception as error:  # noqa: BLE001 - a parser met what it did not expect: this file, not the run
+            reason = (f"{item[1].source_file}: the parser met what it does not expect ({type(error).__name__}: "
+                      f"{str(error)[:300]}); the source's other files still load")
+            log.warning("%s: rejected %s", source.name, reason)
+            results[item[0]] = record_rejection(conn, table, _key(item[1]), source.parser_version, reason)
     return results
+
+
+THE_MACHINES = (duckdb.Error, OSError, MemoryError)
+"""Errors of the warehouse or the machine (a lock, a full disk, memory): the step fails and says so; they say
+nothing about the file, which is not rejected for them."""
 
 
 def _load_together(conn, source: Source, table: str, group: list[tuple[int, Delivery]],

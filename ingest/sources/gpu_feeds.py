@@ -32,7 +32,7 @@ from ingest.versions import dated_versions, version_problem
 log = logging.getLogger(__name__)
 SOURCE = "gpu_feeds"
 RAW_TABLE = "gpu_feed_offers"
-PARSER_VERSION = "4"
+PARSER_VERSION = "5"
 FRESHNESS_DAYS = 120  # the FSDL table is edited in bursts, months apart
 EDITIONS_ARE_DAYS = True  # an unchanged price list on a new day still says that day's prices
 FEED_DIR = Path(__file__).resolve().parent.parent / "feeds"
@@ -163,7 +163,13 @@ def _records(feed: Feed, delivery: Delivery, bad: list) -> list[tuple[int, dict[
         data = data.get(key) if key and isinstance(data, dict) else data
     if not isinstance(data, list):
         raise RejectedDelivery(f"{delivery.source_file}: no list of records at {feed.records!r}")
-    return [(n, {k: "" if v is None else str(v) for k, v in r.items()}) for n, r in enumerate(data, 1) if isinstance(r, dict)]
+    records = []
+    for number, record in enumerate(data, 1):
+        if isinstance(record, dict):
+            records.append((number, {k: "" if v is None else str(v) for k, v in record.items()}))
+        else:  # a number, a string, a list: no offer, and never dropped without a word
+            bad.append((number, f"a record is a JSON object, not {type(record).__name__}", json.dumps(record)[:2000]))
+    return records
 
 
 def _row_date(text: str | None) -> tuple[date | None, str | None]:

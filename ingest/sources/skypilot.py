@@ -29,7 +29,7 @@ from ingest.values import latest_observation_day, number_expr
 
 SOURCE = "skypilot_catalog"
 RAW_TABLE = "skypilot_offers"
-PARSER_VERSION = "2"
+PARSER_VERSION = "3"
 FRESHNESS_DAYS = 3  # the catalogs are refreshed many times a day
 EDITIONS_ARE_DAYS = True  # an unchanged price list on a new day still says that day's prices
 PRICE_UNIT = "instance_hour"  # SkyPilot's Price and SpotPrice are the hourly price of the whole instance
@@ -180,17 +180,19 @@ def _parse_batch(batch: pl.DataFrame, header: list[str], keys: dict[str, str]) -
 
     typed = batch.with_columns(
         _accelerator=text("acceleratorname"),
+        _count_text=text("acceleratorcount"),
         _count=number_expr(text("acceleratorcount")),
         _price_text=text("price"),
         _price=number_expr(text("price")),
         _spot=number_expr(text("spotprice")),
         _gpu_info=text("gpuinfo"),
         _currency=text("currency").str.to_uppercase().fill_null("USD"),
-    ).filter(pl.col("_accelerator").is_not_null() & pl.col("_count").is_not_null() & (pl.col("_count") != 0))
+    ).filter(pl.col("_accelerator").is_not_null())  # CPU-only instances are no GPU offers
+    bad_count = pl.col("_count").is_null() | (pl.col("_count") <= 0)  # `8x`, `eight`, blank: never dropped unsaid
     bad_price = pl.col("_price").is_null() | (pl.col("_price") <= 0) | (pl.col("_price") >= PLACEHOLDER_SPOT_MIN)
     other_currency = pl.col("_currency") != "USD"  # a catalog priced in another currency is not read as USD
-    bad = typed.filter(other_currency | bad_price)
-    good = typed.filter(~other_currency & ~bad_price)
+    bad = typed.filter(bad_count | other_currency | bad_price)
+    good = typed.filter(~bad_count & ~other_currency & ~bad_price)
     memory = {info: gpu_memory_gib(info) for info in good["_gpu_info"].unique().drop_nulls().to_list()}
     spot, price = pl.col("_spot"), pl.col("_price")
     placeholders = {value: spot_issue(value, None)
@@ -225,6 +227,9 @@ def _parse_batch(batch: pl.DataFrame, header: list[str], keys: dict[str, str]) -
 
 
 def _price_problem(record: dict) -> str:
+    if record["_count"] is None or record["_count"] <= 0:
+        given = f"{record['_count_text']!r}" if record["_count_text"] else "(blank)"
+        return f"accelerator count {given} of {record['_accelerator']} is not a positive number"
     if record["_currency"] != "USD":
         return f"prices in {record['_currency']}: SkyPilot catalogs are read in USD only"
     return f"on-demand price {record['_price_text']!r} is missing, not positive or a placeholder"
