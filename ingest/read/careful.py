@@ -14,6 +14,32 @@ BOMS = ((b"\xff\xfe\x00\x00", "utf-32-le"), (b"\x00\x00\xfe\xff", "utf-32-be"), 
         (b"\xfe\xff", "utf-16-be"))
 
 
+SNIFF_BYTES = 4096
+
+
+def refuse_nul_bytes(sample: bytes, name: str) -> None:
+    """NUL bytes mean a wide encoding without a BOM, or a binary or sparse file: cp1252 would read them as text."""
+    if b"\x00" not in sample:
+        return
+    if not sample.strip(b"\x00"):
+        raise RejectedDelivery(f"{name}: only NUL bytes (an empty, sparse or never-written file), not text")
+    wide = "utf-16-le" if sample[1::2].count(0) > len(sample) // 4 else "utf-16-be" \
+        if sample[0::2].count(0) > len(sample) // 4 else None
+    raise RejectedDelivery(f"{name}: NUL bytes, " + (f"looks like {wide} without a byte-order mark; re-export it "
+                           "as UTF-8" if wide else "not a text file"))
+
+
+def read_text(path: Path, name: str | None = None) -> str:
+    """A delivered file's text (see `decode`), judged by its first bytes before the whole file is read: a binary
+    or sparse file of any size is refused without being loaded into memory."""
+    name = name or path.name
+    with path.open("rb") as handle:
+        head = handle.read(SNIFF_BYTES)
+    if not any(head.startswith(bom) for bom, _ in BOMS):
+        refuse_nul_bytes(head, name)
+    return decode(path.read_bytes(), name)
+
+
 def decode(data: bytes, name: str) -> str:
     """Text of a delivered file: UTF-16/32 by their byte-order mark, UTF-8 (with or without BOM), else cp1252.
     NUL bytes mean a wide encoding without a BOM, or a binary file: cp1252 would read them as text."""
@@ -24,12 +50,7 @@ def decode(data: bytes, name: str) -> str:
             except UnicodeDecodeError as error:
                 raise RejectedDelivery(f"{name}: starts with a {encoding} byte-order mark but is not {encoding} "
                                        f"({error.reason} at byte {error.start})") from error
-    if b"\x00" in data[:4096]:
-        sample = data[:4096]
-        wide = "utf-16-le" if sample[1::2].count(0) > len(sample) // 4 else "utf-16-be" \
-            if sample[0::2].count(0) > len(sample) // 4 else None
-        raise RejectedDelivery(f"{name}: NUL bytes, " + (f"looks like {wide} without a byte-order mark; re-export it "
-                               "as UTF-8" if wide else "not a text file"))
+    refuse_nul_bytes(data[:SNIFF_BYTES], name)
     for encoding in ENCODINGS:
         try:
             return data.decode(encoding)
@@ -79,7 +100,7 @@ def read_csv_records(path: Path) -> tuple[list[str], list[tuple[int, list[str]]]
 
     A file with no header is rejected; blank records are dropped (their numbers are skipped).
     """
-    text = decode(path.read_bytes(), path.name)
+    text = read_text(path)
     try:
         records = list(csv.reader(io.StringIO(text, newline="")))
     except csv.Error as error:

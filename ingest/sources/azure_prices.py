@@ -18,7 +18,7 @@ import pandera.polars as pa
 import polars as pl
 import yaml
 
-from ingest.read.careful import decode, load_json
+from ingest.read.careful import load_json, read_text
 from ingest.delivery import Delivery, Parsed, RejectedDelivery, frame_for, modified_day, quarantine_frame
 from ingest.fetch import get_json_pages
 from ingest.settings import SourceSettings
@@ -77,7 +77,7 @@ class AzureGpuPrices(pa.DataFrameModel):
 
 
 def parse(delivery: Delivery) -> Parsed:
-    data = load_json(decode(delivery.path.read_bytes(), delivery.path.name), delivery.source_file)
+    data = load_json(read_text(delivery.path), delivery.source_file)
     items = data.get("Items") if isinstance(data, dict) else None
     if not isinstance(items, list):
         raise RejectedDelivery(f"{delivery.source_file}: not an Azure Retail Prices page (no Items list)")

@@ -8,7 +8,7 @@ import json
 
 import pandera.polars as pa
 
-from ingest.read.careful import decode, load_json, read_csv_records, record_json, whole_records
+from ingest.read.careful import load_json, read_csv_records, read_text, record_json, whole_records
 from ingest.delivery import Delivery, Parsed, RejectedDelivery, frame_for, quarantine_frame
 from ingest.fetch import locate_file
 from ingest.settings import SourceSettings
@@ -21,7 +21,7 @@ MLCO2 = "https://raw.githubusercontent.com/mlco2/impact/master/data/"
 
 
 def _json(delivery: Delivery):
-    return load_json(decode(delivery.path.read_bytes(), delivery.path.name), delivery.source_file)
+    return load_json(read_text(delivery.path), delivery.source_file)
 
 
 # --- grid carbon intensity per country ------------------------------------------------------------

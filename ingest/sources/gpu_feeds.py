@@ -22,7 +22,7 @@ import pandera.polars as pa
 import polars as pl
 import yaml
 
-from ingest.read.careful import decode, load_json, read_csv_records, whole_records
+from ingest.read.careful import load_json, read_csv_records, read_text, whole_records
 from ingest.delivery import Delivery, Parsed, RejectedDelivery, frame_for, modified_day, quarantine_frame
 from ingest.fetch import locate_file
 from ingest.settings import SourceSettings
@@ -158,7 +158,7 @@ def _records(feed: Feed, delivery: Delivery, bad: list) -> list[tuple[int, dict[
         rows, ragged = whole_records(header, rows)
         bad += ragged
         return [(n, dict(zip(header, r))) for n, r in rows]
-    data = load_json(decode(delivery.path.read_bytes(), delivery.path.name), delivery.source_file)
+    data = load_json(read_text(delivery.path), delivery.source_file)
     for key in (feed.records or "").split("."):
         data = data.get(key) if key and isinstance(data, dict) else data
     if not isinstance(data, list):

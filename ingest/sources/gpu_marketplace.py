@@ -14,7 +14,7 @@ from datetime import datetime
 import pandera.polars as pa
 import polars as pl
 
-from ingest.read.careful import decode, load_json
+from ingest.read.careful import load_json, read_text
 from ingest.delivery import Delivery, Parsed, RejectedDelivery, frame_for, quarantine_frame
 from ingest.fetch import locate_file
 from ingest.settings import SourceSettings
@@ -79,7 +79,7 @@ def _provider_rows(line: dict, moment: datetime, gpu_name: str) -> tuple[list[tu
 
 
 def parse(delivery: Delivery) -> Parsed:
-    text = decode(delivery.path.read_bytes(), delivery.path.name)
+    text = read_text(delivery.path)
     rows, bad = [], []
     for number, raw in enumerate(text.splitlines(), 1):
         if not raw.strip():

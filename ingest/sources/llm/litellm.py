@@ -14,7 +14,7 @@ import json
 import re
 from datetime import date
 
-from ingest.read.careful import decode, load_json
+from ingest.read.careful import load_json, read_text
 from ingest.delivery import Delivery, Parsed, RejectedDelivery, frame_for, quarantine_frame
 from ingest.fetch import locate_file
 from ingest.settings import SourceSettings
@@ -80,7 +80,7 @@ def _plain(value):
 def parse(delivery: Delivery) -> Parsed:
     observed_on = date.fromisoformat(delivery.edition)
     basis = "version date" if delivery.source_file != URL else "retrieval date"
-    entries, bad = _entries(decode(delivery.path.read_bytes(), delivery.path.name), delivery.source_file)
+    entries, bad = _entries(read_text(delivery.path), delivery.source_file)
     rows = []
     for number, (key, value) in enumerate(entries, 1):
         if key in NOT_MODELS or not isinstance(value, dict):

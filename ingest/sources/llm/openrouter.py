@@ -12,7 +12,7 @@ from __future__ import annotations
 import json
 from datetime import date
 
-from ingest.read.careful import decode, load_json
+from ingest.read.careful import load_json, read_text
 from ingest.delivery import Delivery, Parsed, RejectedDelivery, frame_for, quarantine_frame
 from ingest.fetch import locate_file
 from ingest.settings import SourceSettings
@@ -44,7 +44,7 @@ def locate(settings: SourceSettings) -> list[Delivery]:
 
 
 def _json(delivery: Delivery) -> dict:
-    data = load_json(decode(delivery.path.read_bytes(), delivery.path.name), delivery.source_file)
+    data = load_json(read_text(delivery.path), delivery.source_file)
     if not isinstance(data, dict):
         raise RejectedDelivery(f"{delivery.source_file}: not an OpenRouter response or ledger")
     return data
