@@ -113,6 +113,11 @@ ATTENTION_QUERIES = (  # (title, the table it reads, the query)
      "from marts.unmapped_gpu_categories order by offers desc"),
     ("Implausible GPU prices set aside (marts.price_anomalies)", "marts.price_anomalies",
      "select reason || ': ' || count(*) from marts.price_anomalies group by reason order by count(*) desc"),
+    ("AI Index editions none of whose figures the figure map names (nothing of them reaches a mart)",
+     "marts.unmapped_ai_index_figures",
+     "select 'edition ' || edition || ': ' || count(*) || ' figures loaded, none in the map -> add rows to "
+     "dbt_project/seeds/ai_index_figure_map.csv' from marts.unmapped_ai_index_figures where edition_unmapped "
+     "group by edition order by edition"),
     ("Funding rounds above the plausible maximum, left out of every sum (marts.funding_round_anomalies)",
      "marts.funding_round_anomalies",
      "select company || ' ' || announced_on || ': ' || reason || ' (' || source_file || ')' "

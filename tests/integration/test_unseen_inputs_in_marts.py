@@ -6,7 +6,7 @@ import shutil
 import dagster as dg
 import pytest
 
-from orchestration.run import materialize_everything
+from orchestration.run import format_summary, materialize_everything
 from tests.conftest import FIXTURE_MIRROR, FIXTURES
 from tests.integration.warehouse_queries import krw_per_usd
 from warehouse.db import connect_read
@@ -47,3 +47,10 @@ def test_scripts_stale_rates_and_repeated_lines(tmp_path, monkeypatch):
         assert anomalies["Typo Capital"].startswith("USD 9e+15 is above the plausible maximum of one round (1e+12 USD)")
         assert one("select count(*) from marts.funding_by_year where amount_usd > 1e12") == [(0,)]
         assert "marts/funding_round_anomalies:no_implausible_funding_amounts" in summary.checks_warned
+        # a new edition whose figures the map does not know: listed, warned and named in the summary, not silent
+        assert one("select figure_id, cells, edition_unmapped from marts.unmapped_ai_index_figures where edition = 2030 "
+                   "order by figure_id") == [("fig_4.1.1", 4, True), ("fig_4.1.2", 6, True)]
+        assert one("select count(*) from marts.unmapped_ai_index_figures where edition <> 2030 and edition_unmapped") == [(0,)]
+    assert "marts/unmapped_ai_index_figures:every_loaded_edition_is_mapped" in summary.checks_warned
+    assert ("edition 2030: 2 figures loaded, none in the map -> add rows to dbt_project/seeds/ai_index_figure_map.csv"
+            in format_summary(summary))
