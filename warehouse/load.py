@@ -17,6 +17,7 @@ import duckdb
 import polars as pl
 
 from ingest.delivery import RejectedDelivery
+from warehouse.contract import hold_to_contract, profiles, record_profile
 from warehouse.schema import ensure_raw_table
 
 _IDENTIFIER = re.compile(r"^[a-z][a-z0-9_]{0,62}$")
@@ -95,6 +96,7 @@ def load_deliveries(
     keys: list[DeliveryKey],
     parser_version: str,
     batches: Iterable[tuple[pl.DataFrame, pl.DataFrame]],
+    across_editions: bool = False,
 ) -> list[LoadOutcome]:
     """Replace the rows of these deliveries in raw.<table> and raw.quarantine, and log them, from (rows, quarantine)
     batches whose `_delivery` column indexes `keys`: one transaction whatever their number, so memory stays flat, small files cost one
@@ -127,10 +129,13 @@ def load_deliveries(
         if not cleared and _table_exists(conn, table):  # deliveries with no records still replace their earlier rows
             _clear(conn, table)
         outcomes = [LoadOutcome("loaded", accepted[i], quarantined[i]) for i in range(len(keys))]
+        found = profiles(conn, table, "_loading") if _table_exists(conn, table) else {}
         for key, outcome in zip(keys, outcomes):
-            _refuse_a_much_smaller_replacement(conn, key, outcome)
+            hold_to_contract(conn, key, outcome.rows_accepted, outcome.rows_quarantined,
+                             found.get((key.source, key.source_file, key.edition)), across_editions)
         for key, outcome in zip(keys, outcomes):
             _log_delivery(conn, key, table, parser_version, outcome, now)
+            record_profile(conn, key, found.get((key.source, key.source_file, key.edition)))
         conn.execute("commit")
     except BaseException:
         conn.execute("rollback")
@@ -138,28 +143,6 @@ def load_deliveries(
     finally:
         conn.unregister("_loading")
     return outcomes
-
-
-SHRINK_FLOOR = 20
-"""Only a delivery that had at least this many rows is protected against a replacement with half as many."""
-
-
-def _refuse_a_much_smaller_replacement(conn, key: DeliveryKey, outcome: LoadOutcome) -> None:
-    """A new version of a delivery that keeps less than half the rows of the version it replaces (a re-export
-    in another encoding, a truncated download) is rejected, and the earlier version stays, unless the source is
-    listed in AIMETRICS_ACCEPT_SMALLER (or it says `all`)."""
-    allowed = {name.strip() for name in os.environ.get("AIMETRICS_ACCEPT_SMALLER", "").split(",") if name.strip()}
-    if "all" in allowed or key.source in allowed:
-        return
-    previous = conn.execute(
-        """select rows_accepted from raw.deliveries where source = ? and source_file = ? and edition = ?
-           and status = 'loaded' and sha256 <> ? order by loaded_at desc limit 1""",
-        [key.source, key.source_file, key.edition, key.sha256]).fetchone()
-    if previous and previous[0] >= SHRINK_FLOOR and outcome.rows_accepted < previous[0] / 2:
-        raise RejectedDelivery(
-            f"{key.source_file}: this version gives {outcome.rows_accepted} rows where the loaded one has "
-            f"{previous[0]} (quarantined: {outcome.rows_quarantined}); the earlier version is kept. If the source "
-            f"really shrank, set AIMETRICS_ACCEPT_SMALLER={key.source} for the run")
 
 
 def _clear(conn: duckdb.DuckDBPyConnection, table: str) -> None:

@@ -55,6 +55,15 @@ create table if not exists raw.retractions (
     sha256 varchar not null,
     noticed_at timestamptz not null
 );
+create table if not exists raw.delivery_profiles (
+    source varchar not null,
+    source_file varchar not null,
+    edition varchar not null,
+    sha256 varchar not null,
+    column_name varchar not null,
+    non_null bigint not null,
+    rows_total bigint not null
+);
 create table if not exists raw.quarantine (
     raw_table varchar not null,
     row_number bigint,

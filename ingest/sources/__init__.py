@@ -39,6 +39,10 @@ class Source:
     """A feed that publishes on a cadence: its newest observation (`observed_column`) should be at most this old."""
     observed_column: str = "observed_on"
     """The raw column that dates an observation (a day or a moment)."""
+    vintages_replace: bool = False
+    """Each edition is a vintage of one data set that replaces the earlier in the marts (Epoch AI's): a new vintage
+    is held to the delivery contract against the newest loaded one (warehouse/contract.py), not only a
+    re-delivery of the same edition."""
 
 
 def _source(module: ModuleType, schema: type, arrives_as: str, subject: str) -> Source:
@@ -56,7 +60,7 @@ def _epoch_source(dataset: epoch.Dataset, subject: str) -> Source:
     return Source(
         name=dataset.name, raw_table=dataset.raw_table, parser_version=epoch.PARSER_VERSION, schema=dataset.model(),
         locate=partial(epoch.locate, dataset), parse=partial(epoch.parse, dataset), description=dataset.description,
-        arrives_as="url", subject=subject,
+        arrives_as="url", subject=subject, vintages_replace=True,
     )
 
 

@@ -90,7 +90,7 @@ def _others(source_file: str) -> dict[str, tuple]:
             "select table_name from information_schema.tables where table_schema = 'raw'").fetchall()]
         result = {}
         for table in tables:
-            column = "source_file" if table in ("deliveries", "retractions") else "_source_file"
+            column = "source_file" if table in ("deliveries", "retractions", "delivery_profiles") else "_source_file"
             result[table] = conn.execute(
                 f'select count(*), coalesce(sum(hash(t)), 0) from raw."{table}" t where {column} <> ?', [source_file]
             ).fetchone()

@@ -123,7 +123,7 @@ def test_every_source_lands_from_the_fixture_mirror(monkeypatch):
     assert rows["ai_index"] > 0 and rows["skypilot_catalog"] == 6 and rows["funding_exports"] == 11
     with connect_read() as conn:
         tables = {t for (t,) in conn.execute("select table_name from information_schema.tables where table_schema='raw'").fetchall()}
-    assert {s.raw_table for s in SOURCES.values()} | {"deliveries", "quarantine", "retractions"} == tables
+    assert {s.raw_table for s in SOURCES.values()} | {"deliveries", "quarantine", "retractions", "delivery_profiles"} == tables
 
 
 def test_a_reader_meeting_a_writer_gets_a_clear_message(warehouse_file):

@@ -1,0 +1,106 @@
+"""What a new version of a delivery must keep of the version it replaces, checked inside its load's transaction:
+a version that breaks it is rejected with the reason and the earlier version stays in use.
+
+- **Rows**: at least half the rows the replaced version had (from SHRINK_FLOOR rows on): a truncated download,
+  a re-export in another encoding.
+- **Columns**: every column of the raw table that the replaced version filled in at least SHRINK_FLOOR rows is
+  filled in at least half as large a share of the new rows: a header renamed or respelled (its values then land
+  nowhere, or in `extra`), values that changed type (a price written with its unit no longer parses).
+
+The version replaced is the loaded version of the same file and edition; for a source whose editions are
+vintages of one data set (each replaces the earlier in the marts: Epoch AI's), the newest loaded vintage of the
+same file. Each delivery's profile (rows, and non-null values per column) is kept in `raw.delivery_profiles`, so
+the comparison holds when the replaced rows are already gone. `AIMETRICS_ACCEPT_SMALLER` (source names, or
+`all`) lets a source's new version keep less, for a run.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+
+import duckdb
+
+from ingest.delivery import RejectedDelivery
+from warehouse.schema import PROVENANCE_COLUMNS
+
+SHRINK_FLOOR = 20
+"""A version is only held to the contract for rows or a column it had at least this many of."""
+
+
+@dataclass(frozen=True)
+class Profile:
+    rows: int
+    non_null: dict[str, int]
+
+
+def profiles(conn: duckdb.DuckDBPyConnection, table: str, loading: str) -> dict[tuple[str, str, str], Profile]:
+    """(source, file, edition) -> the rows and non-null counts per column of each delivery listed in the
+    registered view `loading`, as they are in raw.<table> now (inside the load's transaction)."""
+    columns = [name for (name,) in conn.execute(
+        "select column_name from information_schema.columns where table_schema = 'raw' and table_name = ? "
+        "order by ordinal_position", [table]).fetchall() if name not in PROVENANCE_COLUMNS]
+    counted = "".join(f', count("{name}")' for name in columns)
+    rows = conn.execute(f"""
+        select t._source, t._source_file, t._edition, count(*){counted}
+        from raw."{table}" t join {loading} l using (_source, _source_file, _edition)
+        group by all""").fetchall()
+    return {tuple(row[:3]): Profile(row[3], dict(zip(columns, row[4:]))) for row in rows}
+
+
+def _accepts_less(source: str) -> bool:
+    allowed = {name.strip() for name in os.environ.get("AIMETRICS_ACCEPT_SMALLER", "").split(",") if name.strip()}
+    return "all" in allowed or source in allowed
+
+
+def _replaced(conn, key, across_editions: bool) -> tuple[str, int, Profile | None] | None:
+    """The edition, rows and profile of the loaded version this delivery replaces, if any."""
+    same_edition = "" if across_editions else "and edition = ?"
+    found = conn.execute(
+        f"""select edition, rows_accepted from raw.deliveries where source = ? and source_file = ? {same_edition}
+            and status = 'loaded' and sha256 <> ? order by edition desc, loaded_at desc limit 1""",
+        [key.source, key.source_file] + ([] if across_editions else [key.edition]) + [key.sha256]).fetchall()
+    if not found:
+        return None
+    edition, rows = found[0]
+    counts = conn.execute(
+        "select column_name, non_null, rows_total from raw.delivery_profiles where source = ? and source_file = ? "
+        "and edition = ? and sha256 = (select sha256 from raw.deliveries where source = ? and source_file = ? "
+        "and edition = ? and status = 'loaded' limit 1)",
+        [key.source, key.source_file, edition, key.source, key.source_file, edition]).fetchall()
+    profile = Profile(counts[0][2], {name: non_null for name, non_null, _ in counts}) if counts else None
+    return edition, rows, profile
+
+
+def hold_to_contract(conn, key, rows_accepted: int, rows_quarantined: int, profile: Profile | None,
+                     across_editions: bool) -> None:
+    """Raise RejectedDelivery when this version keeps much less than the one it replaces."""
+    replaced = _replaced(conn, key, across_editions) if not _accepts_less(key.source) else None
+    if replaced is None:
+        return
+    edition, old_rows, old = replaced
+    which = f"the loaded version ({edition})" if across_editions else "the loaded one"
+    advice = (f"; the earlier version is kept. If the source really changed, set AIMETRICS_ACCEPT_SMALLER="
+              f"{key.source} for the run")
+    if old_rows >= SHRINK_FLOOR and rows_accepted < old_rows / 2:
+        raise RejectedDelivery(f"{key.source_file}: this version gives {rows_accepted} rows where {which} has "
+                               f"{old_rows} (quarantined: {rows_quarantined})" + advice)
+    if old is None or profile is None or not profile.rows or not old.rows:
+        return
+    emptied = [(name, count / old.rows, profile.non_null.get(name, 0) / profile.rows)
+               for name, count in old.non_null.items()
+               if count >= SHRINK_FLOOR and profile.non_null.get(name, 0) / profile.rows < count / old.rows / 2]
+    if emptied:
+        listed = ", ".join(f"{name} {new:.0%} (was {was:.0%})" for name, was, new in emptied[:5])
+        raise RejectedDelivery(f"{key.source_file}: columns filled far less often than in {which}: {listed} "
+                               "(a renamed or respelled header, or values that changed type)" + advice)
+
+
+def record_profile(conn, key, profile: Profile | None) -> None:
+    conn.execute("delete from raw.delivery_profiles where source = ? and source_file = ? and edition = ? and sha256 = ?",
+                 [key.source, key.source_file, key.edition, key.sha256])
+    if profile is None:
+        return
+    conn.executemany("insert into raw.delivery_profiles values (?, ?, ?, ?, ?, ?, ?)",
+                     [(key.source, key.source_file, key.edition, key.sha256, name, count, profile.rows)
+                      for name, count in profile.non_null.items()])
