@@ -82,3 +82,22 @@ def test_a_jsonl_line_naming_a_key_twice_is_quarantined_and_the_other_lines_load
 def test_json_nested_too_deep_is_a_rejected_delivery_not_a_crash(tmp_path, source, edition, source_file):
     outcome = _land(tmp_path, source, edition, source_file, '{"a": ' + "[" * 100_000 + "]" * 100_000 + "}")
     assert outcome.status == "rejected" and "nested too deep" in outcome.reason
+
+
+def test_a_snapshot_listing_a_model_twice_is_never_read_by_chance(tmp_path):
+    model = {"id": "x/model-a", "architecture": {"modality": "text->text"},
+             "pricing": {"prompt": "0.000001", "completion": "0.000002"}}
+    other = {**model, "pricing": {"prompt": "0.00001", "completion": "0.00002"}}
+    repeat = {**model, "id": "x/model-b"}
+    text = json.dumps({"data": [model, repeat, other, dict(repeat)]})
+    outcome = _land(tmp_path, "openrouter_prices", "2026-01-01", "openrouter/snapshots/2026-01-01.json", text)
+    assert outcome.status == "loaded"
+    with connect_read() as conn:
+        priced = conn.execute("select distinct model_key from raw.openrouter_prices where _source_file = "
+                              "'openrouter/snapshots/2026-01-01.json'").fetchall()
+        reasons = [r for (r,) in conn.execute("select reason from raw.quarantine where _source_file = "
+                                              "'openrouter/snapshots/2026-01-01.json' order by row_number").fetchall()]
+    assert priced == [("x/model-b",)]  # model-a's two prices: neither is used
+    assert reasons == ["x/model-a: listed 2 times with different prices (entries 1, 3): none is used",
+                       "x/model-a: listed 2 times with different prices (entries 1, 3): none is used",
+                       "x/model-b: listed again with the same prices (entry 2 is kept)"]

@@ -22,7 +22,7 @@ from ingest.versions import dated_versions, version_problem
 
 SOURCE = "openrouter_prices"
 RAW_TABLE = "openrouter_prices"
-PARSER_VERSION = "2"
+PARSER_VERSION = "3"
 URL = "https://openrouter.ai/api/v1/models"
 SNAPSHOTS = "llm_prices/openrouter/snapshots/*_output.json"
 LEDGER = "llm_prices/openrouter/prices_history_ledger.json"
@@ -55,15 +55,40 @@ def parse(delivery: Delivery) -> Parsed:
     return _ledger(data, delivery) if delivery.source_file == LEDGER else _snapshot(data, delivery)
 
 
+def _listed_prices(models: list) -> dict[str, list[tuple[int, str]]]:
+    """Model id -> (position, pricing as JSON) of every entry of the snapshot naming it."""
+    listed: dict[str, list[tuple[int, str]]] = {}
+    for number, model in enumerate(models, 1):
+        if isinstance(model, dict) and model.get("id") and isinstance(model.get("pricing"), dict):
+            listed.setdefault(str(model["id"]), []).append((number, json.dumps(model["pricing"], sort_keys=True)))
+    return listed
+
+
+def _listed_twice(model: dict, number: int, listed: dict[str, list[tuple[int, str]]]) -> str | None:
+    """Why this entry is set aside: its id listed again with other prices (which is meant cannot be known, so
+    none is used), or a repeat of an earlier entry with the same prices (kept once)."""
+    entries = listed[str(model["id"])]
+    if len({pricing for _, pricing in entries}) > 1:
+        return (f"{model['id']}: listed {len(entries)} times with different prices (entries "
+                f"{', '.join(str(n) for n, _ in entries)}): none is used")
+    if number != entries[0][0]:
+        return f"{model['id']}: listed again with the same prices (entry {entries[0][0]} is kept)"
+    return None
+
+
 def _snapshot(data: dict, delivery: Delivery) -> Parsed:
     if not isinstance(data.get("data"), list):
         raise RejectedDelivery(f"{delivery.source_file}: no `data` list of models")
     observed_on = date.fromisoformat(delivery.edition)
     basis = "retrieval date" if delivery.source_file == URL else "version date"
     rows, bad = [], []
+    listed = _listed_prices(data["data"])
     for number, model in enumerate(data["data"], 1):
         if not isinstance(model, dict) or not model.get("id") or not isinstance(model.get("pricing"), dict):
             bad.append((number, "a model needs an id and a pricing object", json.dumps(model)[:2000]))
+            continue
+        if problem := _listed_twice(model, number, listed):
+            bad.append((number, problem, json.dumps(model)[:2000]))
             continue
         modality = (model.get("architecture") or {}).get("modality")
         for key, text in model["pricing"].items():
