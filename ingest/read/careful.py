@@ -119,14 +119,20 @@ def folded_header(cells: list[str]) -> list[str]:
 
 def whole_records(header: list[str], records: list[tuple[int, list[str]]]
                   ) -> tuple[list[tuple[int, list[str]]], list[tuple[int, str, str]]]:
-    """The records with as many fields as the header, and a quarantine row (number, reason, record) for each other."""
+    """The records with as many fields as the header and no NUL byte, and a quarantine row (number, reason, record)
+    for each other."""
     good, bad = [], []
     for number, record in records:
-        if len(record) == len(header):
-            good.append((number, record))
-        else:
+        if len(record) != len(header):
             bad.append((number, f"record has {len(record)} fields, header has {len(header)}", record_json(header, record)))
+        elif any("\x00" in field for field in record):
+            bad.append((number, NUL_IN_RECORD, record_json(header, record)))
+        else:
+            good.append((number, record))
     return good, bad
+
+
+NUL_IN_RECORD = "a field holds a NUL byte (binary data inside text)"
 
 
 def record_json(header: list[str], row: list[str]) -> str:

@@ -12,7 +12,7 @@ from pathlib import Path
 import polars as pl
 
 from ingest.delivery import Delivery, Parsed, RejectedDelivery, quarantine_frame
-from ingest.read.careful import read_csv_records, whole_records
+from ingest.read.careful import NUL_IN_RECORD, read_csv_records, record_json, whole_records
 from ingest.read.streamed import FILE_COLUMN, NeedsCarefulParse, read_header, record_numbers, string_batches, unique_names
 
 DELIVERY, RECORD = "_delivery", "_record"
@@ -84,5 +84,23 @@ def parse_carefully(rules: Rules, delivery: Delivery) -> Parsed:
 
 
 def parse_streamed(rules: Rules, deliveries: Sequence[Delivery]) -> Iterator[Parsed]:
-    """Deliveries with one header streamed through the source's rules, in batches tagged with `_delivery`."""
-    return rules(streamed_records([delivery.path for delivery in deliveries]), deliveries)
+    """Deliveries with one header streamed through the source's rules, in batches tagged with `_delivery`; records
+    holding a NUL byte are quarantined before the rules see them, as the careful reader does (whole_records)."""
+    set_aside: list[pl.DataFrame] = []
+
+    def without_nul_bytes() -> Iterator[Records]:
+        for records in streamed_records([delivery.path for delivery in deliveries]):
+            names = records.names
+            nul = pl.any_horizontal(pl.col(names).str.contains("\x00", literal=True).fill_null(False)) \
+                if names else pl.lit(False)
+            held = records.frame.filter(nul)
+            if held.height:
+                set_aside.append(quarantine_frame([
+                    (number, NUL_IN_RECORD, record_json(records.header, [row[name] or "" for name in names]))
+                    for number, row in zip(held[RECORD], held.iter_rows(named=True))
+                ]).with_columns(held[DELIVERY].alias(DELIVERY)))
+            yield Records(records.header, records.frame.filter(~nul))
+
+    for parsed in rules(without_nul_bytes(), deliveries):
+        held, set_aside[:] = list(set_aside), []
+        yield Parsed(parsed.rows, pl.concat([parsed.quarantine, *held], how="diagonal_relaxed")) if held else parsed

@@ -1,5 +1,5 @@
 """A sparse or binary file of any size is refused by its first bytes, with a true reason (not "UTF-16"), and
-the run's memory stays bounded: it is never read whole."""
+the run's memory stays bounded: it is never read whole. A NUL byte further in quarantines its record."""
 
 import json
 import os
@@ -53,3 +53,28 @@ def test_text_in_a_wide_encoding_is_still_told_apart_from_nul_bytes():
         decode("Year,Value\n2024,1.5\n".encode("utf-16-le"), "fig.csv")
     with pytest.raises(RejectedDelivery, match="only NUL bytes"):
         decode(b"\x00" * 5000, "fig.csv")
+
+
+def _catalog_with_a_nul_byte(tmp_path):
+    header = "InstanceType,AcceleratorName,AcceleratorCount,vCPUs,MemoryGiB,Region,SpotPrice,Price"
+    rows = [f"gpu-{i},H100-SXM,1.0,26,200,region-{i % 4},1.50,3.00" for i in range(200)]  # the NUL past 4 KiB
+    rows[150] = "gpu-nul\x00x,H100-SXM,1.0,26,200,region-1,1.50,3.00"
+    path = tmp_path / "vms.csv"
+    path.write_text("\n".join([header, *rows]) + "\n")
+    return Delivery.from_file("skypilot_catalog", "2026-01-01", "v7/x/vms.csv", path)
+
+
+def test_a_nul_byte_deep_in_a_file_is_quarantined_by_both_readers_never_stored(tmp_path):
+    from ingest.sources import SOURCES, skypilot
+    from warehouse.db import connect_read
+    from warehouse.land import land_source
+
+    delivery = _catalog_with_a_nul_byte(tmp_path)
+    careful = skypilot.parse(delivery).quarantine
+    assert careful.rows() == [(151, "a field holds a NUL byte (binary data inside text)", careful["record"][0])]
+    outcome = land_source(SOURCES["skypilot_catalog"], deliveries=[delivery]).deliveries[0].outcome  # streamed
+    assert (outcome.rows_accepted, outcome.rows_quarantined) == (199, 1)
+    with connect_read() as conn:
+        assert conn.execute("select row_number, reason, record from raw.quarantine").fetchall() == careful.rows()
+        assert conn.execute("select count(*) from raw.skypilot_offers where instance_type like '%' || chr(0) || '%'"
+                            ).fetchall() == [(0,)]
