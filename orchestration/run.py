@@ -122,7 +122,7 @@ ATTENTION_QUERIES = (  # (title, the table it reads, the query)
      "marts.funding_round_anomalies",
      "select company || ' ' || announced_on || ': ' || reason || ' (' || source_file || ')' "
      "from marts.funding_round_anomalies order by amount_usd_as_converted desc"),
-    ("Files gone from the mirror since they were loaded (their rows are kept)", "raw.retractions",
+    ("Files (or tracker days) gone from their source since they were loaded (their rows are kept)", "raw.retractions",
      "select source || ': ' || source_file || ' (' || edition || ')' from raw.retractions order by noticed_at desc"),
     ("Big GPU price jumps (factor 2 or more, marts.gpu_price_changes)", "marts.gpu_price_changes",
      "select source || ': ' || count(*) from marts.gpu_price_changes where is_big group by source order by 1"),

@@ -66,8 +66,11 @@ def _key(delivery: Delivery) -> DeliveryKey:
 
 
 def land_source(source: Source, db_path: Path | None = None, settings: SourceSettings | None = None,
-                deliveries: list[Delivery] | None = None, count_editions: bool = False) -> LandingReport:
-    """Land the given deliveries (default: all that the source locates) into raw.<source.raw_table>."""
+                deliveries: list[Delivery] | None = None, count_editions: bool = False,
+                present: set[str] | None = None) -> LandingReport:
+    """Land the given deliveries (default: all that the source locates) into raw.<source.raw_table>. `present`:
+    every delivery the source holds now, when only some are given (the tracker's days): loaded ones missing from
+    it are noted as retractions, fetched from a URL or not."""
     settings = settings or source_settings()
     table = checked_identifier(source.raw_table)
     found = source.locate(settings) if deliveries is None else deliveries
@@ -94,7 +97,9 @@ def land_source(source: Source, db_path: Path | None = None, settings: SourceSet
         for position, delivery in enumerate(found):
             report.deliveries.append(DeliveryReport(delivery.source_file, delivery.edition, delivery.sha256,
                                                     outcomes[position]))
-        if deliveries is None and settings.mirror_dir:
+        if present is not None:
+            report.retracted = record_retractions(conn, source.name, present, urls_too=True)
+        elif deliveries is None and settings.mirror_dir:
             report.retracted = record_retractions(conn, source.name, {d.source_file for d in found})
         report.table_rows = conn.execute(f'select count(*) from raw."{table}"').fetchone()[0]
         report.deliveries_in_table, report.fingerprint = conn.execute(

@@ -181,15 +181,15 @@ def record_rejection(conn, table: str, key: DeliveryKey, parser_version: str, re
     return outcome
 
 
-def record_retractions(conn, source: str, present: set[str]) -> list[str]:
-    """Files of `source` loaded from the mirror before and missing from it now: noted once each in raw.retractions
-    (source, file, edition, checksum, when noticed). Their rows stay: a retraction is on record, not a deletion.
-    Deliveries fetched from a URL are not the mirror's to retract."""
+def record_retractions(conn, source: str, present: set[str], urls_too: bool = False) -> list[str]:
+    """Files of `source` loaded before and missing now: noted once each in raw.retractions (source, file, edition,
+    checksum, when noticed). Their rows stay: a retraction is on record, not a deletion. Deliveries fetched from
+    a URL are not the mirror's to retract, unless `urls_too` (`present` then lists what the URL's file holds)."""
     missing = [row for row in conn.execute(
         """select source_file, edition, sha256 from raw.deliveries d
-           where source = ? and status = 'loaded' and source_file not like '%://%'
+           where source = ? and status = 'loaded' and (? or source_file not like '%://%')
              and not exists (select 1 from raw.retractions r where r.source = d.source and r.source_file = d.source_file
-                             and r.edition = d.edition and r.sha256 = d.sha256)""", [source]).fetchall()
+                             and r.edition = d.edition and r.sha256 = d.sha256)""", [source, urls_too]).fetchall()
         if row[0] not in present]
     if missing:
         now = datetime.now(timezone.utc)

@@ -39,6 +39,14 @@ def observation_days(settings: SourceSettings) -> list[str]:
     return sorted(date for date in dates if not outside_days(date))
 
 
+def present_day_files(settings: SourceSettings) -> set[str]:
+    """The day deliveries (`<file>#date=<day>`) the located file holds now: a loaded day missing from them was
+    removed upstream (noted as a retraction; its rows are kept)."""
+    files = [delivery.source_file for delivery in locate(settings) if not delivery.refused]
+    # the undated and out-of-range records are no day: their delivery is never a day that went missing
+    return {f"{name}#date={day}" for name in files for day in [*observation_days(settings), UNDATED, OUT_OF_RANGE]}
+
+
 def _dates_in(path: Path) -> set[str]:
     """Every YYYY-MM-DD date of the file's records (which of them are the tracker's days changes with today)."""
     try:

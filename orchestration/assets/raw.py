@@ -37,7 +37,7 @@ def _tracker_days(context: dg.AssetExecutionContext, source: Source) -> LandingR
     settings = source_settings()
     days = context.partition_keys
     report = land_source(source, settings=settings, deliveries=gpu_tracker_days.day_deliveries(settings, set(days)),
-                         count_editions=True)
+                         count_editions=True, present=gpu_tracker_days.present_day_files(settings))
     landed = {item.edition: item for item in report.deliveries}
     for day in days:
         item = landed.get(day)
@@ -84,7 +84,7 @@ def build_raw_asset(source: Source) -> dg.AssetsDefinition:
         for item in rejected:
             context.log.warning(f"rejected {item.source_file}: {item.outcome.reason}")
         for source_file in report.retracted:
-            context.log.warning(f"{source_file} was loaded before and is gone from the mirror: kept, noted in raw.retractions")
+            context.log.warning(f"{source_file} was loaded before and is gone from its source: kept, noted in raw.retractions")
         freshness = {}
         if source.freshness_days:
             # the data's own date, read by the freshness checks (orchestration/freshness.py) instead of the run's;

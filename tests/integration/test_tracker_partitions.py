@@ -106,3 +106,23 @@ def test_a_run_takes_every_day_with_records_or_says_why_the_tracker_is_left_out(
     offline = plan_tracker_run(dg.DagsterInstance.ephemeral(), everything)
     assert TRACKER not in offline.selection and not offline.not_run
     assert offline.unread[0].startswith("raw__gpu_tracker_observations: cannot reach https://")
+
+
+def test_a_past_day_removed_upstream_is_on_record(tracker_file):
+    """The append-only tracker rewritten without 1 March: its offers stay, and the day is noted as retracted."""
+    from orchestration.run import attention_lines
+    from warehouse.db import connect_read
+
+    instance = dg.DagsterInstance.ephemeral()
+    register_tracker_days(instance)
+    assert _land_tracker(instance).success
+    tracker_file.write_text(HEADER + _record("2026-03-03") + _record("2026-03-03", "B200", "-4.0")
+                            + _record("2026-03-04"))
+    register_tracker_days(instance)
+    assert _land_tracker(instance).success
+    with connect_read() as conn:
+        retracted = conn.execute("select source_file, edition from raw.retractions").fetchall()
+        kept = conn.execute("select count(*) from raw.gpu_tracker_observations where _edition = '2026-03-01'").fetchall()
+    assert retracted == [("gpu_pricing_tracker/observations.csv#date=2026-03-01", "2026-03-01")]
+    assert kept == [(2,)]  # a retraction is on record, not a deletion
+    assert "  gpu_pricing_tracker: gpu_pricing_tracker/observations.csv#date=2026-03-01 (2026-03-01)" in attention_lines()
