@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 
 import dagster as dg
 
+from orchestration.assets.publish import sorted_checks
 from orchestration.partitions import TrackerPlan, plan_tracker_run
 from orchestration.stale_runs import run_tags, wait_for_the_warehouse_pool
 from warehouse.db import connect_read, count_rows, warehouse_path, warehouse_target
@@ -56,14 +57,8 @@ def materialize_everything(
     )
     summary = RunSummary(run_id=result.run_id, success=result.success and not plan.unread,
                          seconds=time.monotonic() - started, not_run=plan.not_run)
-    for evaluation in result.get_asset_check_evaluations():
-        name = f"{evaluation.asset_key.to_user_string()}:{evaluation.check_name}"
-        if evaluation.passed:
-            summary.checks_passed.append(name)
-        elif evaluation.severity == dg.AssetCheckSeverity.WARN:
-            summary.checks_warned.append(name)
-        else:
-            summary.checks_failed.append(name)
+    summary.checks_passed, summary.checks_warned, summary.checks_failed = sorted_checks(
+        result.get_asset_check_evaluations())
     summary.published = next((str(m.metadata["version"].value) for m in result.asset_materializations_for_node(
         "warehouse__published") if "version" in m.metadata), None) if _ran(result, "warehouse__published") else None
     summary.failed_steps = plan.unread + [

@@ -36,15 +36,22 @@ def audit_run(instance: dg.DagsterInstance, run_id: str) -> Audit:
             audit.failed_steps.append(event.step_key)
             continue
         evaluation = event.event_specific_data
-        latest[f"{evaluation.asset_key.to_user_string()}:{evaluation.check_name}"] = evaluation
-    for name, evaluation in sorted(latest.items()):
-        if evaluation.passed:
-            audit.passed.append(name)
-        elif evaluation.severity == dg.AssetCheckSeverity.WARN:
-            audit.warned.append(name)
-        else:
-            audit.failed.append(name)
+        latest[check_name(evaluation)] = evaluation
+    audit.passed, audit.warned, audit.failed = sorted_checks(latest[name] for name in sorted(latest))
     return audit
+
+
+def check_name(evaluation: dg.AssetCheckEvaluation) -> str:
+    return f"{evaluation.asset_key.to_user_string()}:{evaluation.check_name}"
+
+
+def sorted_checks(evaluations) -> tuple[list[str], list[str], list[str]]:
+    """The names of the checks that passed, that warned (failed with warn severity) and that failed."""
+    passed, warned, failed = [], [], []
+    for evaluation in evaluations:
+        kind = passed if evaluation.passed else warned if evaluation.severity == dg.AssetCheckSeverity.WARN else failed
+        kind.append(check_name(evaluation))
+    return passed, warned, failed
 
 def build_publish_asset(upstream: list[dg.AssetKey]) -> dg.AssetsDefinition:
     @dg.asset(
