@@ -15,8 +15,8 @@ from pathlib import Path
 
 import duckdb
 
-from warehouse.db import (PROJECT_ROOT, WarehouseBusy, WarehouseCorrupt, WarehouseMissing, connect_published,
-                          count_rows, warehouse_path, warehouse_target)
+from warehouse.db import (PROJECT_ROOT, WarehouseBusy, WarehouseCorrupt, WarehouseMissing, WarehouseNotWritable,
+                          connect_published, count_rows, unwritable_reason, warehouse_path, warehouse_target)
 from warehouse.output import render
 from warehouse.preview import markdown_table, terminal_safe
 from warehouse.versions import VersionNotFound, citation, current_version, list_versions, resolve, stamp_of
@@ -50,7 +50,7 @@ def _default_dagster_home() -> None:
 def _run(args: argparse.Namespace) -> int:
     from ingest.preflight import problems
 
-    if found := problems():
+    if found := problems() + ([reason] if (reason := unwritable_reason()) else []):
         print("not run: " + "; ".join(found), file=sys.stderr)
         return 2
     _default_dagster_home()
@@ -369,7 +369,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     try:
         return args.handler(args)
-    except (WarehouseBusy, WarehouseMissing, WarehouseCorrupt, VersionNotFound) as error:
+    except (WarehouseBusy, WarehouseMissing, WarehouseCorrupt, WarehouseNotWritable, VersionNotFound) as error:
         print(str(error), file=sys.stderr)
         return 3
 

@@ -45,6 +45,19 @@ def warehouse_path() -> Path:
     return path if path.is_absolute() else (Path.cwd() / path).resolve()
 
 
+def unwritable_reason() -> str | None:
+    """Why a run could not write the warehouse's folder (the nearest one that exists), or None."""
+    if warehouse_target().kind != "file":
+        return None
+    folder = build_path().parent
+    while not folder.exists():
+        folder = folder.parent
+    if not os.access(folder, os.W_OK | os.X_OK):
+        return (f"the warehouse's folder {folder} is not writable by this user (readers can still open "
+                f"{warehouse_path()}); make it writable, or set AIMETRICS_DUCKDB_PATH to a place that is")
+    return None
+
+
 def build_path(published: Path | None = None) -> Path:
     """The database runs write: `<stem>.build/<name>` beside the published file."""
     published = published or warehouse_path()
@@ -143,7 +156,6 @@ def connect_write(path: Path | None = None, wait_s: float | None = None) -> Iter
         conn = _waiting(lambda: _connect_shared(target, read_only=False), wait_s, target.describe())
     else:
         path = path or seeded_build()
-        path.parent.mkdir(parents=True, exist_ok=True)
         conn = _waiting(lambda: _open_file(path, False), wait_s, path)
     try:
         yield conn
@@ -157,7 +169,10 @@ def seeded_build(published: Path | None = None) -> Path:
     published = published or warehouse_path()
     build = build_path(published)
     if not build.exists() and published.exists():
-        build.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            build.parent.mkdir(parents=True, exist_ok=True)
+        except PermissionError as error:
+            raise _not_permitted(build, error.strerror or str(error), read_only=False) from error
         if Path(f"{published}.wal").exists():  # a file once written in place: fold its log in first
             with _waiting(lambda: _open_file(published, False), _shared_wait_s(), published) as conn:
                 conn.execute("checkpoint")
@@ -182,12 +197,33 @@ SANDBOXED = {
 """DuckDB settings of a connection that must not touch anything but the warehouse (the query command)."""
 
 
+class WarehouseNotWritable(PermissionError):
+    """The warehouse's folder or file may not be written (or read) by this user, or lies on a read-only disk."""
+
+
+_NOT_PERMITTED = ("permission denied", "read-only file system", "operation not permitted")
+
+
+def _not_permitted(path: Path, reason: str, read_only: bool) -> WarehouseNotWritable:
+    doing = "read" if read_only else "written"
+    return WarehouseNotWritable(
+        f"the warehouse {path} cannot be {doing} by this user ({reason}); nothing was changed. Make its folder "
+        f"{'readable' if read_only else 'writable'} for this user, or set AIMETRICS_DUCKDB_PATH to a place that is.")
+
+
 def _open_file(path: Path, read_only: bool, config: dict | None = None) -> duckdb.DuckDBPyConnection:
     try:
+        if not read_only:
+            path.parent.mkdir(parents=True, exist_ok=True)
         return duckdb.connect(str(path), read_only=read_only, config=config or {})
+    except PermissionError as error:
+        raise _not_permitted(path, error.strerror or str(error), read_only) from error
     except duckdb.Error as error:
         if _is_lock_error(error):
             raise
+        first_line = str(error).splitlines()[0]
+        if any(words in first_line.lower() for words in _NOT_PERMITTED):  # not corrupt: moving it aside loses data
+            raise _not_permitted(path, first_line, read_only) from error
         raise WarehouseCorrupt(
             f"the warehouse {path} cannot be opened as a DuckDB database ({str(error).splitlines()[0]}); it was left "
             f"as it is. Move it aside and run `make run` to rebuild it from the sources."
