@@ -1,5 +1,6 @@
 """The dbt project as Dagster assets: staging views, intermediate models and marts, with dbt tests as checks."""
 
+import contextlib
 import importlib.metadata
 import os
 import shutil
@@ -14,6 +15,7 @@ from dagster_dbt import DagsterDbtTranslator, DagsterDbtTranslatorSettings, DbtC
 from packaging import version
 
 from orchestration.constants import OWNERS, WAREHOUSE_POOL
+from orchestration.dbt_progress import FoldedDbtOutput
 from warehouse.db import connect_read, connect_write
 from warehouse.db import count_rows as db_count_rows
 
@@ -79,8 +81,9 @@ def warehouse_dbt_models(context: dg.AssetExecutionContext, dbt: DbtCliResource)
         pass
     events = []
     try:
-        for event in dbt.cli(["build"], context=context).stream():
-            events.append(event)
+        with contextlib.redirect_stdout(FoldedDbtOutput(sys.stdout)):
+            for event in dbt.cli(["--no-use-colors", "build"], context=context).stream():
+                events.append(event)
     except BaseException:
         # what dbt built is still recorded; no row counts, since dbt may still hold the file, and the error that
         # stopped the stream is the one reported (not a lock conflict with the dbt process)
