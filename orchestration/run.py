@@ -100,6 +100,10 @@ def delivery_totals() -> dict[str, int]:
 
 
 ATTENTION_QUERIES = (  # (title, the table it reads, the query)
+    ("Deliveries rejected, each with its reason (an earlier version of the file, if any, stays in use)", "raw.deliveries",
+     "select source || ': ' || source_file || ' (' || edition || '): ' || left(reason, 240) from raw.deliveries d "
+     "where status = 'rejected' and loaded_at = (select max(loaded_at) from raw.deliveries e where e.source = d.source "
+     "and e.source_file = d.source_file) order by loaded_at desc, source_file"),
     ("GPU names no seed row or rule maps (their offers are kept out of the chip marts)", "marts.unmapped_gpu_names",
      "select source_gpu_name || ' (' || source || ', ' || provider || ': ' || offers || ' offers) -> add to ' "
      "|| seed_file from marts.unmapped_gpu_names order by offers desc"),

@@ -80,3 +80,8 @@ def test_a_file_the_parser_chokes_on_is_rejected_and_the_sources_other_files_loa
     with connect_read() as conn:
         assert conn.execute("select status from raw.deliveries where source_file = 'snapshots/2024-10-01.json'"
                             ).fetchall() == [("rejected",)]
+    from orchestration.run import attention_lines
+
+    lines = attention_lines()  # the run summary names the file and why
+    assert any(line.startswith("  openrouter_prices: snapshots/2024-10-01.json (2024-10-01): snapshots/2024-10-01.json: "
+                               "the parser met what it does not expect (AttributeError") for line in lines), lines
