@@ -15,9 +15,13 @@ from orchestration.freshness import FRESHNESS_CHECKS
 from orchestration.jobs import (epoch_weekly, everything_weekly, fx_monthly, gpu_prices_daily, inbox_sensor,
                                 ingest_inbox, materialize_everything, refresh_epoch, refresh_fx, refresh_gpu_prices)
 
-# Everything a run writes is upstream of the publish step, so it runs last and publishes only a whole build.
-published_warehouse = build_publish_asset(sorted({key for asset in [*RAW_ASSETS, warehouse_dbt_models] for key in asset.keys},
-                                                 key=lambda key: key.to_user_string()))
+# Everything a run writes is upstream of the publish step, so it runs last and publishes only a whole build;
+# it audits every check, so a build whose latest checks failed in an earlier run is not published either.
+written = [*RAW_ASSETS, warehouse_dbt_models]
+published_warehouse = build_publish_asset(
+    sorted({key for asset in written for key in asset.keys}, key=lambda key: key.to_user_string()),
+    sorted({key for definition in [*written, *RAW_CHECKS, *FRESHNESS_CHECKS] for key in definition.check_keys},
+           key=lambda key: key.to_user_string()))
 
 defs = dg.Definitions(
     assets=[*RAW_ASSETS, warehouse_dbt_models, published_warehouse, aimetrics_html_report],

@@ -15,6 +15,7 @@ from warehouse.db import connect_read, count_rows, warehouse_path, warehouse_tar
 from warehouse.versions import current_version
 
 SUMMARY_SCHEMAS = ("raw", "staging", "marts")
+PUBLISH_STEP = "warehouse__published"
 
 
 @dataclass
@@ -60,7 +61,7 @@ def materialize_everything(
     summary.checks_passed, summary.checks_warned, summary.checks_failed = sorted_checks(
         result.get_asset_check_evaluations())
     summary.published = next((str(m.metadata["version"].value) for m in result.asset_materializations_for_node(
-        "warehouse__published") if "version" in m.metadata), None) if _ran(result, "warehouse__published") else None
+        PUBLISH_STEP) if "version" in m.metadata), None) if _ran(result, PUBLISH_STEP) else None
     summary.failed_steps = plan.unread + [
         f"{event.step_key}: {_root_cause(event.step_failure_data.error)}"
         if event.step_failure_data and event.step_failure_data.error else event.step_key
@@ -153,9 +154,12 @@ def publication_line(summary: RunSummary) -> str:
     if summary.published:
         return (f"Published: version {summary.published}, now what readers open at {warehouse_path()} "
                 "(aimetrics versions)")
-    held = [f"check {name}" for name in summary.checks_failed] + [f"step {step.split(':')[0]}" for step in summary.failed_steps]
     current = current_version()
     keep = f"readers keep version {current.id}" if current else "no version is published yet"
+    audit = next((step.split(": ", 1)[1] for step in summary.failed_steps if step.startswith(f"{PUBLISH_STEP}: ")), "")
+    if audit.startswith("not published: "):  # the publish step's own audit names what held it back
+        return f"NOT PUBLISHED: {keep}; held back by " + audit.removeprefix("not published: ")
+    held = [f"check {name}" for name in summary.checks_failed] + [f"step {step.split(':')[0]}" for step in summary.failed_steps]
     return f"NOT PUBLISHED: {keep}; held back by " + (", ".join(held) or "the publish step not running")
 
 

@@ -1,12 +1,12 @@
 """The audit and publish step: last in every run, after every asset and check it depends on. A run publishes
-its build when none of its steps failed and none of its blocking (error-severity) checks failed; warn checks
-are listed in the version's manifest and do not hold it back."""
+its build when none of its steps failed and no error-severity check failed, in this run or, for the checks this
+run did not evaluate, in the latest run that did (the build still holds what that run built); warn checks are
+listed in the version's manifest and do not hold it back."""
 
 from dataclasses import dataclass, field
 
 import dagster as dg
 
-from orchestration.assets.dbt import EAGER_ON_CHANGED_DATA
 from orchestration.constants import OWNERS, WAREHOUSE_POOL
 from warehouse.db import warehouse_target
 from warehouse.versions import publish
@@ -26,9 +26,10 @@ class Audit:
     def held_back_by(self) -> list[str]:
         return [f"check {name}" for name in self.failed] + [f"step {step}" for step in self.failed_steps]
 
-def audit_run(instance: dg.DagsterInstance, run_id: str) -> Audit:
-    """What the run's event log says so far: its check evaluations (the latest per check) and failed steps."""
-    audit, latest = Audit(), {}
+def audit_run(instance: dg.DagsterInstance, run_id: str, check_keys=()) -> Audit:
+    """What the run's event log says so far (its check evaluations, the latest per check, and failed steps) and,
+    for the `check_keys` it did not evaluate, their latest evaluation in any run."""
+    audit, latest = Audit(), _latest_elsewhere(instance, check_keys)
     types = {dg.DagsterEventType.ASSET_CHECK_EVALUATION, dg.DagsterEventType.STEP_FAILURE}
     for record in instance.get_records_for_run(run_id, of_type=types, limit=100_000).records:
         event = record.event_log_entry.dagster_event
@@ -39,6 +40,18 @@ def audit_run(instance: dg.DagsterInstance, run_id: str) -> Audit:
         latest[check_name(evaluation)] = evaluation
     audit.passed, audit.warned, audit.failed = sorted_checks(latest[name] for name in sorted(latest))
     return audit
+
+
+def _latest_elsewhere(instance: dg.DagsterInstance, check_keys) -> dict:
+    records = instance.event_log_storage.get_latest_asset_check_execution_by_key(list(check_keys)) if check_keys else {}
+    found = {}
+    for record in records.values():
+        event = record.event.dagster_event if record.event else None
+        evaluation = event.event_specific_data if event and event.event_type == dg.DagsterEventType.ASSET_CHECK_EVALUATION \
+            else None
+        if evaluation is not None:
+            found[check_name(evaluation)] = evaluation
+    return found
 
 
 def check_name(evaluation: dg.AssetCheckEvaluation) -> str:
@@ -53,15 +66,17 @@ def sorted_checks(evaluations) -> tuple[list[str], list[str], list[str]]:
         kind.append(check_name(evaluation))
     return passed, warned, failed
 
-def build_publish_asset(upstream: list[dg.AssetKey]) -> dg.AssetsDefinition:
+def build_publish_asset(upstream: list[dg.AssetKey], check_keys: list[dg.AssetCheckKey]) -> dg.AssetsDefinition:
+    """The publish step over `upstream`, auditing `check_keys` (every check of the code location)."""
+
     @dg.asset(
         key=PUBLISHED_KEY, deps=upstream, group_name="publish", kinds={"duckdb"}, owners=OWNERS, pool=WAREHOUSE_POOL,
-        op_tags={PRIORITY_TAG: LAST}, automation_condition=EAGER_ON_CHANGED_DATA,
+        op_tags={PRIORITY_TAG: LAST},
         description="The published warehouse: the run's build, once every step and blocking check of the run "
                     "passed, copied to a new version and made what readers open (data/warehouse.duckdb).",
     )
     def published_warehouse(context: dg.AssetExecutionContext) -> dg.MaterializeResult:
-        audit = audit_run(context.instance, context.run.run_id)
+        audit = audit_run(context.instance, context.run.run_id, check_keys)
         if audit.held_back_by:
             raise dg.Failure(description="not published: " + "; ".join(audit.held_back_by)
                              + ". Readers keep the version they had.", allow_retries=False)

@@ -113,7 +113,8 @@ def test_a_run_failing_a_blocking_check_publishes_nothing(published_copy):
     with connect_write() as conn:  # a row without its provenance: the raw table's pandera check fails
         conn.execute("insert into raw.fx_rates select * replace (null as _source_file, now() as _ingested_at) "
                      "from raw.fx_rates limit 1")
-    summary = materialize_everything("refresh_fx", instance=dg.DagsterInstance.ephemeral(), log_level="CRITICAL")
+    instance = dg.DagsterInstance.ephemeral()
+    summary = materialize_everything("refresh_fx", instance=instance, log_level="CRITICAL")
     assert not summary.ok and summary.published is None
     assert "raw/fx_rates:pandera_schema" in summary.checks_failed
     text = format_summary(summary)
@@ -121,6 +122,15 @@ def test_a_run_failing_a_blocking_check_publishes_nothing(published_copy):
             in text), text
     assert current_version().id == before.id and _version_of(published_copy) == before.id
     assert [v.id for v in list_versions()] == [before.id]
+    # publishing alone afterwards (from the UI, say) audits the checks of the build it would publish: still no
+    from orchestration.definitions import defs
+
+    alone = defs.resolve_implicit_global_asset_job_def().execute_in_process(
+        asset_selection=[dg.AssetKey(["warehouse", "published"])], instance=instance, raise_on_error=False)
+    assert not alone.success
+    failure = next(event for event in alone.all_events if event.is_step_failure)
+    assert "not published: check raw/fx_rates:pandera_schema" in failure.step_failure_data.error.message
+    assert current_version().id == before.id
 
 
 def test_versions_as_of_and_diff(published_copy, capsys):
