@@ -16,10 +16,12 @@ from pathlib import Path
 import duckdb
 
 from warehouse.db import (PROJECT_ROOT, WarehouseBusy, WarehouseCorrupt, WarehouseMissing, WarehouseNotWritable,
-                          connect_published, count_rows, unwritable_reason, warehouse_path, warehouse_target)
+                          build_path, connect_published, count_rows, unwritable_reason, warehouse_path,
+                          warehouse_target)
 from warehouse.output import render
 from warehouse.preview import markdown_table, terminal_safe
-from warehouse.versions import VersionNotFound, citation, current_version, list_versions, resolve, stamp_of
+from warehouse.versions import (VersionNotFound, citation, current_version, list_versions, resolve, stamp_of,
+                                versions_root)
 
 QUERY_EXAMPLES = """examples:
   aimetrics query "select * from marts.ai_investment where geography = 'World' order by year"
@@ -143,10 +145,9 @@ def _version_path(args: argparse.Namespace) -> Path | None:
     return resolve(args.as_of).database if getattr(args, "as_of", None) else None
 
 
-def _read(args: argparse.Namespace) -> tuple[list[str], list[tuple], dict | None] | int:
+def _read(args: argparse.Namespace, sql: str) -> tuple[list[str], list[tuple], dict | None] | int:
     """The columns and rows of the user's statement and the version they came from, or an exit code after
     printing why not."""
-    sql = _sql_of(args)
     problem = refusal(sql)
     if problem:
         print(problem, file=sys.stderr)
@@ -174,7 +175,7 @@ def _explained(error: duckdb.Error) -> str:
 
 
 def _query(args: argparse.Namespace) -> int:
-    result = _read(args)
+    result = _read(args, _sql_of(args))
     if isinstance(result, int):
         return result
     columns, rows, _ = result
@@ -192,9 +193,8 @@ def _refused_output(output: Path) -> str | None:
     target = output.expanduser().resolve()
     published = warehouse_path().resolve()
     settings = source_settings()
-    guarded = [published.parent / f"{published.stem}.build", published.parent / f"{published.stem}.versions",
-               PROJECT_ROOT / "data", settings.inbox_dir, settings.cache_dir] + (
-        [settings.mirror_dir] if settings.mirror_dir else [])
+    guarded = [build_path(published).parent, versions_root(published), PROJECT_ROOT / "data", settings.inbox_dir,
+               settings.cache_dir] + ([settings.mirror_dir] if settings.mirror_dir else [])
     if published.name in target.name and target.parent == published.parent:
         return f"refused: {output} is the warehouse (or its log); write the export elsewhere"
     for folder in guarded:
@@ -222,7 +222,8 @@ def _export(args: argparse.Namespace) -> int:
     if problem:
         print(problem, file=sys.stderr)
         return 2
-    result = _read(args)
+    sql = _sql_of(args)  # once: standard input can be read only once
+    result = _read(args, sql)
     if isinstance(result, int):
         return result
     columns, rows, manifest = result
@@ -237,7 +238,7 @@ def _export(args: argparse.Namespace) -> int:
     else:
         text = render(columns, rows, args.format, args.max_width) + "\n"
         _written_whole(args.output, lambda partial: partial.write_text(text, encoding="utf-8"))
-    citation_json = json.dumps({"file": args.output.name, "rows": len(rows), "sql": _sql_of(args),
+    citation_json = json.dumps({"file": args.output.name, "rows": len(rows), "sql": sql,
                                 "version": manifest}, indent=2, default=str) + "\n"
     _written_whole(sidecar, lambda partial: partial.write_text(citation_json, encoding="utf-8"))
     print(f"{len(rows):,} rows written to {args.output}, from {citation(manifest)} ({sidecar.name})", file=sys.stderr)

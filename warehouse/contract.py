@@ -97,8 +97,10 @@ def hold_to_contract(conn, key, rows_accepted: int, rows_quarantined: int, profi
 
 
 def record_profile(conn, key, profile: Profile | None) -> None:
-    conn.execute("delete from raw.delivery_profiles where source = ? and source_file = ? and edition = ? and sha256 = ?",
-                 [key.source, key.source_file, key.edition, key.sha256])
+    """The loaded version's profile, replacing the profile of the version it supersedes (only a loaded version's
+    profile is ever compared)."""
+    conn.execute("delete from raw.delivery_profiles where source = ? and source_file = ? and edition = ?",
+                 [key.source, key.source_file, key.edition])
     if profile is None:
         return
     conn.executemany("insert into raw.delivery_profiles values (?, ?, ?, ?, ?, ?, ?)",

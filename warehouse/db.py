@@ -225,7 +225,7 @@ def _open_file(path: Path, read_only: bool, config: dict | None = None) -> duckd
         if any(words in first_line.lower() for words in _NOT_PERMITTED):  # not corrupt: moving it aside loses data
             raise _not_permitted(path, first_line, read_only) from error
         raise WarehouseCorrupt(
-            f"the warehouse {path} cannot be opened as a DuckDB database ({str(error).splitlines()[0]}); it was left "
+            f"the warehouse {path} cannot be opened as a DuckDB database ({first_line}); it was left "
             f"as it is. Move it aside and run `make run` to rebuild it from the sources."
         ) from error
 

@@ -18,8 +18,9 @@ SNIFF_BYTES = 4096
 
 
 def refuse_nul_bytes(sample: bytes, name: str) -> None:
-    """NUL bytes mean a wide encoding without a BOM, or a binary or sparse file: cp1252 would read them as text."""
-    if b"\x00" not in sample:
+    """NUL bytes without a byte-order mark mean a wide encoding without one, or a binary or sparse file: cp1252
+    would read them as text."""
+    if b"\x00" not in sample or sample.startswith(tuple(bom for bom, _ in BOMS)):
         return
     if not sample.strip(b"\x00"):
         raise RejectedDelivery(f"{name}: only NUL bytes (an empty, sparse or never-written file), not text")
@@ -34,9 +35,7 @@ def read_text(path: Path, name: str | None = None) -> str:
     or sparse file of any size is refused without being loaded into memory."""
     name = name or path.name
     with path.open("rb") as handle:
-        head = handle.read(SNIFF_BYTES)
-    if not any(head.startswith(bom) for bom, _ in BOMS):
-        refuse_nul_bytes(head, name)
+        refuse_nul_bytes(handle.read(SNIFF_BYTES), name)
     return decode(path.read_bytes(), name)
 
 

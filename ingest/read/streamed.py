@@ -18,7 +18,7 @@ import duckdb
 import polars as pl
 import pyarrow as pa
 
-from ingest.read.careful import BOMS, SNIFF_BYTES, folded_header, refuse_nul_bytes, unique_header
+from ingest.read.careful import SNIFF_BYTES, folded_header, refuse_nul_bytes, unique_header
 from ingest.delivery import RejectedDelivery
 
 BATCH_ROWS = 250_000
@@ -36,8 +36,7 @@ def read_header(path: Path) -> list[str]:
     """The header record, whitespace collapsed as the careful reader does."""
     with path.open("rb") as handle:
         head = handle.read(_HEADER_BYTES)
-    if not any(head.startswith(bom) for bom, _ in BOMS):
-        refuse_nul_bytes(head[:SNIFF_BYTES], path.name)  # a binary or sparse file is never streamed whole
+    refuse_nul_bytes(head[:SNIFF_BYTES], path.name)  # a binary or sparse file is never streamed whole
     try:
         text = head.decode("utf-8-sig")
     except UnicodeDecodeError as error:

@@ -23,12 +23,13 @@ _SLICED, _DATED = "appended.json", "dates.json"
 """What the day slicer and the day finder remember of the file (gpu_tracker_tail.py), in the cache folder."""
 
 
-def observation_days(settings: SourceSettings) -> list[str]:
-    """The days (in order) that the located tracker file has records for, within the tracker's days: its
-    partitions. A file that only grew since the last call is read from where its last day began."""
+def observation_days(settings: SourceSettings, located: list[Delivery] | None = None) -> list[str]:
+    """The days (in order) that the located tracker file (`located`, else located now) has records for, within
+    the tracker's days: its partitions. A file that only grew since the last call is read from where its last
+    day began."""
     index = settings.cache_dir / "gpu_tracker_days" / _DATED
     dates: set[str] = set()
-    for delivery in locate(settings):
+    for delivery in locate(settings) if located is None else located:
         if delivery.refused:
             continue
         known = tail.remembered(index, delivery.source_file)
@@ -39,12 +40,13 @@ def observation_days(settings: SourceSettings) -> list[str]:
     return sorted(date for date in dates if not outside_days(date))
 
 
-def present_day_files(settings: SourceSettings) -> set[str]:
+def present_day_files(settings: SourceSettings, located: list[Delivery]) -> set[str]:
     """The day deliveries (`<file>#date=<day>`) the located file holds now: a loaded day missing from them was
     removed upstream (noted as a retraction; its rows are kept)."""
-    files = [delivery.source_file for delivery in locate(settings) if not delivery.refused]
+    files = [delivery.source_file for delivery in located if not delivery.refused]
+    days = observation_days(settings, located)
     # the undated and out-of-range records are no day: their delivery is never a day that went missing
-    return {f"{name}#date={day}" for name in files for day in [*observation_days(settings), UNDATED, OUT_OF_RANGE]}
+    return {f"{name}#date={day}" for name in files for day in [*days, UNDATED, OUT_OF_RANGE]}
 
 
 def _dates_in(path: Path) -> set[str]:
@@ -74,9 +76,11 @@ def _date_position(header: list[str]) -> int | None:
     return names.index("date") if "date" in names else None
 
 
-def day_deliveries(settings: SourceSettings, days: set[str] | None) -> list[Delivery]:
-    """The located tracker file(s) cut into one delivery per day in `days` (every day when None)."""
-    return [piece for delivery in locate(settings)
+def day_deliveries(settings: SourceSettings, days: set[str] | None,
+                   located: list[Delivery] | None = None) -> list[Delivery]:
+    """The located tracker file(s) (`located`, else located now) cut into one delivery per day in `days` (every
+    day when None)."""
+    return [piece for delivery in (locate(settings) if located is None else located)
             for piece in day_slices(delivery, days, settings.cache_dir / "gpu_tracker_days")]
 
 

@@ -15,6 +15,7 @@ PUBLISHED_KEY = dg.AssetKey(["warehouse", "published"])
 PRIORITY_TAG, LAST = "dagster/priority", "-1000"
 """Step priority: among the steps ready at once (the checks of the last assets), this one goes last."""
 
+
 @dataclass
 class Audit:
     passed: list[str] = field(default_factory=list)
@@ -25,6 +26,7 @@ class Audit:
     @property
     def held_back_by(self) -> list[str]:
         return [f"check {name}" for name in self.failed] + [f"step {step}" for step in self.failed_steps]
+
 
 def audit_run(instance: dg.DagsterInstance, run_id: str, check_keys=()) -> Audit:
     """What the run's event log says so far (its check evaluations, the latest per check, and failed steps) and,
@@ -66,14 +68,16 @@ def sorted_checks(evaluations) -> tuple[list[str], list[str], list[str]]:
         kind.append(check_name(evaluation))
     return passed, warned, failed
 
+
 def build_publish_asset(upstream: list[dg.AssetKey], check_keys: list[dg.AssetCheckKey]) -> dg.AssetsDefinition:
     """The publish step over `upstream`, auditing `check_keys` (every check of the code location)."""
 
     @dg.asset(
         key=PUBLISHED_KEY, deps=upstream, group_name="publish", kinds={"duckdb"}, owners=OWNERS, pool=WAREHOUSE_POOL,
         op_tags={PRIORITY_TAG: LAST},
-        description="The published warehouse: the run's build, once every step and blocking check of the run "
-                    "passed, copied to a new version and made what readers open (data/warehouse.duckdb).",
+        description="The published warehouse: the run's build, once no step of the run and no error-severity "
+                    "check (its latest evaluation) failed, copied to a new version and made what readers open "
+                    "(data/warehouse.duckdb).",
     )
     def published_warehouse(context: dg.AssetExecutionContext) -> dg.MaterializeResult:
         audit = audit_run(context.instance, context.run.run_id, check_keys)

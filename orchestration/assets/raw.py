@@ -36,8 +36,10 @@ def _tracker_days(context: dg.AssetExecutionContext, source: Source) -> LandingR
     records its own counts (the run's totals stay on the materialization as a whole)."""
     settings = source_settings()
     days = context.partition_keys
-    report = land_source(source, settings=settings, deliveries=gpu_tracker_days.day_deliveries(settings, set(days)),
-                         count_editions=True, present=gpu_tracker_days.present_day_files(settings))
+    located = source.locate(settings)  # once: a fetched tracker file is downloaded by each locate
+    report = land_source(source, settings=settings, count_editions=True,
+                         deliveries=gpu_tracker_days.day_deliveries(settings, set(days), located),
+                         present=gpu_tracker_days.present_day_files(settings, located))
     landed = {item.edition: item for item in report.deliveries}
     for day in days:
         item = landed.get(day)

@@ -211,9 +211,18 @@ def _publisher(*args: str) -> subprocess.Popen:
                             cwd=PROJECT_ROOT, env={**os.environ})
 
 
+def _publish_seconds() -> float:
+    """How long one publish takes here, from the publisher's "publishing" line to its exit."""
+    publisher = _publisher()
+    assert publisher.stdout.readline().strip() == "publishing"
+    started = time.monotonic()
+    assert publisher.wait(timeout=60) == 0
+    return time.monotonic() - started
+
+
 def test_sigkill_during_a_publish_leaves_readers_a_whole_version(published_copy):
-    interrupted = 0
-    for delay in (0.0, 0.005, 0.01, 0.02, 0.03, 0.05, 0.08, 0.12):
+    interrupted, took = 0, _publish_seconds()  # the kills land across a publish, whatever this machine's speed
+    for delay in (took * share for share in (0.0, 0.05, 0.15, 0.3, 0.45, 0.6, 0.75, 0.9)):
         publisher = _publisher()
         assert publisher.stdout.readline().strip() == "publishing"
         time.sleep(delay)

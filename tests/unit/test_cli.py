@@ -226,6 +226,15 @@ def test_export_never_writes_over_the_warehouse_or_into_the_pipelines_folders(sm
     assert capsys.readouterr().out.splitlines() == ["n", "2"]
 
 
+def test_an_export_from_standard_input_cites_the_sql_it_ran(small_warehouse, capsys, tmp_path, monkeypatch):
+    sql = "select id from marts.t order by id"
+    monkeypatch.setattr("sys.stdin", io.StringIO(sql))
+    out = tmp_path / "ids.csv"
+    assert main(["export", "-", "--output", str(out)]) == 0
+    assert out.read_text().splitlines() == ["id", "1", "2"]
+    assert json.loads((tmp_path / "ids.csv.version.json").read_text())["sql"] == sql
+
+
 def test_a_failed_export_leaves_the_earlier_file_whole(small_warehouse, capsys, tmp_path, monkeypatch):
     import pyarrow.parquet as pq
 
