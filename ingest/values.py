@@ -36,6 +36,24 @@ def parse_number(text: str | None) -> float | None:
     return value if math.isfinite(value) else None  # `1e400` is not a number anyone published
 
 
+INT64_LIMIT = 2**63
+"""Whole-number columns are 64-bit: a value at or beyond this (in size) cannot be stored, and is quarantined."""
+
+
+def whole_number_problem(value: float | int, name: str) -> str | None:
+    """Why `value` cannot go into the whole-number column `name`, or None."""
+    if isinstance(value, float) and (not math.isfinite(value) or value != int(value)):
+        return f"{name} {value!r} is not a whole number"
+    if abs(value) >= INT64_LIMIT:
+        return f"{name} {value:.6g} is too large for a whole-number column (64-bit)"
+    return None
+
+
+def too_large_for_int64(number: pl.Expr) -> pl.Expr:
+    """`number` (a float column) is beyond what a 64-bit whole-number column holds."""
+    return number.abs() >= float(INT64_LIMIT)
+
+
 def latest_observation_day() -> date:
     """The last day a price observation may carry: tomorrow (UTC), for a scrape that ran across midnight."""
     return datetime.now(timezone.utc).date() + timedelta(days=1)

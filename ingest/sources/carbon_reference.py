@@ -12,7 +12,7 @@ from ingest.read.careful import load_json, read_csv_records, read_text, record_j
 from ingest.delivery import Delivery, Parsed, RejectedDelivery, frame_for, quarantine_frame
 from ingest.fetch import locate_file
 from ingest.settings import SourceSettings
-from ingest.values import parse_number
+from ingest.values import parse_number, whole_number_problem
 
 PARSER_VERSION = "2"
 MAX_TFLOPS_PER_WATT = 3.0  # the most efficient chips in the file reach about 2 (H100 NVL, tensor TF32)
@@ -54,6 +54,9 @@ def parse_grid(delivery: Delivery) -> Parsed:
             continue
         total, fossil = parse_number(str(entry.get("total_TWh", ""))), parse_number(str(entry.get("fossil_TWh", "")))
         year = parse_number(str(entry.get("year", "")))
+        if year is not None and (problem := whole_number_problem(year, "year")):
+            bad.append((number, f"{iso3}: {problem}", json.dumps({iso3: entry})))
+            continue
         rows.append((iso3, entry.get("country_name") or iso3, intensity, int(year) if year else None,
                      fossil / total if total and fossil is not None else None))
     return Parsed(rows=frame_for(GridIntensity, rows), quarantine=quarantine_frame(bad))

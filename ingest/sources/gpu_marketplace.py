@@ -18,7 +18,7 @@ from ingest.read.careful import load_json, read_text
 from ingest.delivery import Delivery, Parsed, RejectedDelivery, frame_for, quarantine_frame
 from ingest.fetch import locate_file
 from ingest.settings import SourceSettings
-from ingest.values import latest_observation_day
+from ingest.values import latest_observation_day, whole_number_problem
 
 SOURCE = "gpu_marketplace"
 RAW_TABLE = "gpu_marketplace_snapshots"
@@ -73,6 +73,9 @@ def _provider_rows(line: dict, moment: datetime, gpu_name: str) -> tuple[list[tu
         if not numbers or count < 1 or not 0 < low <= avg < 1_000:
             problems.append(f"provider {provider!r}: count, min and avg must be numbers with 0 < min <= avg "
                             f"(got {count!r}, {low!r}, {avg!r})")
+            continue
+        if problem := whole_number_problem(count, "count"):
+            problems.append(f"provider {provider!r}: {problem}")
             continue
         rows.append((moment, gpu_name, provider, int(count), float(low), float(avg), PRICE_UNIT))
     return rows, problems

@@ -23,7 +23,7 @@ from ingest.read.careful import record_json
 from ingest.read.records import Records, parse_carefully, parse_streamed
 from ingest.fetch import locate_file
 from ingest.settings import SourceSettings
-from ingest.values import latest_observation_day, number_expr
+from ingest.values import latest_observation_day, number_expr, too_large_for_int64
 
 SOURCE = "gpu_pricing_tracker"
 RAW_TABLE = "gpu_tracker_observations"
@@ -127,6 +127,10 @@ def _parse_batch(value: pl.DataFrame, names: list[str], header: list[str], seen:
                         pl.lit(last_day())))
         .when(pl.col("_count").is_null() | (pl.col("_count") < 1) | (pl.col("_count") != pl.col("_count").floor()))
         .then(pl.lit("gpu_count is not a whole number >= 1"))
+        .when(too_large_for_int64(pl.col("_count")))
+        .then(pl.format("gpu_count {} is too large for a whole-number column (64-bit)", pl.col("gpu_count")))
+        .when(too_large_for_int64(number_expr(pl.col("n_offers"))))
+        .then(pl.format("n_offers {} is too large for a whole-number column (64-bit)", pl.col("n_offers")))
         .when(pl.col("_median").is_null() | (pl.col("_median") <= 0)).then(pl.lit("median price is missing or not positive"))
         .when((pl.col("provider") == "") | (pl.col("gpu_model") == "")).then(pl.lit("provider or gpu_model is empty"))
     )

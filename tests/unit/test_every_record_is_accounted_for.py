@@ -85,3 +85,41 @@ def test_a_file_the_parser_chokes_on_is_rejected_and_the_sources_other_files_loa
     lines = attention_lines()  # the run summary names the file and why
     assert any(line.startswith("  openrouter_prices: snapshots/2024-10-01.json (2024-10-01): snapshots/2024-10-01.json: "
                                "the parser met what it does not expect (AttributeError") for line in lines), lines
+
+
+TRACKER = (FIXTURE_MIRROR / "gpu_pricing_tracker/observations.csv").read_text().splitlines()
+
+
+def _with_field(line: str, index: int, value: str) -> str:
+    fields = line.split(",")
+    fields[index] = value
+    return ",".join(fields)
+
+
+def test_a_whole_number_too_large_for_its_column_is_quarantined_not_the_file(tmp_path):
+    """A tracker's gpu_count or n_offers, a marketplace's offer count and a grid's year beyond 64 bits: each record
+    is quarantined with the reason, and the other records of the same file load."""
+    good, other = TRACKER[1], TRACKER[2]
+    tracker = _file(tmp_path, "observations.csv", "\n".join([
+        TRACKER[0], good, _with_field(other, 3, "100000000000000000000"),
+        _with_field(_with_field(other, 2, "A100_80GB"), 9, "99999999999999999999999")]) + "\n")
+    snapshot = {"timestamp": "2025-10-19T21:01:58+00:00", "gpu_type": "H100_80GB", "socket_type": "SXM5",
+                "by_provider": {"runpod": {"count": 4, "min": 2.69, "avg": 2.79},
+                                "hugeco": {"count": 10**30, "min": 2.0, "avg": 2.5}}}
+    marketplace = _file(tmp_path, "H100.jsonl", json.dumps(snapshot) + "\n")
+    grid = _file(tmp_path, "global_energy_mix.json", json.dumps({
+        "FRA": {"carbon_intensity": 56.0, "country_name": "France", "year": 2023},
+        "GBR": {"carbon_intensity": 250.5, "country_name": "United Kingdom", "year": 10**30}}))
+    cases = [("gpu_pricing_tracker", "2026-03-01", "observations.csv", tracker, 1, [
+                 "gpu_count 100000000000000000000 is too large for a whole-number column (64-bit)",
+                 "n_offers 99999999999999999999999 is too large for a whole-number column (64-bit)"]),
+             ("gpu_marketplace", "2025-10-19", "data/summary/H100.jsonl", marketplace, 1, [
+                 "provider 'hugeco': count 1e+30 is too large for a whole-number column (64-bit)"]),
+             ("grid_carbon_intensity", "2025", "codecarbon/global_energy_mix.json", grid, 1, [
+                 "GBR: year 1e+30 is too large for a whole-number column (64-bit)"])]
+    for source, edition, name, path, accepted, reasons in cases:
+        report = land_source(SOURCES[source], deliveries=[Delivery.from_file(source, edition, name, path)])
+        outcome = report.deliveries[0].outcome
+        assert (outcome.status, outcome.rows_accepted, outcome.rows_quarantined) == ("loaded", accepted, len(reasons)), \
+            (source, outcome)
+        assert _quarantined(name) == reasons
