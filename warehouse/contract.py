@@ -7,6 +7,10 @@ a version that breaks it is rejected with the reason and the earlier version sta
   filled in at least half as large a share of the new rows: a header renamed or respelled (its values then land
   nowhere, or in `extra`), values that changed type (a price written with its unit no longer parses).
 
+- **Headers of a long table**: a source that stores each cell as a row (the AI Index figures) names the header
+  of every cell in a column; every header that had at least CELL_FLOOR cells in the replaced version still has
+  cells (a figure re-delivered with its value column renamed would otherwise empty the mart rows it fed).
+
 The version replaced is the loaded version of the same file and edition; for a source whose editions are
 vintages of one data set (each replaces the earlier in the marts: Epoch AI's), the newest loaded vintage of the
 same file. Each delivery's profile (rows, and non-null values per column) is kept in `raw.delivery_profiles`, so
@@ -28,15 +32,24 @@ SHRINK_FLOOR = 20
 """A version is only held to the contract for rows or a column it had at least this many of."""
 
 
+CELL_FLOOR = 3
+"""A header of a long table is held to the contract from this many cells on."""
+
+CELLS = "cells: "
+"""Prefix of a profile entry that counts the cells under one header (`cells: <figure> / <header>`)."""
+
+
 @dataclass(frozen=True)
 class Profile:
     rows: int
     non_null: dict[str, int]
 
 
-def profiles(conn: duckdb.DuckDBPyConnection, table: str, loading: str) -> dict[tuple[str, str, str], Profile]:
+def profiles(conn: duckdb.DuckDBPyConnection, table: str, loading: str,
+             cells_named_by: tuple[str, ...] = ()) -> dict[tuple[str, str, str], Profile]:
     """(source, file, edition) -> the rows and non-null counts per column of each delivery listed in the
-    registered view `loading`, as they are in raw.<table> now (inside the load's transaction)."""
+    registered view `loading`, as they are in raw.<table> now (inside the load's transaction); for a long table
+    (`cells_named_by`: the columns that name a cell's figure and header), the cells under each header too."""
     columns = [name for (name,) in conn.execute(
         "select column_name from information_schema.columns where table_schema = 'raw' and table_name = ? "
         "order by ordinal_position", [table]).fetchall() if name not in PROVENANCE_COLUMNS]
@@ -45,7 +58,15 @@ def profiles(conn: duckdb.DuckDBPyConnection, table: str, loading: str) -> dict[
         select t._source, t._source_file, t._edition, count(*){counted}
         from raw."{table}" t join {loading} l using (_source, _source_file, _edition)
         group by all""").fetchall()
-    return {tuple(row[:3]): Profile(row[3], dict(zip(columns, row[4:]))) for row in rows}
+    found = {tuple(row[:3]): Profile(row[3], dict(zip(columns, row[4:]))) for row in rows}
+    if cells_named_by:
+        header = " || ' / ' || ".join(f'coalesce(t."{name}"::varchar, \'\')' for name in cells_named_by)
+        for *key, name, count in conn.execute(f"""
+                select t._source, t._source_file, t._edition, {header}, count(*)
+                from raw."{table}" t join {loading} l using (_source, _source_file, _edition)
+                group by all""").fetchall():
+            found[tuple(key)].non_null[CELLS + name] = count
+    return found
 
 
 def _accepts_less(source: str) -> bool:
@@ -87,9 +108,16 @@ def hold_to_contract(conn, key, rows_accepted: int, rows_quarantined: int, profi
                                f"{old_rows} (quarantined: {rows_quarantined})" + advice)
     if old is None or profile is None or not profile.rows or not old.rows:
         return
+    gone = [(name.removeprefix(CELLS), count) for name, count in old.non_null.items()
+            if name.startswith(CELLS) and count >= CELL_FLOOR and not profile.non_null.get(name)]
+    if gone:
+        listed = ", ".join(f"{name!r} ({count} cells)" for name, count in gone[:5])
+        raise RejectedDelivery(f"{key.source_file}: headers of {which} are gone: {listed} (a renamed or respelled "
+                               "header; the rows it fed would be empty)" + advice)
     emptied = [(name, count / old.rows, profile.non_null.get(name, 0) / profile.rows)
                for name, count in old.non_null.items()
-               if count >= SHRINK_FLOOR and profile.non_null.get(name, 0) / profile.rows < count / old.rows / 2]
+               if not name.startswith(CELLS) and count >= SHRINK_FLOOR
+               and profile.non_null.get(name, 0) / profile.rows < count / old.rows / 2]
     if emptied:
         listed = ", ".join(f"{name} {new:.0%} (was {was:.0%})" for name, was, new in emptied[:5])
         raise RejectedDelivery(f"{key.source_file}: columns filled far less often than in {which}: {listed} "

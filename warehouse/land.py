@@ -184,7 +184,8 @@ def _load_together(conn, source: Source, table: str, group: list[tuple[int, Deli
     deliveries = [delivery for _, delivery in group]
     batches = source.parse_batches(deliveries) if stream else _parsed_carefully(source, deliveries)
     outcomes = load_deliveries(conn, table, [_key(d) for d in deliveries], source.parser_version,
-                               _validated(batches, source.schema), across_editions=source.vintages_replace)
+                               _validated(batches, source.schema), across_editions=source.vintages_replace,
+                               cells_named_by=source.cells_named_by)
     return {position: outcome for (position, _), outcome in zip(group, outcomes)}
 
 

@@ -97,6 +97,7 @@ def load_deliveries(
     parser_version: str,
     batches: Iterable[tuple[pl.DataFrame, pl.DataFrame]],
     across_editions: bool = False,
+    cells_named_by: tuple[str, ...] = (),
 ) -> list[LoadOutcome]:
     """Replace the rows of these deliveries in raw.<table> and raw.quarantine, and log them, from (rows, quarantine)
     batches whose `_delivery` column indexes `keys`: one transaction whatever their number, so memory stays flat, small files cost one
@@ -129,7 +130,7 @@ def load_deliveries(
         if not cleared and _table_exists(conn, table):  # deliveries with no records still replace their earlier rows
             _clear(conn, table)
         outcomes = [LoadOutcome("loaded", accepted[i], quarantined[i]) for i in range(len(keys))]
-        found = profiles(conn, table, "_loading") if _table_exists(conn, table) else {}
+        found = profiles(conn, table, "_loading", cells_named_by) if _table_exists(conn, table) else {}
         for key, outcome in zip(keys, outcomes):
             hold_to_contract(conn, key, outcome.rows_accepted, outcome.rows_quarantined,
                              found.get((key.source, key.source_file, key.edition)), across_editions)

@@ -39,6 +39,9 @@ class Source:
     """A feed that publishes on a cadence: its newest observation (`observed_column`) should be at most this old."""
     observed_column: str = "observed_on"
     """The raw column that dates an observation (a day or a moment)."""
+    cells_named_by: tuple[str, ...] = ()
+    """A long table, one row per published cell: the columns that name a cell's figure and header. The delivery
+    contract keeps each header's cells (a renamed header is a rejected version, not emptied mart rows)."""
     vintages_replace: bool = False
     """Each edition is a vintage of one data set that replaces the earlier in the marts (Epoch AI's): a new vintage
     is held to the delivery contract against the newest loaded one (warehouse/contract.py), not only a
@@ -53,6 +56,7 @@ def _source(module: ModuleType, schema: type, arrives_as: str, subject: str) -> 
         freshness_days=getattr(module, "FRESHNESS_DAYS", None),
         editions_are_days=getattr(module, "EDITIONS_ARE_DAYS", False),
         observed_column=getattr(module, "OBSERVED_COLUMN", "observed_on"),
+        cells_named_by=getattr(module, "CELLS_NAMED_BY", ()),
     )
 
 

@@ -25,6 +25,8 @@ from ingest.values import parse_date, parse_number
 SOURCE = "ai_index"
 RAW_TABLE = "ai_index_figure_values"
 PARSER_VERSION = "1"
+CELLS_NAMED_BY = ("figure_id", "column_name")
+"""Each row is a cell: a re-delivered figure must keep the headers its cells were under (the delivery contract)."""
 
 _EDITION_DIR = re.compile(r"^ai_index_(\d{4})$")
 _FIGURE_FILE = re.compile(r"^(fig_\d+(?:\.\d+)+)\.csv$", re.IGNORECASE)

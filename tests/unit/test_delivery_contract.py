@@ -71,3 +71,50 @@ def test_a_redelivered_catalog_whose_column_went_missing_is_rejected(tmp_path):
     assert outcome.status == "rejected" and "memory_gib 0% (was 100%)" in outcome.reason, outcome.reason
     with connect_read() as conn:
         assert conn.execute("select count(memory_gib) from raw.skypilot_offers").fetchall() == [(25,)]
+
+
+FIGURE = "ai_index_2025/4. Economy/Data/fig_4.3.1.csv"
+VALUE_HEADER = "Total investment (in billions of US dollars)"
+FIGURE_ROWS = ["2023,Merger/Acquisition,30.0", "2023,Private Investment,60.125", "2024,Private Investment,80.0",
+               "2024,Public Offering,2.25"]
+
+
+def _figure(value_header: str = VALUE_HEADER, rows: list[str] = FIGURE_ROWS) -> str:
+    return "\n".join([f"Year,Investment Type,{value_header}", *rows]) + "\n"
+
+
+def _figure_cells() -> list[tuple]:
+    with connect_read() as conn:
+        return conn.execute("select column_name, count(*) from raw.ai_index_figure_values where _source_file = ? "
+                            "group by 1 order by 1", [FIGURE]).fetchall()
+
+
+@pytest.mark.parametrize("value_header", [
+    "Value",  # the value column renamed
+    "Total Investment (In Billions Of US Dollars)",  # respelled (case)
+    "Total investment (USD billions)",  # reworded
+])
+def test_an_ai_index_figure_redelivered_with_its_value_column_renamed_is_rejected(tmp_path, value_header):
+    assert _land(tmp_path, "2025", _figure(), source="ai_index", source_file=FIGURE).status == "loaded"
+    before = _figure_cells()
+    outcome = _redeliver(tmp_path, _figure(value_header))
+    assert outcome.status == "rejected", outcome
+    assert f"headers of the loaded one are gone: 'fig_4.3.1 / {VALUE_HEADER}' (4 cells)" in outcome.reason
+    assert "the earlier version is kept" in outcome.reason
+    assert _figure_cells() == before  # the mart rows it fed are still there
+
+
+def _redeliver(tmp_path, text: str):
+    """The same figure of the same edition, delivered again with other bytes."""
+    path = tmp_path / "again" / "fig_4.3.1.csv"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text)
+    return land_source(SOURCES["ai_index"], deliveries=[Delivery.from_file("ai_index", "2025", FIGURE, path)]
+                       ).deliveries[0].outcome
+
+
+def test_an_ai_index_figure_redelivered_with_revised_values_and_rows_replaces_the_old(tmp_path):
+    assert _land(tmp_path, "2025", _figure(), source="ai_index", source_file=FIGURE).status == "loaded"
+    revised = [row.replace("80.0", "81.5") for row in FIGURE_ROWS] + ["2024,Minority Stake,5.0"]
+    assert _redeliver(tmp_path, _figure(rows=revised)).status == "loaded"
+    assert dict(_figure_cells())[VALUE_HEADER] == 5
