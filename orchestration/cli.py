@@ -10,6 +10,7 @@ import shutil
 import signal
 import sys
 import threading
+from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -18,7 +19,7 @@ import duckdb
 from warehouse.db import (PROJECT_ROOT, WarehouseBusy, WarehouseCorrupt, WarehouseMissing, WarehouseNotWritable,
                           build_path, connect_published, count_rows, unwritable_reason, warehouse_path,
                           warehouse_target)
-from warehouse.output import render
+from warehouse.output import BATCH_ROWS, write_stream
 from warehouse.preview import markdown_table, terminal_safe
 from warehouse.versions import (VersionNotFound, citation, current_version, list_versions, resolve, stamp_of,
                                 versions_root)
@@ -145,9 +146,9 @@ def _version_path(args: argparse.Namespace) -> Path | None:
     return resolve(args.as_of).database if getattr(args, "as_of", None) else None
 
 
-def _read(args: argparse.Namespace, sql: str) -> tuple[list[str], list[tuple], dict | None] | int:
-    """The columns and rows of the user's statement and the version they came from, or an exit code after
-    printing why not."""
+def _read(args: argparse.Namespace, sql: str, consume) -> int:
+    """Run the user's statement and hand `consume(columns, batches, manifest)` its result, streamed in batches of
+    rows, inside the connection and the time limit; an exit code, after printing why where it is not 0."""
     problem = refusal(sql)
     if problem:
         print(problem, file=sys.stderr)
@@ -156,14 +157,22 @@ def _read(args: argparse.Namespace, sql: str) -> tuple[list[str], list[tuple], d
         manifest = stamp_of(conn)
         try:
             with _time_limit(conn, args.timeout):
-                relation = conn.sql(sql)
-                return (relation.columns, relation.fetchall(), manifest) if relation is not None else ([], [], manifest)
+                consume(conn, sql, manifest)
+                return 0
         except duckdb.InterruptException:
             print(f"query failed: stopped after the time limit of {args.timeout:g} s (--timeout)", file=sys.stderr)
             return 2
         except duckdb.Error as error:
             print(_explained(error), file=sys.stderr)
             return 2
+
+
+def _rows(conn: duckdb.DuckDBPyConnection, sql: str) -> tuple[list[str], Iterator[list[tuple]]]:
+    """The statement's columns and its rows in batches, fetched as they are read."""
+    result = conn.execute(sql)
+    if result.description is None:
+        return [], iter(())
+    return [column[0] for column in result.description], iter(lambda: result.fetchmany(BATCH_ROWS), [])
 
 
 def _explained(error: duckdb.Error) -> str:
@@ -175,14 +184,17 @@ def _explained(error: duckdb.Error) -> str:
 
 
 def _query(args: argparse.Namespace) -> int:
-    result = _read(args, _sql_of(args))
-    if isinstance(result, int):
-        return result
-    columns, rows, _ = result
-    if columns:
-        text = render(columns, rows, args.format, args.max_width)  # tables are terminal-safe; JSON escapes itself
-        print(terminal_safe(text) if args.format == "csv" and sys.stdout.isatty() else text)
-    return 0
+    escape = terminal_safe if args.format == "csv" and sys.stdout.isatty() else str
+
+    def printed(conn, sql, manifest) -> None:
+        columns, batches = _rows(conn, sql)
+        if columns:
+            write_stream(columns, batches, args.format, sys.stdout, args.max_width, escape)
+    try:
+        return _read(args, _sql_of(args), printed)
+    except BrokenPipeError:  # `aimetrics query ... | head`: the reader has what it wanted
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0
 
 
 def _refused_output(output: Path) -> str | None:
@@ -223,26 +235,41 @@ def _export(args: argparse.Namespace) -> int:
         print(problem, file=sys.stderr)
         return 2
     sql = _sql_of(args)  # once: standard input can be read only once
-    result = _read(args, sql)
-    if isinstance(result, int):
-        return result
-    columns, rows, manifest = result
-    if args.format == "parquet":
-        import pyarrow as pa
-        import pyarrow.parquet as pq
+    written = {}
 
-        table = (pa.Table.from_pylist([dict(zip(columns, row)) for row in rows]) if rows
-                 else pa.table({name: pa.array([], pa.null()) for name in columns}))
-        table = table.replace_schema_metadata({"aimetrics_version": (manifest or {}).get("version", "unpublished")})
-        _written_whole(args.output, lambda partial: pq.write_table(table, str(partial)))
-    else:
-        text = render(columns, rows, args.format, args.max_width) + "\n"
-        _written_whole(args.output, lambda partial: partial.write_text(text, encoding="utf-8"))
-    citation_json = json.dumps({"file": args.output.name, "rows": len(rows), "sql": sql,
+    def exported(conn, sql, manifest) -> None:
+        version = (manifest or {}).get("version", "unpublished")
+        if args.format == "parquet":
+            _written_whole(args.output, lambda partial: written.update(rows=_parquet(conn, sql, partial, version)))
+        else:
+            def text(partial: Path) -> None:
+                with partial.open("w", encoding="utf-8") as out:
+                    written["rows"] = write_stream(*_rows(conn, sql), args.format, out, args.max_width)
+            _written_whole(args.output, text)
+        written["manifest"] = manifest
+    code = _read(args, sql, exported)
+    if code:
+        return code
+    rows, manifest = written["rows"], written["manifest"]
+    citation_json = json.dumps({"file": args.output.name, "rows": rows, "sql": sql,
                                 "version": manifest}, indent=2, default=str) + "\n"
     _written_whole(sidecar, lambda partial: partial.write_text(citation_json, encoding="utf-8"))
-    print(f"{len(rows):,} rows written to {args.output}, from {citation(manifest)} ({sidecar.name})", file=sys.stderr)
+    print(f"{rows:,} rows written to {args.output}, from {citation(manifest)} ({sidecar.name})", file=sys.stderr)
     return 0
+
+
+def _parquet(conn: duckdb.DuckDBPyConnection, sql: str, path: Path, version: str) -> int:
+    """The result written as Parquet batch by batch, with the version it came from in the file's metadata."""
+    import pyarrow.parquet as pq
+
+    reader = conn.sql(sql).to_arrow_reader(BATCH_ROWS)
+    schema = reader.schema.with_metadata({**(reader.schema.metadata or {}), b"aimetrics_version": version.encode()})
+    rows = 0
+    with pq.ParquetWriter(str(path), schema) as writer:
+        for batch in reader:
+            writer.write_batch(batch)
+            rows += batch.num_rows
+    return rows
 
 
 def _tables(args: argparse.Namespace) -> int:

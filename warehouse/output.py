@@ -8,9 +8,11 @@ import json
 import math
 import re
 from datetime import date, datetime
+from collections.abc import Callable, Iterable
 from decimal import Decimal
+from typing import TextIO
 
-from warehouse.preview import markdown_table
+from warehouse.preview import markdown_lines
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 """A CSV cell starting with one of these is a formula to Excel, LibreOffice and Google Sheets (CSV injection)."""
@@ -58,15 +60,49 @@ def json_value(value):
     return value
 
 
-def render(columns: list[str], rows: list[tuple], fmt: str, max_width: int = 60) -> str:
+BATCH_ROWS = 10_000
+"""Rows fetched and written at a time: a result of any size is streamed, never held whole."""
+
+
+def write_stream(columns: list[str], batches: Iterable[list[tuple]], fmt: str, out: TextIO, max_width: int = 60,
+                 escape: Callable[[str], str] = str) -> int:
+    """The rows of `batches` written to `out` as they come, in `fmt` (`table`, `csv` or `json`), ending in a newline;
+    returns how many.
+    `escape` is applied to CSV text (terminal_safe on a terminal; tables and JSON escape themselves)."""
+    count = 0
     if fmt == "json":
-        return json.dumps([{name: json_value(value) for name, value in zip(columns, row)} for row in rows],
-                          default=str, indent=2, allow_nan=False)
+        out.write("[")
+        for batch in batches:
+            for row in batch:
+                text = json.dumps({name: json_value(value) for name, value in zip(columns, row)},
+                                  default=str, indent=2, allow_nan=False)
+                out.write(("," if count else "") + "\n  " + text.replace("\n", "\n  "))
+                count += 1
+        out.write("\n]\n" if count else "]\n")
+        return count
     if fmt == "csv":
         buffer = io.StringIO()
         writer = csv.writer(buffer, lineterminator="\n")
         writer.writerow([csv_safe(name) for name in columns])
-        writer.writerows([csv_safe(value) for value in row] for row in rows)
-        return buffer.getvalue().rstrip("\n")
-    return markdown_table(columns, [tuple(readable(value, column) for value, column in zip(row, columns)) for row in rows],
-                          max_chars=max_width)
+        for batch in batches:
+            writer.writerows([csv_safe(value) for value in row] for row in batch)
+            count += len(batch)
+            out.write(escape(buffer.getvalue()))
+            buffer.seek(0)
+            buffer.truncate()
+        out.write(escape(buffer.getvalue()))
+        return count
+    out.write(markdown_lines(columns, [], max_width))
+    for batch in batches:
+        out.write("\n" + markdown_lines(None, [tuple(readable(value, column) for value, column in zip(row, columns))
+                                                for row in batch], max_width))
+        count += len(batch)
+    out.write("\n")
+    return count
+
+
+def render(columns: list[str], rows: list[tuple], fmt: str, max_width: int = 60) -> str:
+    """The whole result as one text (small results; `write_stream` for any size)."""
+    buffer = io.StringIO()
+    write_stream(columns, [rows] if rows else [], fmt, buffer, max_width)
+    return buffer.getvalue().rstrip("\n")

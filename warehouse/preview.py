@@ -30,10 +30,15 @@ def terminal_safe(text: str) -> str:
 
 
 def markdown_table(columns: list[str], rows: list[tuple], max_chars: int = 40) -> str:
+    return markdown_lines(columns, rows, max_chars)
+
+
+def markdown_lines(columns: list[str] | None, rows: list[tuple], max_chars: int = 40) -> str:
+    """Markdown table lines: the header (when `columns` is given) and the rows, cells cut to `max_chars`."""
     def cell(value) -> str:
         text = terminal_safe("" if value is None else str(value).replace("|", "\\|").replace("\n", " "))
         return text if len(text) <= max_chars else text[: max_chars - 1] + "…"
 
-    lines = ["| " + " | ".join(columns) + " |", "|" + "---|" * len(columns)]
+    lines = ["| " + " | ".join(columns) + " |", "|" + "---|" * len(columns)] if columns is not None else []
     lines += ["| " + " | ".join(cell(v) for v in row) + " |" for row in rows]
     return "\n".join(lines)

@@ -242,11 +242,10 @@ def test_a_failed_export_leaves_the_earlier_file_whole(small_warehouse, capsys, 
     assert main(["export", "select * from marts.t", "--format", "parquet", "--output", str(out)]) == 0
     earlier = out.read_bytes()
 
-    def full_disk(table, where):
-        Path(where).write_bytes(b"PAR1 half")
-        raise OSError(28, "No space left on device")
+    def full_disk(writer, batch):
+        raise OSError(28, "No space left on device")  # the partial file has its header and part of its rows
 
-    monkeypatch.setattr(pq, "write_table", full_disk)
+    monkeypatch.setattr(pq.ParquetWriter, "write_batch", full_disk)
     with pytest.raises(OSError, match="No space left"):
         main(["export", "select * from marts.t", "--format", "parquet", "--output", str(out)])
     assert out.read_bytes() == earlier and [p.name for p in tmp_path.glob(".*partial")] == []
