@@ -9,6 +9,7 @@ import os
 import shutil
 import signal
 import sys
+import tempfile
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -50,6 +51,25 @@ def _default_dagster_home() -> None:
     os.environ["DAGSTER_HOME"] = str(home)
 
 
+def dagster_home_problem() -> str | None:
+    """Why the Dagster instance in DAGSTER_HOME cannot record a run (it writes runs, events and logs there), or None."""
+    home = Path(os.environ["DAGSTER_HOME"])
+    advice = "make it writable, or point DAGSTER_HOME at a folder that is"
+    if not home.is_dir():
+        return f"DAGSTER_HOME={home} is not a folder; create it, or point DAGSTER_HOME at one"
+    folders = [home] + [path for path in home.glob("*") if path.is_dir()] + [path for path in home.glob("*/*") if path.is_dir()]
+    for folder in folders:
+        try:
+            with tempfile.TemporaryFile(dir=folder):
+                pass
+        except OSError as error:
+            return f"DAGSTER_HOME: the folder {folder} is not writable by this user ({error.strerror}); {advice}"
+    for database in home.glob("**/*.db"):
+        if not os.access(database, os.W_OK):
+            return f"DAGSTER_HOME: {database} is not writable by this user; {advice}"
+    return None
+
+
 def _run(args: argparse.Namespace) -> int:
     from ingest.preflight import problems
 
@@ -57,6 +77,9 @@ def _run(args: argparse.Namespace) -> int:
         print("not run: " + "; ".join(found), file=sys.stderr)
         return 2
     _default_dagster_home()
+    if problem := dagster_home_problem():
+        print("not run: " + problem, file=sys.stderr)
+        return 2
     import warnings
 
     import dagster as dg
