@@ -13,6 +13,7 @@ import time
 import dagster as dg
 
 from orchestration.constants import WAREHOUSE_POOL
+from warehouse.db import build_path, file_holder, stopped_note, warehouse_target
 
 PID_TAG, HOST_TAG = "aimetrics/pid", "aimetrics/host"
 ACTIVE = {dg.DagsterRunStatus.STARTED, dg.DagsterRunStatus.STARTING, dg.DagsterRunStatus.NOT_STARTED,
@@ -68,17 +69,34 @@ def _holders(instance: dg.DagsterInstance) -> list[dg.DagsterRun]:
 def wait_for_the_warehouse_pool(instance: dg.DagsterInstance, wait_s: float, poll_s: float = 2.0) -> None:
     """Return when no other live run holds the warehouse pool; say so on the console while waiting, and raise
     WarehousePoolBusy after `wait_s` seconds."""
-    deadline, said = time.monotonic() + wait_s, False
+    deadline, said = time.monotonic() + wait_s, None
     while True:
         free_abandoned_slots(instance)
         holders = _holders(instance)
-        if not holders:
+        if holders:
+            names = "run " + ", ".join(f"{run.run_id[:8]} ({run.job_name}, pid {run.tags.get(PID_TAG, '?')})"
+                                       for run in holders)
+            note = "".join(_stopped(run) for run in holders)
+            advice = "try again when it has finished, or cancel it in the Dagster UI"
+        elif (held := _build_file_holder()) is not None:
+            (names, note), advice = held, "try again when it has let go of the file"
+            names += ", outside any run"
+        else:
             return
-        names = ", ".join(f"{run.run_id[:8]} ({run.job_name}, pid {run.tags.get(PID_TAG, '?')})" for run in holders)
         if time.monotonic() >= deadline:
-            raise WarehousePoolBusy(f"the warehouse is still held by run {names} after {wait_s:g} s; try again when it "
-                                    "has finished, or cancel it in the Dagster UI")
-        if not said:
-            print(f"waiting for run {names}, which holds the warehouse (up to {wait_s:g} s)", file=sys.stderr, flush=True)
-            said = True
+            raise WarehousePoolBusy(f"the warehouse is still held by {names} after {wait_s:g} s{note}; {advice}")
+        if said != names + note:  # once per holder (and again when it changes, e.g. once it is stopped)
+            print(f"waiting for {names}, which holds the warehouse (up to {wait_s:g} s){note}", file=sys.stderr,
+                  flush=True)
+            said = names + note
         time.sleep(poll_s)
+
+
+def _stopped(run: dg.DagsterRun) -> str:
+    return stopped_note(run.tags.get(PID_TAG, "?")) if run.tags.get(HOST_TAG) == socket.gethostname() else ""
+
+
+def _build_file_holder() -> tuple[str, str] | None:
+    """A process outside any run that holds the build database (a stopped client, a stray dbt): without this wait
+    the run's steps would each wait for it and fail one by one."""
+    return file_holder(build_path()) if warehouse_target().kind == "file" else None

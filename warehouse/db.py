@@ -15,6 +15,7 @@ host=...`, and Parquet files under AIMETRICS_DUCKLAKE_DATA_PATH, e.g. an object 
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import time
 from collections.abc import Iterator
@@ -116,13 +117,58 @@ def _connect_shared(target: Target, read_only: bool) -> duckdb.DuckDBPyConnectio
     return conn
 
 
+_LOCK_HELD = re.compile(r"Could not set lock on file|Conflicting lock is held", re.IGNORECASE)
+_HOLDER_PID = re.compile(r"\(PID (\d+)\)")
+
+
 def _is_lock_error(error: Exception) -> bool:
-    return "lock" in str(error).lower()
+    """DuckDB's words for a file another process holds (pinned by tests/test_stale_runs.py)."""
+    return bool(_LOCK_HELD.search(str(error)))
+
+
+def describe_holder(error: Exception) -> tuple[str, str]:
+    """Who holds the file, from DuckDB's lock error: the process and its command, and a note where it is stopped
+    (SIGSTOP, Ctrl-Z) and so will not let go until it is resumed (else the note is empty)."""
+    found = _HOLDER_PID.search(str(error))
+    if not found:
+        return "another process", ""
+    pid = found[1]
+    try:
+        command = " ".join(Path(f"/proc/{pid}/cmdline").read_bytes().decode(errors="replace").replace("\0", " ").split())
+    except OSError:  # gone since, or another machine's /proc
+        return f"process {pid}", ""
+    return f"process {pid} ({command[:60]})", stopped_note(pid)
+
+
+def stopped_note(pid: str | int) -> str:
+    """`; it is stopped ...` with how to resume or end it, for a process of this machine stopped by SIGSTOP or
+    Ctrl-Z (it holds what it holds until then); else empty."""
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except (OSError, IndexError):
+        return ""
+    if state not in ("T", "t"):
+        return ""
+    return (f"; it is stopped (SIGSTOP or Ctrl-Z) and holds on until resumed: `kill -CONT {pid}` lets it go on, "
+            f"`kill {pid}` ends it")
+
+
+def file_holder(path: Path) -> tuple[str, str] | None:
+    """Who holds the DuckDB file `path` open, so that a writer cannot have it (see describe_holder), or None when
+    it is free or absent."""
+    if not path.exists():
+        return None
+    try:
+        duckdb.connect(str(path)).close()
+    except duckdb.Error as error:
+        return describe_holder(error) if _is_lock_error(error) else None
+    return None
 
 
 def _busy(path, error: Exception) -> WarehouseBusy:
+    holder, note = describe_holder(error)
     return WarehouseBusy(
-        f"the warehouse {path} is in use by another process (a run is writing to it, or a client holds it open); "
+        f"the warehouse {path} is in use by {holder} (a run writing to it, or a client holding it open){note}; "
         f"try again when it has finished. DuckDB said: {str(error).splitlines()[0]}"
     )
 
