@@ -30,6 +30,8 @@ class RunSummary:
     failed_steps: list[str] = field(default_factory=list)
     not_run: list[str] = field(default_factory=list)
     """Assets left out of the run, with the reason (the tracker before any day with records is known)."""
+    skipped_steps: list[str] = field(default_factory=list)
+    """Steps not run because a step they depend on failed (the dbt models after a failed raw step)."""
     published: str | None = None
     """The version this run published, or None: readers keep the version they had."""
 
@@ -67,7 +69,25 @@ def materialize_everything(
         if event.step_failure_data and event.step_failure_data.error else event.step_key
         for event in result.all_events if event.is_step_failure
     ]
+    summary.skipped_steps = _never_started(instance, result)
     return summary
+
+
+def _never_started(instance: dg.DagsterInstance, result) -> list[str]:
+    """Planned steps that never started: Dagster does not run a step after a failed one it depends on, and logs
+    no event for it."""
+    plan = instance.get_execution_plan_snapshot(result.dagster_run.execution_plan_snapshot_id)
+    started = {event.step_key for event in result.all_events if event.is_step_start}
+    return sorted(step.key for step in plan.steps if step.key not in started)
+
+
+def _skipped_in_short(steps: list[str]) -> str:
+    """The skipped steps that build tables by name, and their checks counted (a check's step is named after the
+    asset's step it checks: raw__x_pandera_schema)."""
+    checks = [step for step in steps
+              if step.endswith("_pandera_schema") or any(step.startswith(other + "_") for other in steps)]
+    built = [step for step in steps if step not in checks]
+    return ", ".join(built) + (f" (and {len(checks)} checks)" if checks else "")
 
 
 def _ran(result, node: str) -> bool:
@@ -186,6 +206,9 @@ def format_summary(summary: RunSummary) -> str:
     except FileNotFoundError:
         pass
     lines += [f"  FAILED step {step}" for step in summary.failed_steps]
+    if summary.skipped_steps:
+        lines.append(f"  NOT BUILT: {_skipped_in_short(summary.skipped_steps)}, after a failed step they depend on; "
+                     "their tables keep their last build")
     lines += ["", publication_line(summary)]
     unreachable = [step for step in summary.failed_steps if ": cannot reach " in step]
     if unreachable and len(unreachable) == len(summary.failed_steps):

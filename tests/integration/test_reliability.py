@@ -230,6 +230,10 @@ def test_a_name_that_does_not_resolve_fails_at_once_without_retries(monkeypatch,
     assert len(attempts) == len(set(attempts))  # no URL tried twice: no retry, no step retry
     assert summary.failed_steps and all(": cannot reach https://" in step for step in summary.failed_steps)
     assert "This machine looks offline" in format_summary(summary)
+    assert "warehouse_dbt_models" in summary.skipped_steps  # said in one line: the marts were not rebuilt
+    not_built = [line for line in format_summary(summary).splitlines() if "NOT BUILT" in line]
+    assert len(not_built) == 1 and "warehouse_dbt_models" in not_built[0] and "checks)" in not_built[0]
+    assert not_built[0].endswith(", after a failed step they depend on; their tables keep their last build")
     console = capfd.readouterr().err
     failures = [line for line in console.splitlines() if "STEP_FAILURE" in line]
     assert len(failures) == len(summary.failed_steps) and all("cannot reach https://" in line for line in failures)
