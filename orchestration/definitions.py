@@ -11,7 +11,6 @@ from orchestration.assets.report import aimetrics_html_report
 from orchestration.checks import RAW_CHECKS
 from orchestration.console import one_line_console
 from orchestration.executors import selected_executor
-from orchestration.freshness import FRESHNESS_CHECKS
 from orchestration.jobs import (epoch_weekly, everything_weekly, fx_monthly, gpu_prices_daily, inbox_sensor,
                                 ingest_inbox, materialize_everything, refresh_epoch, refresh_fx, refresh_gpu_prices)
 
@@ -20,12 +19,12 @@ from orchestration.jobs import (epoch_weekly, everything_weekly, fx_monthly, gpu
 written = [*RAW_ASSETS, warehouse_dbt_models]
 published_warehouse = build_publish_asset(
     sorted({key for asset in written for key in asset.keys}, key=lambda key: key.to_user_string()),
-    sorted({key for definition in [*written, *RAW_CHECKS, *FRESHNESS_CHECKS] for key in definition.check_keys},
+    sorted({key for definition in [*written, *RAW_CHECKS] for key in definition.check_keys},
            key=lambda key: key.to_user_string()))
 
 defs = dg.Definitions(
     assets=[*RAW_ASSETS, warehouse_dbt_models, published_warehouse, aimetrics_html_report],
-    asset_checks=[*RAW_CHECKS, *FRESHNESS_CHECKS],
+    asset_checks=RAW_CHECKS,
     jobs=[materialize_everything, refresh_gpu_prices, refresh_epoch, refresh_fx, ingest_inbox],
     schedules=[gpu_prices_daily, epoch_weekly, fx_monthly, everything_weekly],
     # dbt models carry AutomationCondition.eager(): this sensor rebuilds them after an upstream changed

@@ -30,6 +30,8 @@ class RunSummary:
     failed_steps: list[str] = field(default_factory=list)
     not_run: list[str] = field(default_factory=list)
     """Assets left out of the run, with the reason (the tracker before any day with records is known)."""
+    stale_feeds: list[str] = field(default_factory=list)
+    """Per table, the feeds with no observation within their cadence (its freshness check's words)."""
     skipped_steps: list[str] = field(default_factory=list)
     """Steps not run because a step they depend on failed (the dbt models after a failed raw step)."""
     published: str | None = None
@@ -70,6 +72,9 @@ def materialize_everything(
         for event in result.all_events if event.is_step_failure
     ]
     summary.skipped_steps = _never_started(instance, result)
+    summary.stale_feeds = [f"{evaluation.asset_key.to_user_string()}: {evaluation.metadata['stale_feeds'].value}"
+                           for evaluation in result.get_asset_check_evaluations()
+                           if evaluation.check_name == "freshness_check" and not evaluation.passed]
     return summary
 
 
@@ -201,6 +206,9 @@ def format_summary(summary: RunSummary) -> str:
     lines += [f"  FAILED {name}" for name in summary.checks_failed]
     lines += [f"  WARNING {name}" for name in summary.checks_warned]
     lines += [f"  NOT RUN {reason}" for reason in summary.not_run]
+    if summary.stale_feeds:
+        lines += ["", "Feeds with no observation within their cadence (FRESHNESS_DAYS):"]
+        lines += [f"  {text}" for text in summary.stale_feeds]
     try:
         lines += attention_lines()
     except FileNotFoundError:

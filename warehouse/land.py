@@ -44,7 +44,8 @@ class LandingReport:
     """A checksum of those deliveries (file, edition, checksum, parser): it changes exactly when the rows do."""
     retracted: list[str] = field(default_factory=list)
     """Files loaded before that the mirror no longer has (retracted upstream): their rows stay, on record."""
-    newest_observation: object = None
+    newest_by_feed: dict = field(default_factory=dict)
+    """The newest observation day of each feed in the table (a source with FRESHNESS_DAYS)."""
     """The newest day of the source's observation column in the table, for a source with a freshness policy."""
     rows_by_edition: dict[str, int] = field(default_factory=dict)
     """Rows in the table per edition of the deliveries landed (asked for with `count_editions`: a partition's own count)."""
@@ -111,8 +112,10 @@ def land_source(source: Source, db_path: Path | None = None, settings: SourceSet
                 f'select _edition, count(*) from raw."{table}" where _edition in (select unnest(?)) group by all',
                 [sorted({d.edition for d in found})]).fetchall())
         if source.freshness_days:
-            report.newest_observation = conn.execute(
-                f'select max(cast("{checked_identifier(source.observed_column)}" as date)) from raw."{table}"').fetchone()[0]
+            feed = f'"{checked_identifier(source.feeds_named_by)}"::varchar' if source.feeds_named_by else "?"
+            report.newest_by_feed = dict(conn.execute(
+                f'select {feed}, max(cast("{checked_identifier(source.observed_column)}" as date)) from raw."{table}" '
+                "group by all", [] if source.feeds_named_by else [source.name]).fetchall())
     return report
 
 

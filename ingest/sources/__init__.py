@@ -37,6 +37,8 @@ class Source:
     is a new observation."""
     freshness_days: int | None = None
     """A feed that publishes on a cadence: its newest observation (`observed_column`) should be at most this old."""
+    feeds_named_by: str | None = None
+    """The raw column that tells several feeds of one table apart (each judged fresh on its own), if any."""
     observed_column: str = "observed_on"
     """The raw column that dates an observation (a day or a moment)."""
     cells_named_by: tuple[str, ...] = ()
@@ -56,6 +58,7 @@ def _source(module: ModuleType, schema: type, arrives_as: str, subject: str) -> 
         freshness_days=getattr(module, "FRESHNESS_DAYS", None),
         editions_are_days=getattr(module, "EDITIONS_ARE_DAYS", False),
         observed_column=getattr(module, "OBSERVED_COLUMN", "observed_on"),
+        feeds_named_by=getattr(module, "FEEDS_NAMED_BY", None),
         cells_named_by=getattr(module, "CELLS_NAMED_BY", ()),
     )
 

@@ -34,6 +34,7 @@ SOURCE = "gpu_feeds"
 RAW_TABLE = "gpu_feed_offers"
 PARSER_VERSION = "5"
 FRESHNESS_DAYS = 120  # the FSDL table is edited in bursts, months apart
+FEEDS_NAMED_BY = "feed"  # each YAML feed is judged fresh on its own
 EDITIONS_ARE_DAYS = True  # an unchanged price list on a new day still says that day's prices
 FEED_DIR = Path(__file__).resolve().parent.parent / "feeds"
 FIELDS = ("provider", "region", "instance_type", "gpu_name", "gpu_count", "usd_per_hour", "spot_usd_per_hour",

@@ -24,6 +24,7 @@ SOURCE = "gpu_marketplace"
 RAW_TABLE = "gpu_marketplace_snapshots"
 PARSER_VERSION = "1"
 FRESHNESS_DAYS = 2  # polled every 30 minutes
+FEEDS_NAMED_BY = "gpu_name"  # each chip's summary file is polled on its own
 PRICE_UNIT = "gpu_hour"
 OBSERVED_COLUMN = "snapshot_at"
 URL = "https://raw.githubusercontent.com/tugot17/gpu-price-tracker/main/data/summary/{chip}.jsonl"

@@ -31,6 +31,7 @@ SOURCE = "skypilot_catalog"
 RAW_TABLE = "skypilot_offers"
 PARSER_VERSION = "3"
 FRESHNESS_DAYS = 3  # the catalogs are refreshed many times a day
+FEEDS_NAMED_BY = "provider"  # each cloud's catalog is a feed of its own
 EDITIONS_ARE_DAYS = True  # an unchanged price list on a new day still says that day's prices
 PRICE_UNIT = "instance_hour"  # SkyPilot's Price and SpotPrice are the hourly price of the whole instance
 CATALOG_URL = "https://raw.githubusercontent.com/skypilot-org/skypilot-catalog/master/catalogs/{version}/{cloud}/vms.csv"

@@ -9,6 +9,7 @@ from ingest.settings import source_settings
 from ingest.sources import SOURCES, Source, gpu_tracker, gpu_tracker_days
 from orchestration.constants import OWNERS, WAREHOUSE_POOL
 from orchestration.drop_checks import drop_check_result, drop_check_spec
+from orchestration.freshness import freshness_check_result, freshness_check_spec
 from orchestration.partitions import tracker_days
 from warehouse.land import LandingReport, land_source
 from warehouse.preview import table_preview_markdown
@@ -71,7 +72,8 @@ def build_raw_asset(source: Source) -> dg.AssetsDefinition:
         if source.arrives_as == "url" else None,
         partitions_def=partitions_def,
         backfill_policy=dg.BackfillPolicy.single_run() if partitions_def else None,
-        check_specs=[drop_check_spec(raw_key(source))],
+        check_specs=[drop_check_spec(raw_key(source))]
+        + ([freshness_check_spec(raw_key(source))] if source.freshness_days else []),
     )
     def _raw_asset(context: dg.AssetExecutionContext) -> dg.MaterializeResult:
         try:
@@ -87,17 +89,19 @@ def build_raw_asset(source: Source) -> dg.AssetsDefinition:
             context.log.warning(f"rejected {item.source_file}: {item.outcome.reason}")
         for source_file in report.retracted:
             context.log.warning(f"{source_file} was loaded before and is gone from its source: kept, noted in raw.retractions")
-        freshness = {}
+        freshness, fresh_check = {}, []
         if source.freshness_days:
-            # the data's own date, read by the freshness checks (orchestration/freshness.py) instead of the run's;
-            # a feed with no observation at all is as stale as can be, not fresh because its run just ran
-            newest = (datetime.combine(report.newest_observation, time(), timezone.utc)
-                      if report.newest_observation is not None else datetime(1970, 1, 2, tzinfo=timezone.utc))
-            freshness = {"newest_observation": str(report.newest_observation or "none"),
-                         "dagster/last_updated_timestamp": dg.MetadataValue.timestamp(newest)}
+            # the data's own dates: a feed with no observation at all is as stale as can be, not fresh because it ran
+            newest = max((day for day in report.newest_by_feed.values() if day), default=None)
+            freshness = {"newest_observation": str(newest or "none"),
+                         "dagster/last_updated_timestamp": dg.MetadataValue.timestamp(
+                             datetime.combine(newest, time(), timezone.utc) if newest
+                             else datetime(1970, 1, 2, tzinfo=timezone.utc))}
+            fresh_check = [freshness_check_result(report.newest_by_feed, source.freshness_days,
+                                                  datetime.now(timezone.utc).date())]
         return dg.MaterializeResult(
             check_results=[drop_check_result(context.instance, raw_key(source), report.table_rows,
-                                             report.deliveries_in_table)],
+                                             report.deliveries_in_table), *fresh_check],
             data_version=dg.DataVersion(report.fingerprint) if report.fingerprint else None,
             metadata={
                 **freshness,
