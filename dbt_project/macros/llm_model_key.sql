@@ -10,6 +10,18 @@ regexp_replace(
                 regexp_replace(lower(trim({{ name }})), '^.*/', ''),
                 '^(us|eu|apac|au|jp|ca|global|us-gov)\.', ''),
             '^(anthropic|meta|mistral|amazon|cohere|ai21|deepseek|openai|qwen|writer|google|moonshotai|minimax)\.', ''),
-        '(:free|:beta|:extended|:nitro|:floor|-v[0-9]+(:[0-9]+)?|@[0-9a-z-]+)$', ''),
+        '(:(' || '{{ llm_route_variants() }}' || ')|-v[0-9]+(:[0-9]+)?|@[0-9a-z-]+)$', ''),
     '[ _]+', '-', 'g')
+{%- endmacro %}
+
+
+{#- The route suffixes a price list writes after a model's name for a variant it prices on its own (OpenRouter's
+    `:free`, `:extended` context, `:thinking`, `:batch`): the model is the same, the price is the variant's. -#}
+{% macro llm_route_variants() -%}
+free|beta|extended|nitro|floor|thinking|batch|exacto|online
+{%- endmacro %}
+
+{#- The variant of a published model name (`extended` for `...:extended`), or null for the model as such. -#}
+{% macro llm_variant(name) -%}
+nullif(regexp_extract(lower(trim({{ name }})), ':({{ llm_route_variants() }})$', 1), '')
 {%- endmacro %}

@@ -2,7 +2,8 @@
 -- region and day observed: input and output in USD and KRW per million tokens at the ECB rate of the day (a
 -- provider's own currency, CNY say, through its EUR cross rate; a currency without a rate within a week of the day
 -- stays unconverted, with `fx_note` saying why). Prices per image, second or character, cache and
--- batch tiers stay in staging with their unit; they are never read as per-token prices.
+-- batch tiers stay in staging with their unit; they are never read as per-token prices. `provider` is one name
+-- across lists (lower case), `source_provider` the list's own spelling.
 {% set not_text = ['embedding', 'image_generation', 'image_edit', 'audio_transcription', 'audio_speech', 'rerank',
                    'moderation', 'video_generation', 'search', 'ocr', 'video', 'image', 'tts', 'music',
                    'transcription', 'realtime'] %}
@@ -43,7 +44,8 @@ select
     observed_on,
     source,
     source_model_name,
-    provider,
+    lower(trim(provider)) as provider,  -- one name per provider across lists (`OpenAI` and `openai` are one)
+    provider as source_provider,
     region,
     mode,
     currency,

@@ -3,8 +3,10 @@
 -- the day, with the 3:1 blend Epoch AI and Artificial Analysis use (three input tokens to one output token).
 select
     names.model,
+    names.variant,
     prices.source_model_name,
     prices.provider,
+    prices.source_provider,
     prices.region,
     prices.mode,
     prices.observed_on,

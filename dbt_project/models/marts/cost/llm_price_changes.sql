@@ -7,11 +7,12 @@ with observed as (
         lag(usd_per_million_output_tokens) over listing as previous_output,
         lag(usd_per_million_blended) over listing as previous_blended
     from {{ ref('llm_api_prices') }}
-    window listing as (partition by source, source_model_name, provider, region, currency order by observed_on)
+    window listing as (partition by source, source_model_name, source_provider, region, currency order by observed_on)
 )
 
 select
     model,
+    variant,
     source_model_name,
     provider,
     region,
