@@ -50,11 +50,36 @@ class WarehouseTranslator(DagsterDbtTranslator):
     def get_owners(self, dbt_resource_props: Mapping[str, Any]) -> list[str]:
         return OWNERS
 
+    def get_asset_check_spec(self, asset_spec, manifest, unique_id, project) -> dg.AssetCheckSpec | None:
+        spec = super().get_asset_check_spec(asset_spec, manifest, unique_id, project)
+        if spec is None or spec.description:
+            return spec
+        return spec._replace(description=test_description(manifest["nodes"][unique_id]))
+
     def get_automation_condition(self, dbt_resource_props: Mapping[str, Any]) -> dg.AutomationCondition | None:
         # Marts stay fresh: rebuilt when an upstream asset's data changed (a schedule, the inbox sensor). Raw
         # assets carry the fingerprint of their loaded deliveries as data version, so one that loaded nothing new
         # sets nothing off.
         return EAGER_ON_CHANGED_DATA
+
+
+def test_description(node: Mapping[str, Any]) -> str:
+    """What a dbt test checks, for the UI where the test itself has no description: a singular test's opening
+    comment, else the generic test with its column and arguments, and whether it blocks publishing."""
+    severity = str(node["config"].get("severity", "error")).lower()
+    blocking = "error: a failure holds back publishing" if severity == "error" else "warn: listed, never blocks"
+    metadata = node.get("test_metadata") or {}
+    if not metadata:
+        comment = " ".join(line.removeprefix("--").strip() for line in node.get("raw_code", "").splitlines()
+                           if line.startswith("--"))
+        return f"{comment or node['name']} ({blocking})"
+    arguments = {name: value for name, value in (metadata.get("kwargs") or {}).items()
+                 if name not in ("model", "column_name")}
+    arguments.update((node["config"].get("meta") or {}).get("arguments") or {})
+    described = f"dbt test `{metadata['name']}`" + (f" on column `{node['column_name']}`" if node.get("column_name") else "")
+    if arguments:
+        described += " with " + ", ".join(f"{name}={value}" for name, value in sorted(arguments.items()))
+    return f"{described} ({blocking})"
 
 
 A = dg.AutomationCondition
