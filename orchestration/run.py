@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import time
 from dataclasses import dataclass, field
+from datetime import datetime, timezone
 
 import dagster as dg
 
@@ -34,6 +35,7 @@ class RunSummary:
     """Per table, the feeds with no observation within their cadence (its freshness check's words)."""
     skipped_steps: list[str] = field(default_factory=list)
     """Steps not run because a step they depend on failed (the dbt models after a failed raw step)."""
+    started_at: datetime | None = None
     published: str | None = None
     """The version this run published, or None: readers keep the version they had."""
 
@@ -47,7 +49,7 @@ def materialize_everything(
 ) -> RunSummary:
     from orchestration.definitions import defs
 
-    started = time.monotonic()
+    started, started_at = time.monotonic(), datetime.now(timezone.utc)
     instance = instance or dg.DagsterInstance.get()
     # a run killed earlier keeps its warehouse slot: free it; wait (bounded, with a message) for a live one
     wait_for_the_warehouse_pool(instance, float(os.environ.get("AIMETRICS_RUN_WAIT_S", "600")))
@@ -61,7 +63,7 @@ def materialize_everything(
         run_config={"loggers": {"console": {"config": {"log_level": log_level}}}},
     )
     summary = RunSummary(run_id=result.run_id, success=result.success and not plan.unread,
-                         seconds=time.monotonic() - started, not_run=plan.not_run)
+                         seconds=time.monotonic() - started, not_run=plan.not_run, started_at=started_at)
     summary.checks_passed, summary.checks_warned, summary.checks_failed = sorted_checks(
         result.get_asset_check_evaluations())
     summary.published = next((str(m.metadata["version"].value) for m in result.asset_materializations_for_node(
@@ -154,6 +156,58 @@ ATTENTION_QUERIES = (  # (title, the table it reads, the query)
 )
 ATTENTION_LIMIT = 8
 
+HEADLINE_QUERIES = (  # (the table it reads, a query giving one sentence or none)
+    ("marts.gpu_prices",
+     "with h100 as (select * from marts.gpu_prices where gpu_model = 'H100 SXM' and pricing = 'on_demand' "
+     "and date_basis <> 'file modification date'), "  # a copy's day is no observation
+     "latest as (select * from h100 where date_trunc('month', observed_on) = "
+     "(select max(date_trunc('month', observed_on)) from h100)) "
+     "select 'An H100 SXM rents for a median ' || printf('$%.2f', median(usd_per_gpu_hour)) || ' per GPU-hour on "
+     "demand (' || coalesce(format('₩{:,}', round(median(krw_per_gpu_hour))::bigint), 'no KRW rate for the month') "
+     "|| '), ' || strftime(min(observed_on), '%Y-%m') || ', ' || count(distinct provider) || ' provider' "
+     "|| if(count(distinct provider) > 1, 's', '') "
+     "from latest having count(*) > 0"),
+    ("marts.training_costs",
+     "select 'The costliest training run by Epoch AI''s cloud method: ' || model || ', ' || case "
+     "when cost_usd_cloud_method >= 1e9 then printf('$%.2fB', cost_usd_cloud_method / 1e9) "
+     "when cost_usd_cloud_method >= 1e6 then printf('$%.1fM', cost_usd_cloud_method / 1e6) "
+     "else format('${:,.0f}', cost_usd_cloud_method) end || ' (published ' || publication_date || ')' "
+     "from marts.training_costs "
+     "where cost_usd_cloud_method is not null order by cost_usd_cloud_method desc, model limit 1"),
+    ("marts.ai_investment",
+     "select 'World private AI investment: $' || printf('%.1f', usd_billions) || 'B in ' || year || ' (AI Index ' || "
+     "edition || ')' from marts.ai_investment where geography = 'World' and category = 'private' "
+     "order by edition desc, year desc limit 1"),
+)
+
+
+def headline_lines() -> list[str]:
+    """Three numbers people ask first, from the build just made (none where its mart is missing or empty)."""
+    with connect_read() as conn:
+        existing = {f"{s}.{t}" for s, t in conn.execute(
+            "select table_schema, table_name from information_schema.tables").fetchall()}
+        found = [row[0] for table, sql in HEADLINE_QUERIES if table in existing
+                 for row in conn.execute(sql).fetchall() if row[0]]
+    return ["", "Headlines:"] + [f"  {text}" for text in found] if found else []
+
+
+def new_delivery_lines(since) -> list[str]:
+    """What this run loaded that was not there before: new or changed deliveries per source."""
+    with connect_read() as conn:
+        loaded = conn.execute("select source, count(*), sum(rows_accepted) from raw.deliveries where status = 'loaded' "
+                              "and loaded_at >= ? group by 1 order by 1", [since]).fetchall()
+    if not loaded:
+        return ["", "New this run: nothing (every delivery found was already loaded)"]
+    files, rows = sum(row[1] for row in loaded), sum(row[2] for row in loaded)
+    largest = sorted(loaded, key=lambda row: (-row[2], row[0]))[:NEW_LIMIT]
+    lines = ["", f"New this run: {files:,} deliveries from {len(loaded)} sources, {rows:,} rows"]
+    lines += [f"  {source}: {count} file{'s' * (count > 1)}, {added:,} rows" for source, count, added in largest]
+    return lines + ([f"  ... {len(loaded) - NEW_LIMIT} more sources (query raw.deliveries)"]
+                    if len(loaded) > NEW_LIMIT else [])
+
+
+NEW_LIMIT = 5
+
 
 def attention_lines() -> list[str]:
     """What a user should look at after a run: unmapped names and categories, price anomalies, big jumps."""
@@ -210,7 +264,7 @@ def format_summary(summary: RunSummary) -> str:
         lines += ["", "Feeds with no observation within their cadence (FRESHNESS_DAYS):"]
         lines += [f"  {text}" for text in summary.stale_feeds]
     try:
-        lines += attention_lines()
+        lines += new_delivery_lines(summary.started_at) + attention_lines()
     except FileNotFoundError:
         pass
     lines += [f"  FAILED step {step}" for step in summary.failed_steps]
@@ -218,6 +272,10 @@ def format_summary(summary: RunSummary) -> str:
         lines.append(f"  NOT BUILT: {_skipped_in_short(summary.skipped_steps)}, after a failed step they depend on; "
                      "their tables keep their last build")
     lines += ["", publication_line(summary)]
+    try:
+        lines += headline_lines()
+    except FileNotFoundError:
+        pass
     unreachable = [step for step in summary.failed_steps if ": cannot reach " in step]
     if unreachable and len(unreachable) == len(summary.failed_steps):
         lines += ["", f"This machine looks offline: the {len(unreachable)} sources fetched from a URL could not connect. "

@@ -244,3 +244,22 @@ def test_epoch_cloud_method():
     assert _scalar("select count(*) from marts.training_costs where model = 'Example-LM 5 Chat'") == 0  # a fine-tune
     check = "from marts.published_figure_checks where model = 'Example-LM 1' and method like 'Epoch cloud%'"
     assert _scalar(f"select count(*) {check}") >= 1
+
+
+def test_the_run_summary_has_three_headlines_and_what_is_new(reading_the_fixture_build):
+    """The numbers people ask first, from the fixture's own rows: multicloud_daily's H100 SXM on demand at 6.88 in
+    May 2026 (SkyPilot's and Azure's mirror copies are dated by the copy, so they are no observation of a month),
+    Example-LM 5's cloud-method cost, the 2025 edition's world private investment; and what the run loaded."""
+    from orchestration.run import format_summary
+
+    lines = format_summary(reading_the_fixture_build.summary).splitlines()
+    start = lines.index("Headlines:")
+    assert lines[start + 1:start + 4] == [
+        "  An H100 SXM rents for a median $6.88 per GPU-hour on demand (₩10,410), 2026-05, 1 provider",
+        "  The costliest training run by Epoch AI's cloud method: Example-LM 5, $11,000 (published 2024-01-15)",
+        "  World private AI investment: $80.0B in 2024 (AI Index 2025)"]
+    assert _scalar("select round(median(krw_per_gpu_hour)) from marts.gpu_prices where gpu_model = 'H100 SXM' "
+                   "and pricing = 'on_demand' and source = 'multicloud_daily' and observed_on >= '2026-05-01'") == 10410
+    new = next(line for line in lines if line.startswith("New this run: "))
+    loaded = _scalar("select count(*) from raw.deliveries where status = 'loaded'")
+    assert new.startswith(f"New this run: {loaded} deliveries from ")  # a first build: every delivery is new

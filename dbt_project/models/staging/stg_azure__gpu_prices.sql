@@ -14,5 +14,5 @@ select
     _source_file as source_file,
     _edition as edition,
     _ingested_at as ingested_at,
-    'retrieval date' as date_basis
+    {{ fetch_date_basis('_source_file') }} as date_basis
 from {{ source('raw', 'azure_gpu_prices') }}

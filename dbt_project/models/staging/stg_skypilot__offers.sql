@@ -27,5 +27,7 @@ select distinct
     _source_file as source_file,
     _edition as edition,
     _ingested_at as ingested_at,
-    'snapshot date' as date_basis
+    -- a dated snapshot folder (<cloud>/<day>/vms.csv) is the day observed
+    case when regexp_matches(_source_file, '/\d{4}-\d{2}-\d{2}/vms\.csv$') then 'snapshot date'
+         else {{ fetch_date_basis('_source_file') }} end as date_basis
 from (select * from on_demand union all by name select * from spot)
