@@ -9,19 +9,19 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 from warehouse.db import connect_published, warehouse_target
-from warehouse.report_charts import Chart, Spec, draw
+from warehouse.report_charts import Chart, Spec, colours_for, draw, headline
 from warehouse.report_specs import SPECS
 from warehouse.versions import citation, stamp_of
 
 
 def build_charts(specs: tuple[Spec, ...] = SPECS, database: Path | None = None) -> tuple[list[Chart], dict | None]:
     """The charts, drawn from the published version (or `database`), and that version's manifest."""
-    charts = []
     with connect_published(database) as conn:
         manifest = stamp_of(conn)
-        for spec in specs:
-            rows = conn.execute(spec.sql).fetchall()
-            charts.append(Chart(spec.title, spec.caption, spec.sql, rows, draw(spec, rows)))
+        drawn = [(spec, conn.execute(spec.sql).fetchall()) for spec in specs]
+    colours = colours_for(drawn)
+    charts = [Chart(spec.title, spec.caption, spec.sql, rows, draw(spec, rows, colours), headline(spec, rows))
+              for spec, rows in drawn]
     return charts, manifest
 
 
@@ -29,7 +29,7 @@ def render(charts: list[Chart], manifest: dict | None = None) -> str:
     parts = [
         "<!doctype html><html><head><meta charset='utf-8'><title>aimetrics report</title>",
         "<style>body{font-family:sans-serif;max-width:64rem;margin:2rem auto;color:#222}"
-        "figure{margin:2.5rem 0}figcaption{color:#555}pre{background:#f4f4f4;padding:.5rem;font-size:.75rem;"
+        "figure{margin:2.5rem 0}figcaption{color:#555}.headline{font-size:1.1rem;font-weight:600;margin:.2rem 0 .6rem}pre{background:#f4f4f4;padding:.5rem;font-size:.75rem;"
         "white-space:pre-wrap}details summary{cursor:pointer;color:#555}</style></head><body>",
         "<h1>Why is generative AI so expensive, and who pays?</h1>",
         f"<p>Built {datetime.now(timezone.utc):%Y-%m-%d %H:%M} UTC from <code>{html.escape(warehouse_target().describe())}"
@@ -39,6 +39,8 @@ def render(charts: list[Chart], manifest: dict | None = None) -> str:
     plotly_js: bool | str = "inline"  # plotly.js once, in the first chart: the file opens offline
     for chart in charts:
         parts.append(f"<figure class='chart'><h2>{html.escape(chart.title)}</h2>")
+        if chart.headline:
+            parts.append(f"<p class='headline'>{html.escape(chart.headline)}</p>")
         if chart.figure is not None:
             parts.append(chart.figure.to_html(full_html=False, include_plotlyjs=plotly_js,
                                               config={"displaylogo": False, "responsive": True}))
