@@ -94,7 +94,7 @@ def _run(args: argparse.Namespace) -> int:
         with connect_published(wait_s=30):  # a corrupt file stops here with one message, before anything writes
             pass
     try:
-        summary = materialize_everything(args.job)
+        summary = materialize_everything(args.job, full_refresh=args.full_refresh)
     except WarehousePoolBusy as error:
         print(str(error), file=sys.stderr)
         return 3
@@ -389,6 +389,9 @@ def main(argv: list[str] | None = None) -> int:
     commands = parser.add_subparsers(dest="command", required=True)
     run = commands.add_parser("run", help="materialize every asset into the warehouse and print a summary")
     run.add_argument("--job", default="materialize_everything", help="the Dagster job to run (default: everything)")
+    run.add_argument("--full-refresh", action="store_true",
+                     help="rebuild incremental models from all their input (after a change of their rules), "
+                          "not only what is new")
     run.set_defaults(handler=_run)
     query = commands.add_parser("query", help="run one SQL statement that reads the warehouse, print the result",
                                 epilog=QUERY_EXAMPLES, formatter_class=argparse.RawDescriptionHelpFormatter)

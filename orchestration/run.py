@@ -10,6 +10,7 @@ from datetime import datetime, timezone
 import dagster as dg
 
 from orchestration.assets.publish import sorted_checks
+from orchestration.constants import FULL_REFRESH_TAG
 from orchestration.partitions import TrackerPlan, plan_tracker_run
 from orchestration.stale_runs import run_tags, wait_for_the_warehouse_pool
 from warehouse.db import connect_read, count_rows, warehouse_path, warehouse_target
@@ -45,7 +46,8 @@ class RunSummary:
 
 
 def materialize_everything(
-    job_name: str = "materialize_everything", instance: dg.DagsterInstance | None = None, log_level: str = "INFO"
+    job_name: str = "materialize_everything", instance: dg.DagsterInstance | None = None, log_level: str = "INFO",
+    full_refresh: bool = False,
 ) -> RunSummary:
     from orchestration.definitions import defs
 
@@ -58,7 +60,7 @@ def materialize_everything(
     result = job.execute_in_process(
         instance=instance,
         raise_on_error=False,
-        tags={**run_tags(), **plan.tags},
+        tags={**run_tags(), **plan.tags, **({FULL_REFRESH_TAG: "true"} if full_refresh else {})},
         asset_selection=plan.selection,
         run_config={"loggers": {"console": {"config": {"log_level": log_level}}}},
     )

@@ -14,12 +14,12 @@ SPECS = (
     Spec("GPU rental price per GPU-hour",
          f"Monthly median on-demand price per GPU-hour of the six most-offered chips, from {GPU_FEEDS} "
          "(marts.gpu_price_index). A month without offers is a gap, not a line.",
-         f"""select i.month, i.median_usd_per_gpu_hour, i.gpu_model, i.offers, i.providers, i.sources,
+         f"""select i.month, i.median_usd_per_gpu_hour, i.gpu_model, i.offers, i.providers, i.source_names,
                     round(i.median_usd_per_gpu_hour * fx.krw_per_unit) as krw_per_gpu_hour
              from marts.gpu_price_index as i asof left join {_KRW_PER_USD} as fx on i.month >= fx.rate_date
              where i.pricing = 'on_demand' and i.gpu_model in ({_TOP_CHIPS})
              order by i.gpu_model, i.month""",
-         "median USD per GPU-hour (on demand)", hover=("offers", "providers", "sources", "KRW per GPU-hour"),
+         "median USD per GPU-hour (on demand)", hover=("offers", "providers", "feeds", "KRW per GPU-hour"),
          gaps_by_month=True),
     Spec("GPU rental price per PFLOP-hour",
          "The same medians per petaFLOP-hour of 16-bit peak compute (the chip's peak from Epoch AI's hardware data): "
@@ -34,13 +34,13 @@ SPECS = (
     Spec("Is compute getting cheaper?",
          f"Yearly median on-demand price per GPU-hour of chips with two or more covered years, from {GPU_FEEDS} "
          "(marts.gpu_price_trend, with the offers and sources behind each year).",
-         """select year, median_usd_per_gpu_hour, gpu_model, offers, sources, round(yearly_change_factor, 2)
+         """select year, median_usd_per_gpu_hour, gpu_model, offers, source_names, round(yearly_change_factor, 2)
             from marts.gpu_price_trend
             where pricing = 'on_demand' and gpu_model in (
                 select gpu_model from marts.gpu_price_trend where pricing = 'on_demand'
                 group by gpu_model having count(*) >= 2 order by sum(offers) desc limit 6)
             order by gpu_model, year""",
-         "median USD per GPU-hour (log)", log_y=True, hover=("offers", "sources", "change per year")),
+         "median USD per GPU-hour (log)", log_y=True, hover=("offers", "feeds", "change per year")),
     Spec("Training cost of frontier runs over time",
          "Published training cost (the AI Index's figure, else Epoch AI's) and our estimate by Epoch AI's cloud "
          "method from raw inputs, per model by publication date (marts.frontier_runs).",

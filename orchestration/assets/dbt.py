@@ -14,7 +14,7 @@ import dagster as dg
 from dagster_dbt import DagsterDbtTranslator, DagsterDbtTranslatorSettings, DbtCliResource, DbtProject, dbt_assets
 from packaging import version
 
-from orchestration.constants import OWNERS, WAREHOUSE_POOL
+from orchestration.constants import FULL_REFRESH_TAG, OWNERS, WAREHOUSE_POOL
 from orchestration.dbt_progress import FoldedDbtOutput
 from warehouse.db import connect_read, connect_write
 from warehouse.db import count_rows as db_count_rows
@@ -107,7 +107,8 @@ def warehouse_dbt_models(context: dg.AssetExecutionContext, dbt: DbtCliResource)
     events = []
     try:
         with contextlib.redirect_stdout(FoldedDbtOutput(sys.stdout)):
-            for event in dbt.cli(["--no-use-colors", "build"], context=context).stream():
+            for event in dbt.cli(["--no-use-colors", "build", *full_refresh_args(context.run.tags)],
+                                 context=context).stream():
                 events.append(event)
     except BaseException:
         # what dbt built is still recorded; no row counts, since dbt may still hold the file, and the error that
@@ -116,6 +117,12 @@ def warehouse_dbt_models(context: dg.AssetExecutionContext, dbt: DbtCliResource)
         raise
     # dbt holds the DuckDB file until it exits, so counting happens after the stream, not beside it.
     yield from with_row_counts(context, events)
+
+
+def full_refresh_args(tags: Mapping[str, str]) -> list[str]:
+    """`--full-refresh` for a run tagged so (`aimetrics run --full-refresh`): incremental models are rebuilt from
+    all of their input, as after a change of their rules, instead of only what is new."""
+    return ["--full-refresh"] if tags.get(FULL_REFRESH_TAG) == "true" else []
 
 
 def with_row_counts(context: dg.AssetExecutionContext, events: list) -> list:

@@ -211,6 +211,23 @@ def test_a_rerun_gives_the_same_marts(monkeypatch, tmp_path, built_fixture_wareh
         _scalar("select count(distinct (source, source_file)) from raw.deliveries")
 
 
+def test_a_full_refresh_rebuilds_every_incremental_row_and_gives_the_same_marts(monkeypatch, tmp_path,
+                                                                               built_fixture_warehouse):
+    """`aimetrics run --full-refresh`: dbt rebuilds its incremental models from all their input (every offer row
+    built again), and the marts are the ones the incremental build made."""
+    import dagster as dg
+
+    from orchestration.run import materialize_everything
+
+    monkeypatch.setenv("AIMETRICS_DUCKDB_PATH", str(built_fixture_warehouse.copy_to(tmp_path / "copy")))
+    first = _fingerprints()
+    built_before = _scalar("select max(built_at) from marts.gpu_prices")
+    summary = materialize_everything(instance=dg.DagsterInstance.ephemeral(), log_level="WARNING", full_refresh=True)
+    assert summary.success and not summary.checks_failed, summary.failed_steps
+    assert _scalar("select min(built_at) from intermediate.int_gpu_offers") > built_before  # every row rebuilt
+    assert _fingerprints() == first
+
+
 def test_every_check_passes(built_fixture_warehouse):
     """pandera checks on raw tables and marts, dbt tests on sources and models, drop and freshness checks."""
     summary = built_fixture_warehouse.summary

@@ -1,4 +1,5 @@
--- Monthly statistics of the GPU offers per chip and pricing model, without the offers that are not prices.
+-- Monthly statistics of the GPU offers per chip and pricing model, without the offers that are not prices, nor
+-- the offers of a copy dated only by when it was copied.
 -- An offer is an outlier when its per-GPU-hour price is more than 4x away from the chip's reference price that
 -- month: the median over providers of each provider's median (so one marketplace with many rows does not set
 -- it). Outliers are listed in marts.price_anomalies and left out of these statistics.
@@ -7,14 +8,17 @@
 -- A table built by an older version gains the new columns, null, so every month is recomputed once.
 {{ config(materialized='incremental', incremental_strategy='delete+insert', unique_key=['month'],
           on_schema_change='sync_all_columns') }}
-{% set built_before = is_incremental()
-   and 'last_built_at' in (adapter.get_columns_in_relation(this) | map(attribute='name') | list) %}
+{% set built_columns = adapter.get_columns_in_relation(this) | map(attribute='name') | list if is_incremental() else [] %}
+{% set built_before = 'last_built_at' in built_columns and 'source_names' in built_columns %}
 with offers as (
     select
         cast(date_trunc('month', observed_on) as date) as month, gpu_model, pricing, provider, source,
         usd_per_gpu_hour, built_at
     from {{ ref('int_gpu_offers') }}
     where gpu_model is not null and category_problem is null and bounds_problem is null
+      -- a mirror copy dated by its file's modification day was not observed that month (it shows as gpu_prices'
+      -- date_basis, and stays out of the monthly series and their "latest" month)
+      and date_basis <> 'file modification date'
     {% if built_before %}
       and cast(date_trunc('month', observed_on) as date) in (
         select distinct cast(date_trunc('month', observed_on) as date) from {{ ref('int_gpu_offers') }}
@@ -50,6 +54,7 @@ select
     count(kept.usd_per_gpu_hour) as offers,
     count(distinct kept.provider) as providers,
     count(distinct kept.source) as sources,
+    string_agg(distinct kept.source, ', ' order by kept.source) as source_names,
     min(reference.reference_usd_per_gpu_hour) as reference_usd_per_gpu_hour,
     (select max(built_at) from offers) as last_built_at
 from reference

@@ -11,6 +11,7 @@ select
     monthly.offers,
     monthly.providers,
     monthly.sources,
+    monthly.source_names,
     monthly.reference_usd_per_gpu_hour,
     monthly.median_usd_per_gpu_hour / (hardware.peak_flops_16bit / 1e15) as usd_per_pflop_hour,
     hardware.peak_flops_16bit

@@ -19,7 +19,8 @@ offers as (
 
 yearly as (
     select gpu_model, pricing, year, median(usd_per_gpu_hour) as median_usd_per_gpu_hour, count(*) as offers,
-           count(distinct provider) as providers, count(distinct source) as sources
+           count(distinct provider) as providers, count(distinct source) as sources,
+           string_agg(distinct source, ', ' order by source) as source_names
     from offers
     group by all
 )
@@ -33,6 +34,7 @@ select
     yearly.offers,
     yearly.providers,
     yearly.sources,
+    yearly.source_names,
     cast(lag(yearly.year) over chip as integer) as previous_year,
     yearly.median_usd_per_gpu_hour / lag(yearly.median_usd_per_gpu_hour) over chip as change_from_previous_year,
     power(yearly.median_usd_per_gpu_hour / lag(yearly.median_usd_per_gpu_hour) over chip,
