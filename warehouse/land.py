@@ -77,7 +77,7 @@ def land_source(source: Source, db_path: Path | None = None, settings: SourceSet
     found = source.locate(settings) if deliveries is None else deliveries
     report = LandingReport(source=source.name, raw_table=table)
     if not found:
-        log.warning("%s: no deliveries found (%s)", source.name,
+        log.info("%s: no deliveries found (%s)", source.name,  # the raw asset says so on the run's console
                     "mirror " + str(settings.mirror_dir) if settings.mirror_dir else "inbox " + str(settings.inbox_dir))
     with connect_write(db_path) as conn:
         conn.execute("begin transaction")

@@ -83,7 +83,12 @@ def build_raw_asset(source: Source) -> dg.AssetsDefinition:
                 raise dg.Failure(description=f"{source.name}: {error}", allow_retries=False) from None
             raise
         if not report.deliveries:
-            context.log.warning(f"{source.name}: no deliveries found; the table keeps what it had")
+            where = f"mirror {settings.mirror_dir}" if (settings := source_settings()).mirror_dir else "its URL or inbox"
+            context.log.warning(f"{source.name}: no deliveries found in {where}; the table keeps what it had")
+        else:  # the run's progress, one line per source
+            context.log.info(f"{source.name}: {len(report.deliveries)} found, {report.count('loaded')} loaded, "
+                             f"{report.count('skipped')} unchanged, {report.count('rejected')} rejected; "
+                             f"raw.{source.raw_table} has {report.table_rows:,} rows")
         rejected = [d for d in report.deliveries if d.outcome.status == "rejected"]
         for item in rejected:
             context.log.warning(f"rejected {item.source_file}: {item.outcome.reason}")
