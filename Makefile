@@ -12,7 +12,7 @@ export DAGSTER_HOME ?= $(CURDIR)/.dagster_home
 # The project's own tools first (dagster dev prepares the dbt manifest with the `dbt` it finds on the PATH).
 export PATH := $(CURDIR)/$(VENV)/bin:$(PATH)
 
-.PHONY: run test ui setup docs report clean bench ducklake-env
+.PHONY: run test lint ui setup docs report clean bench ducklake-env
 
 run: setup ## install, then materialize every asset into the warehouse and print a summary
 	$(VENV)/bin/aimetrics run
@@ -20,6 +20,10 @@ run: setup ## install, then materialize every asset into the warehouse and print
 test: setup ducklake-env ## install (both environments), then run the whole test suite (two processes, then the serial tests)
 	$(VENV)/bin/pytest -n 2 --dist loadgroup -m "not serial"
 	$(VENV)/bin/pytest -m serial
+
+lint: setup ## ruff's lint rules and format check over the Python (configured in pyproject.toml)
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
 
 ui: setup ## the Dagster UI on 127.0.0.1:$(PORT) (Ctrl-C stops it)
 	env --default-signal=INT,TERM $(VENV)/bin/dg dev --host 127.0.0.1 --port $(PORT)

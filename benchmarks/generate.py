@@ -12,7 +12,6 @@ bytes, whatever the machine. Generation is single-threaded for the same reason.
 from __future__ import annotations
 
 import argparse
-import math
 import shutil
 from datetime import date
 from pathlib import Path
@@ -21,19 +20,56 @@ import duckdb
 
 START = date(2024, 1, 1)
 CLOUDS = ["aws", "azure", "gcp", "lambda", "runpod", "vast", "nebius", "oci", "cudo", "shadeform"]
-REGIONS = ["us-east-1", "us-west-2", "eu-west-1", "eu-central-1", "ap-northeast-1", "ap-northeast-2",
-           "ap-southeast-1", "ca-central-1", "sa-east-1", "me-central-1", "af-south-1", "us-central1"]
+REGIONS = [
+    "us-east-1",
+    "us-west-2",
+    "eu-west-1",
+    "eu-central-1",
+    "ap-northeast-1",
+    "ap-northeast-2",
+    "ap-southeast-1",
+    "ca-central-1",
+    "sa-east-1",
+    "me-central-1",
+    "af-south-1",
+    "us-central1",
+]
 # name as the catalogs write it, memory in MiB, on-demand USD per GPU-hour around which prices scatter
-CHIPS = [("H100", 81920, 3.2), ("H200", 143360, 4.1), ("B200", 184320, 6.0), ("A100-80GB", 81920, 1.8),
-         ("A100", 40960, 1.3), ("L40S", 46068, 1.0), ("L4", 23034, 0.7), ("A10G", 23028, 1.0),
-         ("MI300X", 196608, 2.9), ("RTX4090", 24564, 0.5), ("V100", 16384, 0.9), ("T4", 15360, 0.35)]
-TRACKER_CHIPS = ["H100_SXM", "H200", "B200", "A100_SXM_80GB", "A100_PCIE_40GB", "L40S", "MI300X", "RTX_4090",
-                 "H100_PCIE", "GH200", "L40", "RTX_5090"]
+CHIPS = [
+    ("H100", 81920, 3.2),
+    ("H200", 143360, 4.1),
+    ("B200", 184320, 6.0),
+    ("A100-80GB", 81920, 1.8),
+    ("A100", 40960, 1.3),
+    ("L40S", 46068, 1.0),
+    ("L4", 23034, 0.7),
+    ("A10G", 23028, 1.0),
+    ("MI300X", 196608, 2.9),
+    ("RTX4090", 24564, 0.5),
+    ("V100", 16384, 0.9),
+    ("T4", 15360, 0.35),
+]
+TRACKER_CHIPS = [
+    "H100_SXM",
+    "H200",
+    "B200",
+    "A100_SXM_80GB",
+    "A100_PCIE_40GB",
+    "L40S",
+    "MI300X",
+    "RTX_4090",
+    "H100_PCIE",
+    "GH200",
+    "L40",
+    "RTX_5090",
+]
 COUNTS = [1, 2, 4, 8]
 OFFER_TYPES = ["on_demand", "spot"]
 SKYPILOT_HEADER = "InstanceType,AcceleratorName,AcceleratorCount,vCPUs,MemoryGiB,Price,Region,GpuInfo,SpotPrice"
-TRACKER_HEADER = ("date,provider,gpu_model,gpu_count,region,rental_type,price_min_usd,price_median_usd,"
-                  "price_max_usd,n_offers,source_url,fetched_at")
+TRACKER_HEADER = (
+    "date,provider,gpu_model,gpu_count,region,rental_type,price_min_usd,price_median_usd,"
+    "price_max_usd,n_offers,source_url,fetched_at"
+)
 
 
 def _connect(threads: int = 1) -> duckdb.DuckDBPyConnection:
@@ -52,7 +88,6 @@ def _uniform(seed: int, salt: str) -> str:
 def skypilot_catalogs(root: Path, rows: int, seed: int = 7, rows_per_file: int = 5000) -> list[Path]:
     """Write `rows` catalog rows (about 1 in 20 CPU-only) as one snapshot per cloud and day; return the files."""
     per_day = rows_per_file * len(CLOUDS)
-    days = max(1, math.ceil(rows / per_day))
     base = root / "gpu_prices" / "skypilot_catalog" / "v7"
     shutil.rmtree(base, ignore_errors=True)
     chips = ", ".join(f"('{name}', {mib}, {price})" for name, mib, price in CHIPS)
@@ -64,9 +99,9 @@ def skypilot_catalogs(root: Path, rows: int, seed: int = 7, rows_per_file: int =
         create table offers as
         with numbered as (
             select i, i // {per_day} as day_index, (i % {per_day}) // {rows_per_file} as cloud_index,
-                   cast(floor({u('chip')} * {len(CHIPS)}) as int) + 1 as chip_index,
-                   [1, 2, 4, 8][cast(floor({u('count')} * 4) as int) + 1] as gpus,
-                   {u('cpu')} < 0.05 as cpu_only, {u('price')} as price_draw, {u('spot')} as spot_draw
+                   cast(floor({u("chip")} * {len(CHIPS)}) as int) + 1 as chip_index,
+                   [1, 2, 4, 8][cast(floor({u("count")} * 4) as int) + 1] as gpus,
+                   {u("cpu")} < 0.05 as cpu_only, {u("price")} as price_draw, {u("spot")} as spot_draw
             from range({rows}) as r(i)
         ),
         chip as (select row_number() over () as chip_index, * from (values {chips}) as c(name, mib, price))
@@ -137,7 +172,7 @@ def append_tracker_days(path: Path, first_day: date, days: int, rows_per_day: in
             with numbered as (select {offset} + j as i, j from range({days * rows_per_day}) as r(j)),
             keyed as (
                 select i, date '{START.isoformat()}' + cast(i // {rows_per_day} as int) as day, i % {rows_per_day} as k,
-                       {u('median')} as median_draw, {u('spread')} as spread_draw, {u('offers')} as offers_draw
+                       {u("median")} as median_draw, {u("spread")} as spread_draw, {u("offers")} as offers_draw
                 from numbered
             )
             select strftime(day, '%Y-%m-%d') as date,

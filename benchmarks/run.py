@@ -19,20 +19,30 @@ import shutil
 import subprocess
 import sys
 import time
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 TARGETS = {
-    "ingest_ratio": 0.5, "ingest_peak_mb": 1536, "new_day_s": 15.0, "new_day_growth": 1.5, "cold_build_s": 60.0,
-    "query_ms": 200.0, "publish_share": 0.10,
+    "ingest_ratio": 0.5,
+    "ingest_peak_mb": 1536,
+    "new_day_s": 15.0,
+    "new_day_growth": 1.5,
+    "cold_build_s": 60.0,
+    "query_ms": 200.0,
+    "publish_share": 0.10,
 }
 
 
 def _child(args: list[str], env: dict[str, str]) -> dict:
     """Run a measurement in a fresh process (its peak memory is its own); it prints one JSON line last."""
-    done = subprocess.run([sys.executable, "-m", "benchmarks.steps", *args], env={**os.environ, **env},
-                          capture_output=True, text=True, cwd=ROOT)
+    done = subprocess.run(
+        [sys.executable, "-m", "benchmarks.steps", *args],
+        env={**os.environ, **env},
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+    )
     if done.returncode != 0:
         raise RuntimeError(f"{' '.join(args)} failed:\n{done.stderr[-3000:]}")
     return json.loads(done.stdout.strip().splitlines()[-1])
@@ -48,11 +58,15 @@ def ingest(work: Path, rows: int) -> dict:
     pipeline = _child(["pipeline-ingest", str(work / f"pipeline_{rows}.duckdb")], env)
     shutil.rmtree(mirror)
     return {
-        "rows": rows, "files": len(files),
-        "baseline_s": baseline["seconds"], "baseline_rows_per_s": round(rows / baseline["seconds"]),
+        "rows": rows,
+        "files": len(files),
+        "baseline_s": baseline["seconds"],
+        "baseline_rows_per_s": round(rows / baseline["seconds"]),
         "baseline_peak_mb": baseline["peak_mb"],
-        "pipeline_s": pipeline["seconds"], "pipeline_rows_per_s": round(rows / pipeline["seconds"]),
-        "pipeline_peak_mb": pipeline["peak_mb"], "rows_loaded": pipeline["rows_loaded"],
+        "pipeline_s": pipeline["seconds"],
+        "pipeline_rows_per_s": round(rows / pipeline["seconds"]),
+        "pipeline_peak_mb": pipeline["peak_mb"],
+        "rows_loaded": pipeline["rows_loaded"],
         "ratio": round(baseline["seconds"] / pipeline["seconds"], 3),
     }
 
@@ -60,10 +74,14 @@ def ingest(work: Path, rows: int) -> dict:
 def new_day(work: Path, history_days: int, rows_per_day: int) -> dict:
     """Load `history_days` days, then time the partitioned daily job for one new day (after a warm-up day)."""
     run = work / f"history_{history_days}"
-    first_day = (datetime.now(timezone.utc).date() - timedelta(days=history_days + 1)).isoformat()
-    env = {"AIMETRICS_DATA_DIR": str(run / "mirror"), "AIMETRICS_CACHE_DIR": str(run / "cache"),
-           "AIMETRICS_DUCKDB_PATH": str(run / "warehouse.duckdb"), "DAGSTER_HOME": str(run / "dagster_home"),
-           "AIMETRICS_TRACKER_FIRST_DAY": first_day}  # the synthetic tracker starts before the real one
+    first_day = (datetime.now(UTC).date() - timedelta(days=history_days + 1)).isoformat()
+    env = {
+        "AIMETRICS_DATA_DIR": str(run / "mirror"),
+        "AIMETRICS_CACHE_DIR": str(run / "cache"),
+        "AIMETRICS_DUCKDB_PATH": str(run / "warehouse.duckdb"),
+        "DAGSTER_HOME": str(run / "dagster_home"),
+        "AIMETRICS_TRACKER_FIRST_DAY": first_day,
+    }  # the synthetic tracker starts before the real one
     (run / "dagster_home").mkdir(parents=True, exist_ok=True)
     result = _child(["new-day", str(history_days), str(rows_per_day)], env)
     result.update(history_days=history_days, rows_per_day=rows_per_day)
@@ -71,25 +89,39 @@ def new_day(work: Path, history_days: int, rows_per_day: int) -> dict:
 
 
 def cold_build(work: Path, data: Path) -> dict:
-    env = {"AIMETRICS_DATA_DIR": str(data), "AIMETRICS_CACHE_DIR": str(work / "cold_cache"),
-           "AIMETRICS_DUCKDB_PATH": str(work / "cold.duckdb"), "DAGSTER_HOME": str(work / "cold_home")}
+    env = {
+        "AIMETRICS_DATA_DIR": str(data),
+        "AIMETRICS_CACHE_DIR": str(work / "cold_cache"),
+        "AIMETRICS_DUCKDB_PATH": str(work / "cold.duckdb"),
+        "DAGSTER_HOME": str(work / "cold_home"),
+    }
     (work / "cold_home").mkdir(exist_ok=True)
     shutil.copy(ROOT / "orchestration" / "dagster.yaml", work / "cold_home" / "dagster.yaml")
     baseline = _child(["baseline-cold", str(data), str(work / "cold_baseline.duckdb")], env)
     started = time.perf_counter()
-    done = subprocess.run([str(Path(sys.executable).parent / "aimetrics"), "run"], env={**os.environ, **env},
-                          capture_output=True, text=True, cwd=ROOT)
+    done = subprocess.run(
+        [str(Path(sys.executable).parent / "aimetrics"), "run"],
+        env={**os.environ, **env},
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+    )
     seconds = time.perf_counter() - started
     if done.returncode != 0:
         raise RuntimeError(f"aimetrics run failed:\n{done.stdout[-2000:]}\n{done.stderr[-2000:]}")
-    return {"seconds": round(seconds, 2), "baseline_s": baseline["seconds"], "baseline_files": baseline["files"],
-            "ratio": round(baseline["seconds"] / seconds, 3)}
+    return {
+        "seconds": round(seconds, 2),
+        "baseline_s": baseline["seconds"],
+        "baseline_files": baseline["files"],
+        "ratio": round(baseline["seconds"] / seconds, 3),
+    }
 
 
 def queries(work: Path) -> dict:
     run = max(work.glob("history_*"), key=lambda path: int(path.name.split("_")[1]))  # the longest history
-    found = _child(["queries", str(run / "warehouse.duckdb"),
-                    str(run / "mirror" / "gpu_pricing_tracker" / "observations.csv")], {})
+    found = _child(
+        ["queries", str(run / "warehouse.duckdb"), str(run / "mirror" / "gpu_pricing_tracker" / "observations.csv")], {}
+    )
     found.pop("peak_mb")
     return found
 
@@ -97,36 +129,76 @@ def queries(work: Path) -> dict:
 def verdicts(results: dict) -> list[tuple[str, str, str, bool]]:
     rows = []
     for item in results.get("ingest", []):
-        rows.append((f"1. ingest {item['rows']:,} rows: throughput vs raw DuckDB",
-                     f"{item['ratio']:.2f}x ({item['pipeline_rows_per_s']:,} vs {item['baseline_rows_per_s']:,} rows/s)",
-                     f">= {TARGETS['ingest_ratio']}", item["ratio"] >= TARGETS["ingest_ratio"]))
-        rows.append((f"1. ingest {item['rows']:,} rows: peak memory", f"{item['pipeline_peak_mb']:.0f} MB "
-                     f"(DuckDB alone {item['baseline_peak_mb']:.0f} MB)", f"< {TARGETS['ingest_peak_mb']} MB",
-                     item["pipeline_peak_mb"] < TARGETS["ingest_peak_mb"]))
+        rows.append(
+            (
+                f"1. ingest {item['rows']:,} rows: throughput vs raw DuckDB",
+                f"{item['ratio']:.2f}x ({item['pipeline_rows_per_s']:,} vs {item['baseline_rows_per_s']:,} rows/s)",
+                f">= {TARGETS['ingest_ratio']}",
+                item["ratio"] >= TARGETS["ingest_ratio"],
+            )
+        )
+        rows.append(
+            (
+                f"1. ingest {item['rows']:,} rows: peak memory",
+                f"{item['pipeline_peak_mb']:.0f} MB (DuckDB alone {item['baseline_peak_mb']:.0f} MB)",
+                f"< {TARGETS['ingest_peak_mb']} MB",
+                item["pipeline_peak_mb"] < TARGETS["ingest_peak_mb"],
+            )
+        )
     days = {item["history_days"]: item for item in results.get("new_day", [])}
     for history, item in sorted(days.items()):
-        rows.append((f"2. one new day, {history:,} days of history", f"{item['seconds']:.1f} s "
-                     f"(ingest {item['ingest_s']:.1f}, dbt {item['dbt_s']:.1f}, checks {item['checks_s']:.1f}, "
-                     f"publish {item['publish_s']:.2f})", f"< {TARGETS['new_day_s']:.0f} s",
-                     item["seconds"] < TARGETS["new_day_s"]))
+        rows.append(
+            (
+                f"2. one new day, {history:,} days of history",
+                f"{item['seconds']:.1f} s "
+                f"(ingest {item['ingest_s']:.1f}, dbt {item['dbt_s']:.1f}, checks {item['checks_s']:.1f}, "
+                f"publish {item['publish_s']:.2f})",
+                f"< {TARGETS['new_day_s']:.0f} s",
+                item["seconds"] < TARGETS["new_day_s"],
+            )
+        )
         share = item["publish_s"] / item["seconds"]
-        rows.append((f"2. publishing, share of the new day at {history:,} days", f"{100 * share:.1f} %",
-                     f"< {100 * TARGETS['publish_share']:.0f} %", share < TARGETS["publish_share"]))
+        rows.append(
+            (
+                f"2. publishing, share of the new day at {history:,} days",
+                f"{100 * share:.1f} %",
+                f"< {100 * TARGETS['publish_share']:.0f} %",
+                share < TARGETS["publish_share"],
+            )
+        )
     if len(days) == 2:
         small, large = (days[k] for k in sorted(days))
         growth = large["seconds"] / small["seconds"]
         results["new_day_growth"] = round(growth, 3)
-        rows.append((f"2. new day: {large['history_days']:,} vs {small['history_days']:,} days of history", f"{growth:.2f}x", f"<= {TARGETS['new_day_growth']}x",
-                     growth <= TARGETS["new_day_growth"]))
+        rows.append(
+            (
+                f"2. new day: {large['history_days']:,} vs {small['history_days']:,} days of history",
+                f"{growth:.2f}x",
+                f"<= {TARGETS['new_day_growth']}x",
+                growth <= TARGETS["new_day_growth"],
+            )
+        )
     cold = results.get("cold_build")
     if isinstance(cold, dict):
-        rows.append(("3. cold build of everything from the real data", f"{cold['seconds']:.1f} s (DuckDB reading its "
-                     f"{cold['baseline_files']} CSV files: {cold['baseline_s']:.1f} s)", f"< {TARGETS['cold_build_s']:.0f} s",
-                     cold["seconds"] < TARGETS["cold_build_s"]))
+        rows.append(
+            (
+                "3. cold build of everything from the real data",
+                f"{cold['seconds']:.1f} s (DuckDB reading its "
+                f"{cold['baseline_files']} CSV files: {cold['baseline_s']:.1f} s)",
+                f"< {TARGETS['cold_build_s']:.0f} s",
+                cold["seconds"] < TARGETS["cold_build_s"],
+            )
+        )
     for name, item in results.get("queries", {}).items():
-        rows.append((f"4. query at {item['rows']:,} rows: {name}", f"{item['median_ms']:.1f} ms (from the CSV: "
-                     f"{item['baseline_median_ms']:.0f} ms, {item['speedup']:.0f}x longer)",
-                     f"< {TARGETS['query_ms']:.0f} ms", item["median_ms"] < TARGETS["query_ms"]))
+        rows.append(
+            (
+                f"4. query at {item['rows']:,} rows: {name}",
+                f"{item['median_ms']:.1f} ms (from the CSV: "
+                f"{item['baseline_median_ms']:.0f} ms, {item['speedup']:.0f}x longer)",
+                f"< {TARGETS['query_ms']:.0f} ms",
+                item["median_ms"] < TARGETS["query_ms"],
+            )
+        )
     return rows
 
 
@@ -134,12 +206,21 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description="Benchmarks of the GPU price path (see benchmarks/run.py).")
     parser.add_argument("--work", type=Path, default=ROOT / "bench-results" / "work")
     parser.add_argument("--output", type=Path, default=ROOT / "bench-results" / "results.json")
-    parser.add_argument("--data", type=Path, default=Path(os.environ.get("AIMETRICS_DATA_DIR") or ROOT.parent / "shared" / "data"))
+    parser.add_argument(
+        "--data", type=Path, default=Path(os.environ.get("AIMETRICS_DATA_DIR") or ROOT.parent / "shared" / "data")
+    )
     parser.add_argument("--quick", action="store_true", help="small sizes: a smoke run of the harness, not the targets")
-    parser.add_argument("--only", nargs="+", choices=["ingest", "new_day", "queries", "cold_build"],
-                        default=["ingest", "new_day", "queries", "cold_build"], help="measure only these")
+    parser.add_argument(
+        "--only",
+        nargs="+",
+        choices=["ingest", "new_day", "queries", "cold_build"],
+        default=["ingest", "new_day", "queries", "cold_build"],
+        help="measure only these",
+    )
     args = parser.parse_args(argv)
-    sizes, histories, per_day = ([100_000], [3, 10], 1_000) if args.quick else ([1_000_000, 10_000_000], [30, 1000], 10_000)
+    sizes, histories, per_day = (
+        ([100_000], [3, 10], 1_000) if args.quick else ([1_000_000, 10_000_000], [30, 1000], 10_000)
+    )
     shutil.rmtree(args.work, ignore_errors=True)
     args.work.mkdir(parents=True)
     results: dict = {"machine": {"cpus": os.cpu_count(), "python": sys.version.split()[0]}, "quick": args.quick}

@@ -10,7 +10,7 @@ import statistics
 import subprocess
 import sys
 import time
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import duckdb
@@ -51,8 +51,14 @@ def pipeline_ingest(db: str) -> None:
     report = land_source(SOURCES["skypilot_catalog"], db_path=Path(db))
     seconds = time.perf_counter() - started
     assert report.count("loaded") == len(report.deliveries), "every synthetic catalog should load"
-    _emit({"seconds": round(seconds, 3), "rows_loaded": report.rows_accepted,
-           "rows_quarantined": report.rows_quarantined, "deliveries": len(report.deliveries)})
+    _emit(
+        {
+            "seconds": round(seconds, 3),
+            "rows_loaded": report.rows_accepted,
+            "rows_quarantined": report.rows_quarantined,
+            "deliveries": len(report.deliveries),
+        }
+    )
 
 
 def _land_history(mirror: Path) -> None:
@@ -67,8 +73,12 @@ def _land_history(mirror: Path) -> None:
             land_source(source, settings=settings, deliveries=gpu_tracker_days.day_deliveries(settings, None))
         elif source.arrives_as != "url" or settings.mirror_dir:
             land_source(source, settings=settings)
-    subprocess.run([str(Path(sys.executable).parent / "dbt"), "--quiet", "build", "--profiles-dir", "."],
-                   cwd=ROOT / "dbt_project", check=True, env={**os.environ, "DO_NOT_TRACK": "1"})
+    subprocess.run(
+        [str(Path(sys.executable).parent / "dbt"), "--quiet", "build", "--profiles-dir", "."],
+        cwd=ROOT / "dbt_project",
+        check=True,
+        env={**os.environ, "DO_NOT_TRACK": "1"},
+    )
 
 
 def _phase(step_key: str) -> str:
@@ -97,7 +107,11 @@ def _timed_day(day: str, instance) -> dict:
         phases[_phase(stats.step_key)] += spent
     published = [m for m in result.asset_materializations_for_node("warehouse__published")]
     assert published, f"the daily job published nothing for {day}"
-    return {"seconds": round(seconds, 2), "discover_days_s": round(discover, 2), **{k: round(v, 2) for k, v in phases.items()}}
+    return {
+        "seconds": round(seconds, 2),
+        "discover_days_s": round(discover, 2),
+        **{k: round(v, 2) for k, v in phases.items()},
+    }
 
 
 def new_day(history_days: str, rows_per_day: str) -> None:
@@ -107,7 +121,7 @@ def new_day(history_days: str, rows_per_day: str) -> None:
     from benchmarks.generate import append_tracker_days, tracker_days
 
     mirror = Path(os.environ["AIMETRICS_DATA_DIR"])
-    today = datetime.now(timezone.utc).date()
+    today = datetime.now(UTC).date()
     days, per_day = int(history_days), int(rows_per_day)
     path = tracker_days(mirror, days, per_day, first_day=today - timedelta(days=days + 1))
     started = time.perf_counter()
@@ -178,14 +192,24 @@ def queries(db: str, csv_file: str) -> None:
     found = {}
     for name, (mart_sql, csv_sql) in QUERIES.items():
         mart, raw = _median_ms(conn, mart_sql, []), _median_ms(conn, csv_sql, [csv_file], repeats=3)
-        found[name] = {"rows": rows, "median_ms": round(mart, 2), "baseline_median_ms": round(raw, 1),
-                       "speedup": round(raw / mart, 1), "result_rows": len(conn.execute(mart_sql).fetchall())}
+        found[name] = {
+            "rows": rows,
+            "median_ms": round(mart, 2),
+            "baseline_median_ms": round(raw, 1),
+            "speedup": round(raw / mart, 1),
+            "result_rows": len(conn.execute(mart_sql).fetchall()),
+        }
     conn.close()
     _emit(found)
 
 
-STEPS = {"baseline-ingest": baseline_ingest, "pipeline-ingest": pipeline_ingest, "new-day": new_day,
-         "baseline-cold": baseline_cold, "queries": queries}
+STEPS = {
+    "baseline-ingest": baseline_ingest,
+    "pipeline-ingest": pipeline_ingest,
+    "new-day": new_day,
+    "baseline-cold": baseline_cold,
+    "queries": queries,
+}
 
 if __name__ == "__main__":
     STEPS[sys.argv[1]](*sys.argv[2:])

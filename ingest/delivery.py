@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 import polars as pl
@@ -22,7 +22,7 @@ def sha256_of(path: Path) -> str:
 
 def modified_day(path: Path) -> str:
     """The UTC day a file was last modified: the vintage of a file read from a local mirror."""
-    return datetime.fromtimestamp(path.stat().st_mtime, tz=timezone.utc).date().isoformat()
+    return datetime.fromtimestamp(path.stat().st_mtime, tz=UTC).date().isoformat()
 
 
 @dataclass(frozen=True)
@@ -36,20 +36,27 @@ class Delivery:
     path: Path
     """Where the bytes are on this machine."""
     sha256: str
-    retrieved_at: datetime = field(default_factory=lambda: datetime.now(timezone.utc))
+    retrieved_at: datetime = field(default_factory=lambda: datetime.now(UTC))
     refused: str | None = None
     """Why the file is refused without being read (a link out of the data root): recorded as a rejection."""
 
     @classmethod
-    def from_file(cls, source: str, edition: str, source_file: str, path: Path, retrieved_at=None,
-                  root: Path | None = None) -> Delivery:
+    def from_file(
+        cls, source: str, edition: str, source_file: str, path: Path, retrieved_at=None, root: Path | None = None
+    ) -> Delivery:
         """The file at `path`; with `root` (a mirror or inbox folder), a path whose real location is outside it
         (a symbolic link to /etc/passwd, say) is refused, and never read."""
         kwargs = {"retrieved_at": retrieved_at} if retrieved_at else {}
         if root is not None and not path.resolve().is_relative_to(root.resolve()):
-            return cls(source=source, edition=edition, source_file=source_file, path=path, **kwargs,
-                       sha256=hashlib.sha256(f"refused:{source_file}".encode()).hexdigest(),
-                       refused=f"{source_file} is a link to a file outside the data root {root}; not read")
+            return cls(
+                source=source,
+                edition=edition,
+                source_file=source_file,
+                path=path,
+                **kwargs,
+                sha256=hashlib.sha256(f"refused:{source_file}".encode()).hexdigest(),
+                refused=f"{source_file} is a link to a file outside the data root {root}; not read",
+            )
         return cls(source=source, edition=edition, source_file=source_file, path=path, sha256=sha256_of(path), **kwargs)
 
 

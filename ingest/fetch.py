@@ -9,7 +9,7 @@ import re
 import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 from urllib.parse import urlparse
 
@@ -32,9 +32,15 @@ class SourceUnavailable(RuntimeError):
         self.unreachable = unreachable
 
 
-_UNREACHABLE = ("name or service not known", "temporary failure in name resolution", "nodename nor servname",
-                "no address associated with hostname", "getaddrinfo failed", "connection refused",
-                "network is unreachable")
+_UNREACHABLE = (
+    "name or service not known",
+    "temporary failure in name resolution",
+    "nodename nor servname",
+    "no address associated with hostname",
+    "getaddrinfo failed",
+    "connection refused",
+    "network is unreachable",
+)
 
 
 def is_unreachable(error: BaseException) -> bool:
@@ -50,8 +56,12 @@ def _retryable(error: BaseException) -> bool:
 
 def _with_retries(settings: SourceSettings):
     """Retries with exponential backoff for timeouts, 429 and 5xx; none for a host that cannot be reached."""
-    return retry(retry=retry_if_exception(_retryable), stop=stop_after_attempt(max(1, settings.http_retries)),
-                 wait=wait_exponential(multiplier=0.5, max=8), reraise=True)
+    return retry(
+        retry=retry_if_exception(_retryable),
+        stop=stop_after_attempt(max(1, settings.http_retries)),
+        wait=wait_exponential(multiplier=0.5, max=8),
+        reraise=True,
+    )
 
 
 @contextmanager
@@ -72,8 +82,13 @@ def _unavailable(error: Exception, url: str, shown: str, failed: str) -> SourceU
     return SourceUnavailable(f"{failed}: {reason}")
 
 
-def get_json_pages(url: str, settings: SourceSettings, client: httpx.Client | None = None,
-                   next_key: str = "NextPageLink", max_pages: int = 500) -> list[dict]:
+def get_json_pages(
+    url: str,
+    settings: SourceSettings,
+    client: httpx.Client | None = None,
+    next_key: str = "NextPageLink",
+    max_pages: int = 500,
+) -> list[dict]:
     """Every page of a JSON API that links its pages (`NextPageLink`), with the same retries as `fetch`."""
 
     @_with_retries(settings)
@@ -102,10 +117,12 @@ def cache_path_for(url: str, settings: SourceSettings) -> Path:
 
 def expand_secrets(template: str) -> str:
     """`${NAME}` placeholders filled from the environment, so keys live in the environment, never in files."""
+
     def value(match: re.Match) -> str:
         if match[1] not in os.environ:
             raise SourceUnavailable(f"{template}: environment variable {match[1]} is not set")
         return os.environ[match[1]]
+
     return _PLACEHOLDER.sub(value, template)
 
 
@@ -131,7 +148,9 @@ def fetch(url: str, settings: SourceSettings, client: httpx.Client | None = None
         with _session(client) as http:
             body = download(http)
     except httpx.HTTPError as error:
-        raise _unavailable(error, url, shown, f"could not fetch {shown} after {settings.http_retries} attempts") from None
+        raise _unavailable(
+            error, url, shown, f"could not fetch {shown} after {settings.http_retries} attempts"
+        ) from None
     fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=".part-")
     with os.fdopen(fd, "wb") as handle:
         handle.write(body)
@@ -140,8 +159,9 @@ def fetch(url: str, settings: SourceSettings, client: httpx.Client | None = None
     return target
 
 
-def locate_file(source: str, mirror_path: str, url: str, settings: SourceSettings,
-                edition: str | None = None) -> list[Delivery]:
+def locate_file(
+    source: str, mirror_path: str, url: str, settings: SourceSettings, edition: str | None = None
+) -> list[Delivery]:
     """One file: from the mirror when one is set (nothing if it lacks the file), else fetched from `url`.
 
     Without a fixed `edition`, the vintage is the day of retrieval (a mirror file's modification day, UTC).
@@ -151,6 +171,6 @@ def locate_file(source: str, mirror_path: str, url: str, settings: SourceSetting
         if not path.is_file():
             return []
         return [Delivery.from_file(source, edition or modified_day(path), mirror_path, path, root=settings.mirror_dir)]
-    now = datetime.now(timezone.utc)
+    now = datetime.now(UTC)
     path = fetch(url, settings)
     return [Delivery.from_file(source, edition or now.date().isoformat(), url, path, now)]

@@ -20,8 +20,10 @@ def problems(settings: SourceSettings | None = None) -> list[str]:
             where = "" if Path(value).expanduser().is_absolute() else f" (relative to the current folder, {Path.cwd()})"
             found.append(f"{name}={value}: no such folder{where}")
     if settings.mirror_dir and settings.mirror_dir.is_dir() and not _mirror_is_read(settings):
-        found.append(f"AIMETRICS_DATA_DIR={settings.mirror_dir}: no source finds a file in it; a mirror is laid out like "
-                     "shared/data (ai_index_2025/, epoch_ai_models/, gpu_prices/, ...)")
+        found.append(
+            f"AIMETRICS_DATA_DIR={settings.mirror_dir}: no source finds a file in it; a mirror is laid out like "
+            "shared/data (ai_index_2025/, epoch_ai_models/, gpu_prices/, ...)"
+        )
     return found
 
 

@@ -24,17 +24,25 @@ def split_by_schema(parsed: Parsed, schema: type, carry: tuple[str, ...] = ()) -
         cases = errors.failure_cases
         row_cases = cases.filter(pl.col("index").is_not_null())
         if row_cases.height < cases.height:
-            raise RejectedDelivery(f"schema check failed: {cases.filter(pl.col('index').is_null()).to_dicts()[:3]}")
+            problems = cases.filter(pl.col("index").is_null()).to_dicts()[:3]
+            raise RejectedDelivery(f"schema check failed: {problems}") from None
         reasons: dict[int, list[str]] = {}
         for case in row_cases.iter_rows(named=True):
-            reasons.setdefault(int(case["index"]), []).append(f"{case['column']} failed {case['check']}: {case['failure_case']}")
+            reasons.setdefault(int(case["index"]), []).append(
+                f"{case['column']} failed {case['check']}: {case['failure_case']}"
+            )
     rows = parsed.rows.with_row_index("_i")
     bad = rows.filter(pl.col("_i").is_in(list(reasons)))
-    extra = quarantine_frame([
-        (None, "; ".join(reasons[record["_i"]]),
-         json.dumps({k: v for k, v in record.items() if k != "_i" and k not in carry}, default=str))
-        for record in bad.iter_rows(named=True)
-    ]).with_columns(bad.select(carry).get_columns())
+    extra = quarantine_frame(
+        [
+            (
+                None,
+                "; ".join(reasons[record["_i"]]),
+                json.dumps({k: v for k, v in record.items() if k != "_i" and k not in carry}, default=str),
+            )
+            for record in bad.iter_rows(named=True)
+        ]
+    ).with_columns(bad.select(carry).get_columns())
     good = rows.filter(~pl.col("_i").is_in(list(reasons))).drop("_i")
     return Parsed(rows=good, quarantine=pl.concat([parsed.quarantine, extra]))
 

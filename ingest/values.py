@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import math
 import re
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 
 import polars as pl
 
@@ -56,7 +56,7 @@ def too_large_for_int64(number: pl.Expr) -> pl.Expr:
 
 def latest_observation_day() -> date:
     """The last day a price observation may carry: tomorrow (UTC), for a scrape that ran across midnight."""
-    return datetime.now(timezone.utc).date() + timedelta(days=1)
+    return datetime.now(UTC).date() + timedelta(days=1)
 
 
 _DATE_FORMATS = ("%Y-%m-%d", "%m/%d/%y", "%m/%d/%Y", "%Y/%m/%d")
@@ -77,9 +77,7 @@ def parse_date(text: str | None, formats: tuple[str, ...] = _DATE_FORMATS) -> da
     return None
 
 
-_MONEY = re.compile(
-    r"^(?P<symbol>[$€£¥₩]|[A-Z]{3})?(?P<number>\d+(?:[.,]\d+)*)\s*(?P<scale>[KkMmBbTt]|bn|mn)?$"
-)
+_MONEY = re.compile(r"^(?P<symbol>[$€£¥₩]|[A-Z]{3})?(?P<number>\d+(?:[.,]\d+)*)\s*(?P<scale>[KkMmBbTt]|bn|mn)?$")
 _SYMBOL_CURRENCY = {"$": "USD", "€": "EUR", "£": "GBP", "¥": "JPY", "₩": "KRW"}
 _SCALE = {"k": 1e3, "m": 1e6, "mn": 1e6, "b": 1e9, "bn": 1e9, "t": 1e12}
 
@@ -104,10 +102,22 @@ def number_expr(text: pl.Expr) -> pl.Expr:
     """`parse_number` as a polars expression over a string column (same rules, vectorized)."""
     stripped = text.str.strip_chars()
     missing = stripped.is_null() | stripped.str.to_lowercase().is_in(sorted(MISSING_WORDS))
-    cleaned = (stripped.str.replace_all("\u00a0", "", literal=True).str.replace_all(" ", "", literal=True)
-               .str.strip_prefix("$").str.strip_prefix("US$").str.strip_suffix("%"))
-    cleaned = pl.when(cleaned.str.contains(_GROUPED.pattern)).then(cleaned.str.replace_all(",", "", literal=True)) \
+    cleaned = (
+        stripped.str.replace_all("\u00a0", "", literal=True)
+        .str.replace_all(" ", "", literal=True)
+        .str.strip_prefix("$")
+        .str.strip_prefix("US$")
+        .str.strip_suffix("%")
+    )
+    cleaned = (
+        pl.when(cleaned.str.contains(_GROUPED.pattern))
+        .then(cleaned.str.replace_all(",", "", literal=True))
         .otherwise(cleaned)
-    value = pl.when(missing | ~cleaned.str.contains(_NUMBER.pattern)).then(None).otherwise(cleaned) \
+    )
+    value = (
+        pl.when(missing | ~cleaned.str.contains(_NUMBER.pattern))
+        .then(None)
+        .otherwise(cleaned)
         .cast(pl.Float64, strict=False)
+    )
     return pl.when(value.is_infinite()).then(None).otherwise(value)

@@ -22,7 +22,9 @@ def version_problem(day: str) -> str | None:
     return None
 
 
-def dated_versions(source: str, settings: SourceSettings, pattern: str, dated_by_folder: bool = False) -> list[Delivery]:
+def dated_versions(
+    source: str, settings: SourceSettings, pattern: str, dated_by_folder: bool = False
+) -> list[Delivery]:
     """Every file of the mirror matching `pattern` (a glob), as a delivery of the version its name dates (or
     its folder's name, with `dated_by_folder`: `<YYYY-MM-DD>_<commit>/models.csv`)."""
     if not settings.mirror_dir:
@@ -30,8 +32,9 @@ def dated_versions(source: str, settings: SourceSettings, pattern: str, dated_by
     found = []
     for path in sorted(settings.mirror_dir.glob(pattern)):
         day = (path.parent.name if dated_by_folder else path.name)[:10]
-        delivery = Delivery.from_file(source, day, path.relative_to(settings.mirror_dir).as_posix(), path,
-                                      root=settings.mirror_dir)
+        delivery = Delivery.from_file(
+            source, day, path.relative_to(settings.mirror_dir).as_posix(), path, root=settings.mirror_dir
+        )
         problem = version_problem(day)
         if problem and not delivery.refused:
             delivery = replace(delivery, refused=f"{path.name}: a version's name starts with its date ({problem})")

@@ -1,7 +1,7 @@
 """pandera checks as blocking Dagster asset checks on every raw table: bad data never reaches dbt. (The marts'
 rules are dbt tests, each an asset check of its own.)"""
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import dagster as dg
 import pandera.errors
@@ -13,19 +13,28 @@ from ingest.sources import SOURCES
 from orchestration.assets.raw import raw_key
 from orchestration.constants import WAREHOUSE_POOL
 from warehouse.db import connect_read
-from warehouse.schema import PROVENANCE_COLUMNS
 from warehouse.preview import markdown_table
+from warehouse.schema import PROVENANCE_COLUMNS
 
 MAX_FAILURE_ROWS = 20
+
+
 def last_passed_at(context: dg.AssetCheckExecutionContext, check_key: dg.AssetCheckKey) -> datetime | None:
     """When this check last passed (the time its evaluation was planned, so it errs towards checking more)."""
     history = context.instance.event_log_storage.get_asset_check_execution_history(
-        check_key, limit=1, status={AssetCheckExecutionRecordStatus.SUCCEEDED})
-    return datetime.fromtimestamp(history[0].create_timestamp, timezone.utc) if history else None
+        check_key, limit=1, status={AssetCheckExecutionRecordStatus.SUCCEEDED}
+    )
+    return datetime.fromtimestamp(history[0].create_timestamp, UTC) if history else None
 
 
-def build_pandera_check(asset_key: dg.AssetKey, table: str, schema: type, exclude: tuple[str, ...] = (),
-                        blocking: bool = True, ingested_column: str | None = None) -> dg.AssetChecksDefinition:
+def build_pandera_check(
+    asset_key: dg.AssetKey,
+    table: str,
+    schema: type,
+    exclude: tuple[str, ...] = (),
+    blocking: bool = True,
+    ingested_column: str | None = None,
+) -> dg.AssetChecksDefinition:
     """A check that reads `table` (schema.name) from the warehouse and validates it with a pandera model.
 
     With `ingested_column`, only rows ingested since the check last passed are read: rows are immutable once
@@ -50,8 +59,10 @@ def build_pandera_check(asset_key: dg.AssetKey, table: str, schema: type, exclud
                 frame = conn.sql(f'{query} where "{ingested_column}" >= $since', params={"since": since}).pl()
         # DuckDB hands TIMESTAMPTZ back in the session zone (Etc/UTC); the schemas declare UTC.
         frame = frame.with_columns(cs.datetime(time_zone="*").dt.convert_time_zone("UTC"))
-        metadata = {"rows_checked": frame.height,
-                    "scope": f"rows ingested since {since.isoformat()}" if since else "every row"}
+        metadata = {
+            "rows_checked": frame.height,
+            "scope": f"rows ingested since {since.isoformat()}" if since else "every row",
+        }
         if exclude:
             metadata["rows_without_provenance"] = frame.filter(pl.any_horizontal(pl.col(exclude).is_null())).height
         failures = []
@@ -63,19 +74,28 @@ def build_pandera_check(asset_key: dg.AssetKey, table: str, schema: type, exclud
             try:
                 schema.validate(part.drop(exclude), lazy=True)
             except pandera.errors.SchemaErrors as errors:
-                failures.append(errors.failure_cases.with_columns(pl.lit(" @ ".join(map(str, delivery))).alias("delivery")))
+                failures.append(
+                    errors.failure_cases.with_columns(pl.lit(" @ ".join(map(str, delivery))).alias("delivery"))
+                )
         if failures:
             cases = pl.concat(failures, how="diagonal_relaxed")
             head = cases.head(MAX_FAILURE_ROWS)
             metadata["failure_cases"] = dg.MetadataValue.md(markdown_table(head.columns, head.rows()))
             metadata["failures"] = cases.height
-        return dg.AssetCheckResult(passed=not failures and not metadata.get("rows_without_provenance"), metadata=metadata)
+        return dg.AssetCheckResult(
+            passed=not failures and not metadata.get("rows_without_provenance"), metadata=metadata
+        )
 
     return _check
 
 
 RAW_CHECKS = [
-    build_pandera_check(raw_key(source), f"raw.{source.raw_table}", source.schema, exclude=PROVENANCE_COLUMNS,
-                        ingested_column="_ingested_at")
+    build_pandera_check(
+        raw_key(source),
+        f"raw.{source.raw_table}",
+        source.schema,
+        exclude=PROVENANCE_COLUMNS,
+        ingested_column="_ingested_at",
+    )
     for source in SOURCES.values()
 ]

@@ -17,13 +17,30 @@ from pathlib import Path
 
 import duckdb
 
-from warehouse.db import (PROJECT_ROOT, WarehouseBusy, WarehouseCorrupt, WarehouseMissing, WarehouseNotWritable,
-                          build_path, connect_published, count_rows, unwritable_reason, warehouse_path,
-                          warehouse_target)
+from warehouse.db import (
+    PROJECT_ROOT,
+    WarehouseBusy,
+    WarehouseCorrupt,
+    WarehouseMissing,
+    WarehouseNotWritable,
+    build_path,
+    connect_published,
+    count_rows,
+    unwritable_reason,
+    warehouse_path,
+    warehouse_target,
+)
 from warehouse.output import BATCH_ROWS, write_stream
 from warehouse.preview import markdown_table, terminal_safe
-from warehouse.versions import (VersionNotFound, citation, current_version, list_versions, resolve, stamp_of,
-                                versions_root)
+from warehouse.versions import (
+    VersionNotFound,
+    citation,
+    current_version,
+    list_versions,
+    resolve,
+    stamp_of,
+    versions_root,
+)
 
 QUERY_EXAMPLES = """examples:
   aimetrics query "select * from marts.ai_investment where geography = 'World' order by year"
@@ -57,7 +74,11 @@ def dagster_home_problem() -> str | None:
     advice = "make it writable, or point DAGSTER_HOME at a folder that is"
     if not home.is_dir():
         return f"DAGSTER_HOME={home} is not a folder; create it, or point DAGSTER_HOME at one"
-    folders = [home] + [path for path in home.glob("*") if path.is_dir()] + [path for path in home.glob("*/*") if path.is_dir()]
+    folders = (
+        [home]
+        + [path for path in home.glob("*") if path.is_dir()]
+        + [path for path in home.glob("*/*") if path.is_dir()]
+    )
     for folder in folders:
         try:
             with tempfile.TemporaryFile(dir=folder):
@@ -129,15 +150,14 @@ def refusal(sql: str) -> str | None:
     statement = statements[0]
     if statement.type == duckdb.StatementType.EXPLAIN:
         # EXPLAIN ANALYZE runs the statement it explains: judge that one
-        inner = sql.lstrip()[len("explain"):].lstrip()
-        inner = inner[len("analyze"):].lstrip() if inner.lower().startswith("analyze") else inner
+        inner = sql.lstrip()[len("explain") :].lstrip()
+        inner = inner[len("analyze") :].lstrip() if inner.lower().startswith("analyze") else inner
         if inner.startswith("("):  # options: EXPLAIN (FORMAT json) ..., EXPLAIN (ANALYZE, FORMAT json) ...
-            inner = inner[inner.find(")") + 1:] if ")" in inner else inner
+            inner = inner[inner.find(")") + 1 :] if ")" in inner else inner
         return refusal(inner) and f"refused: EXPLAIN of a statement that is not a read ({inner.strip()[:40]}...)"
     if statement.type in READS or _first_word(sql) in READ_KEYWORDS:
         return None
-    return (f"refused: the query command only reads the warehouse; "
-            f"{statement.type.name} statements are not allowed")
+    return f"refused: the query command only reads the warehouse; {statement.type.name} statements are not allowed"
 
 
 @contextmanager
@@ -201,8 +221,10 @@ def _rows(conn: duckdb.DuckDBPyConnection, sql: str) -> tuple[list[str], Iterato
 def _explained(error: duckdb.Error) -> str:
     text = str(error)
     if "read-only" in text.lower() or "disabled by configuration" in text or "has been locked" in text:
-        return ("refused: the query command reads the warehouse only (read-only, no files, no extensions); "
-                f"DuckDB said: {text.splitlines()[0]}")
+        return (
+            "refused: the query command reads the warehouse only (read-only, no files, no extensions); "
+            f"DuckDB said: {text.splitlines()[0]}"
+        )
     return f"query failed: {text}"  # whole, with DuckDB's hints (`Did you mean ...`) and the LINE caret
 
 
@@ -213,6 +235,7 @@ def _query(args: argparse.Namespace) -> int:
         columns, batches = _rows(conn, sql)
         if columns:
             write_stream(columns, batches, args.format, sys.stdout, args.max_width, escape)
+
     try:
         return _read(args, _sql_of(args), printed)
     except BrokenPipeError:  # `aimetrics query ... | head`: the reader has what it wanted
@@ -228,8 +251,13 @@ def _refused_output(output: Path) -> str | None:
     target = output.expanduser().resolve()
     published = warehouse_path().resolve()
     settings = source_settings()
-    guarded = [build_path(published).parent, versions_root(published), PROJECT_ROOT / "data", settings.inbox_dir,
-               settings.cache_dir] + ([settings.mirror_dir] if settings.mirror_dir else [])
+    guarded = [
+        build_path(published).parent,
+        versions_root(published),
+        PROJECT_ROOT / "data",
+        settings.inbox_dir,
+        settings.cache_dir,
+    ] + ([settings.mirror_dir] if settings.mirror_dir else [])
     if published.name in target.name and target.parent == published.parent:
         return f"refused: {output} is the warehouse (or its log); write the export elsewhere"
     for folder in guarded:
@@ -265,17 +293,22 @@ def _export(args: argparse.Namespace) -> int:
         if args.format == "parquet":
             _written_whole(args.output, lambda partial: written.update(rows=_parquet(conn, sql, partial, version)))
         else:
+
             def text(partial: Path) -> None:
                 with partial.open("w", encoding="utf-8") as out:
                     written["rows"] = write_stream(*_rows(conn, sql), args.format, out, args.max_width)
+
             _written_whole(args.output, text)
         written["manifest"] = manifest
+
     code = _read(args, sql, exported)
     if code:
         return code
     rows, manifest = written["rows"], written["manifest"]
-    citation_json = json.dumps({"file": args.output.name, "rows": rows, "sql": sql,
-                                "version": manifest}, indent=2, default=str) + "\n"
+    citation_json = (
+        json.dumps({"file": args.output.name, "rows": rows, "sql": sql, "version": manifest}, indent=2, default=str)
+        + "\n"
+    )
     _written_whole(sidecar, lambda partial: partial.write_text(citation_json, encoding="utf-8"))
     print(f"{rows:,} rows written to {args.output}, from {citation(manifest)} ({sidecar.name})", file=sys.stderr)
     return 0
@@ -304,9 +337,13 @@ def _tables(args: argparse.Namespace) -> int:
                union all
                select schema_name, view_name, trim(coalesce(comment, '') || ' (view)')
                from duckdb_views() where schema_name in (select unnest($schemas)) and not internal
-               order by 1, 2""", {"schemas": schemas}).fetchall()
+               order by 1, 2""",
+            {"schemas": schemas},
+        ).fetchall()
         counts = count_rows(conn, [(schema, name) for schema, name, _ in rows])
-        counted = [(f"{schema}.{name}", f"{counts.get((schema, name), 0):,}", comment) for schema, name, comment in rows]
+        counted = [
+            (f"{schema}.{name}", f"{counts.get((schema, name), 0):,}", comment) for schema, name, comment in rows
+        ]
     print(markdown_table(["table", "rows", "description"], counted, max_chars=100))
     return 0
 
@@ -325,18 +362,38 @@ def _versions(args: argparse.Namespace) -> int:
     """The published versions, newest first; `*` marks the one readers open."""
     versions, current = list_versions(), current_version()
     if args.format == "json":
-        print(json.dumps([{**v.manifest, "published": current is not None and v.id == current.id,
-                           "database": str(v.database)} for v in versions], indent=2, default=str))
+        print(
+            json.dumps(
+                [
+                    {**v.manifest, "published": current is not None and v.id == current.id, "database": str(v.database)}
+                    for v in versions
+                ],
+                indent=2,
+                default=str,
+            )
+        )
         return 0
     if not versions:
         print(f"no version published yet beside {warehouse_path()}")
         return 0
-    rows = [("*" if current and v.id == current.id else "", v.id, v.manifest["published_at"], v.manifest.get("job", ""),
-             v.manifest["code_version"], str(v.manifest.get("checks_passed", "")),
-             str(len(v.manifest.get("checks_warned", []))), f"{v.manifest.get('bytes', 0) / 1e6:.1f}")
-            for v in versions]
-    print(markdown_table(["", "version", "published_at", "job", "code", "checks passed", "warned", "MB"], rows,
-                         max_chars=40))
+    rows = [
+        (
+            "*" if current and v.id == current.id else "",
+            v.id,
+            v.manifest["published_at"],
+            v.manifest.get("job", ""),
+            v.manifest["code_version"],
+            str(v.manifest.get("checks_passed", "")),
+            str(len(v.manifest.get("checks_warned", []))),
+            f"{v.manifest.get('bytes', 0) / 1e6:.1f}",
+        )
+        for v in versions
+    ]
+    print(
+        markdown_table(
+            ["", "version", "published_at", "job", "code", "checks passed", "warned", "MB"], rows, max_chars=40
+        )
+    )
     return 0
 
 
@@ -350,18 +407,49 @@ def _diff(args: argparse.Namespace) -> int:
         raise VersionNotFound("no version is published: give B")
     diffs = diff_versions(before.database, after.database)
     if args.format == "json":
-        print(json.dumps({"before": before.id, "after": after.id, "marts": [
-            {"mart": d.mart, "key": list(d.key), "rows_before": d.rows_before, "rows_after": d.rows_after,
-             "added": d.added, "removed": d.removed, "changed": d.changed} for d in diffs]}, indent=2))
+        print(
+            json.dumps(
+                {
+                    "before": before.id,
+                    "after": after.id,
+                    "marts": [
+                        {
+                            "mart": d.mart,
+                            "key": list(d.key),
+                            "rows_before": d.rows_before,
+                            "rows_after": d.rows_after,
+                            "added": d.added,
+                            "removed": d.removed,
+                            "changed": d.changed,
+                        }
+                        for d in diffs
+                    ],
+                },
+                indent=2,
+            )
+        )
         return 0
     shown = diffs if args.all else [d for d in diffs if not d.unchanged]
     print(f"{before.id} -> {after.id}: {sum(d.unchanged for d in diffs)} of {len(diffs)} marts unchanged")
     if shown:
-        print(markdown_table(["mart", "key", "rows before", "rows after", "added", "removed", "changed"], [
-            (f"marts.{d.mart}", ", ".join(d.key) or "(none: rows compared whole)",
-             "" if d.rows_before is None else f"{d.rows_before:,}", "" if d.rows_after is None else f"{d.rows_after:,}",
-             f"{d.added:,}", f"{d.removed:,}", "" if d.changed is None else f"{d.changed:,}") for d in shown],
-            max_chars=60))
+        print(
+            markdown_table(
+                ["mart", "key", "rows before", "rows after", "added", "removed", "changed"],
+                [
+                    (
+                        f"marts.{d.mart}",
+                        ", ".join(d.key) or "(none: rows compared whole)",
+                        "" if d.rows_before is None else f"{d.rows_before:,}",
+                        "" if d.rows_after is None else f"{d.rows_after:,}",
+                        f"{d.added:,}",
+                        f"{d.removed:,}",
+                        "" if d.changed is None else f"{d.changed:,}",
+                    )
+                    for d in shown
+                ],
+                max_chars=60,
+            )
+        )
     return 0
 
 
@@ -369,19 +457,32 @@ def _add_reading_options(command: argparse.ArgumentParser, formats: list[str], d
     command.add_argument("sql", nargs="?", help="one SQL statement that reads, or `-` to read it from standard input")
     command.add_argument("-f", "--file", help="read the SQL from this file")
     command.add_argument("--format", choices=formats, default=default, help=f"output format (default {default})")
-    command.add_argument("--max-width", type=int, default=60, help="cut table cells to this many characters (default 60)")
-    command.add_argument("--timeout", type=float, default=300,
-                         help="stop the query after this many seconds, so a reader never holds the file for ever "
-                              "(default 300; 0: no limit)")
-    command.add_argument("--wait", type=float, default=30,
-                         help="wait this many seconds for a run that is writing the warehouse (default 30)")
+    command.add_argument(
+        "--max-width", type=int, default=60, help="cut table cells to this many characters (default 60)"
+    )
+    command.add_argument(
+        "--timeout",
+        type=float,
+        default=300,
+        help="stop the query after this many seconds, so a reader never holds the file for ever "
+        "(default 300; 0: no limit)",
+    )
+    command.add_argument(
+        "--wait",
+        type=float,
+        default=30,
+        help="wait this many seconds for a run that is writing the warehouse (default 30)",
+    )
     _add_as_of(command)
 
 
 def _add_as_of(command: argparse.ArgumentParser) -> None:
-    command.add_argument("--as-of", metavar="VERSION|DATE",
-                         help="read an older published version: its id (or a unique prefix), or a date or time "
-                              "(the last version published by then, UTC); `aimetrics versions` lists them")
+    command.add_argument(
+        "--as-of",
+        metavar="VERSION|DATE",
+        help="read an older published version: its id (or a unique prefix), or a date or time "
+        "(the last version published by then, UTC); `aimetrics versions` lists them",
+    )
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -389,16 +490,26 @@ def main(argv: list[str] | None = None) -> int:
     commands = parser.add_subparsers(dest="command", required=True)
     run = commands.add_parser("run", help="materialize every asset into the warehouse and print a summary")
     run.add_argument("--job", default="materialize_everything", help="the Dagster job to run (default: everything)")
-    run.add_argument("--full-refresh", action="store_true",
-                     help="rebuild incremental models from all their input (after a change of their rules), "
-                          "not only what is new")
+    run.add_argument(
+        "--full-refresh",
+        action="store_true",
+        help="rebuild incremental models from all their input (after a change of their rules), not only what is new",
+    )
     run.set_defaults(handler=_run)
-    query = commands.add_parser("query", help="run one SQL statement that reads the warehouse, print the result",
-                                epilog=QUERY_EXAMPLES, formatter_class=argparse.RawDescriptionHelpFormatter)
+    query = commands.add_parser(
+        "query",
+        help="run one SQL statement that reads the warehouse, print the result",
+        epilog=QUERY_EXAMPLES,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
     _add_reading_options(query, ["table", "csv", "json"], "table")
     query.set_defaults(handler=_query)
-    export = commands.add_parser("export", help="write the result of one reading SQL statement to a file",
-                                 epilog=QUERY_EXAMPLES, formatter_class=argparse.RawDescriptionHelpFormatter)
+    export = commands.add_parser(
+        "export",
+        help="write the result of one reading SQL statement to a file",
+        epilog=QUERY_EXAMPLES,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
     _add_reading_options(export, ["csv", "json", "parquet"], "csv")
     export.add_argument("--output", type=Path, required=True, help="the file to write")
     export.set_defaults(handler=_export)

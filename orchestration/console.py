@@ -22,12 +22,17 @@ class OneLineFormatter(logging.Formatter):
         text = record.getMessage().split("\n\nStack Trace:")[0].replace(_FAILURE_PREFIX, "")
         text = _JOB_AND_RUN.sub("", text)
         return f"{self.formatTime(record, '%H:%M:%S')} {record.levelname} " + " ".join(
-            line.strip() for line in text.splitlines() if line.strip())
+            line.strip() for line in text.splitlines() if line.strip()
+        )
 
 
-@dg.logger(config_schema={"log_level": dg.Field(str, is_required=False, default_value="INFO"),
-                          "name": dg.Field(str, is_required=False, default_value="dagster")},
-           description="One line per event on standard error; stack traces only in the event log.")
+@dg.logger(
+    config_schema={
+        "log_level": dg.Field(str, is_required=False, default_value="INFO"),
+        "name": dg.Field(str, is_required=False, default_value="dagster"),
+    },
+    description="One line per event on standard error; stack traces only in the event log.",
+)
 def one_line_console(init_context: dg.InitLoggerContext) -> logging.Logger:
     config = init_context.logger_config
     console = logging.Logger(config["name"], level=config["log_level"].upper())

@@ -11,8 +11,17 @@ from typing import TextIO
 _NODE = re.compile(r"^\d\d:\d\d:\d\d\s+|^")
 _PROGRESS = re.compile(r"^(\d+) of (\d+) (\S+)")
 _ANSI = re.compile(r"\x1b\[[0-9;]*m")
-_KEPT = ("Done.", "Completed with", "Warning in", "Failure in", "Error in", "Got ", "Database Error", "Runtime Error",
-         "Compilation Error")
+_KEPT = (
+    "Done.",
+    "Completed with",
+    "Warning in",
+    "Failure in",
+    "Error in",
+    "Got ",
+    "Database Error",
+    "Runtime Error",
+    "Compilation Error",
+)
 _NOTABLE = ("WARN", "ERROR", "FAIL")
 
 

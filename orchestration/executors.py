@@ -16,8 +16,15 @@ from warehouse.db import warehouse_target
 
 # Every step needs the warehouse and source settings; secrets (catalog password, MOTHERDUCK_TOKEN, feed API keys)
 # come from the cluster's secret store, never from these names' values in a config file.
-STEP_ENV = ["AIMETRICS_WAREHOUSE", "AIMETRICS_DUCKLAKE_DATA_PATH", "AIMETRICS_DATA_DIR", "AIMETRICS_INBOX_DIR",
-            "AIMETRICS_CACHE_DIR", "AIMETRICS_DBT_THREADS", "DO_NOT_TRACK"]
+STEP_ENV = [
+    "AIMETRICS_WAREHOUSE",
+    "AIMETRICS_DUCKLAKE_DATA_PATH",
+    "AIMETRICS_DATA_DIR",
+    "AIMETRICS_INBOX_DIR",
+    "AIMETRICS_CACHE_DIR",
+    "AIMETRICS_DBT_THREADS",
+    "DO_NOT_TRACK",
+]
 DISTRIBUTED = ("celery", "k8s")
 
 
@@ -28,19 +35,27 @@ def selected_executor() -> dg.ExecutorDefinition:
     if name not in DISTRIBUTED:
         raise ValueError(f"AIMETRICS_EXECUTOR={name!r}: expected in_process, celery or k8s")
     if warehouse_target().kind == "file":
-        raise ValueError(f"AIMETRICS_EXECUTOR={name} runs steps in other processes and machines, which cannot share "
-                         "one DuckDB file: set AIMETRICS_WAREHOUSE to a shared engine (ducklake:... or md:...)")
+        raise ValueError(
+            f"AIMETRICS_EXECUTOR={name} runs steps in other processes and machines, which cannot share "
+            "one DuckDB file: set AIMETRICS_WAREHOUSE to a shared engine (ducklake:... or md:...)"
+        )
     if name == "celery":
         from dagster_celery import celery_executor
 
-        return celery_executor.configured({
-            "broker": {"env": "AIMETRICS_CELERY_BROKER"},
-            "backend": {"env": "AIMETRICS_CELERY_BACKEND"},
-        }, name="celery_executor")
+        return celery_executor.configured(
+            {
+                "broker": {"env": "AIMETRICS_CELERY_BROKER"},
+                "backend": {"env": "AIMETRICS_CELERY_BACKEND"},
+            },
+            name="celery_executor",
+        )
     from dagster_k8s import k8s_job_executor
 
-    return k8s_job_executor.configured({
-        "env_vars": STEP_ENV,
-        "env_secrets": ["aimetrics-secrets"],
-        "max_concurrent": 4,
-    }, name="k8s_job_executor")
+    return k8s_job_executor.configured(
+        {
+            "env_vars": STEP_ENV,
+            "env_secrets": ["aimetrics-secrets"],
+            "max_concurrent": 4,
+        },
+        name="k8s_job_executor",
+    )

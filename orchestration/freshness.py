@@ -14,22 +14,36 @@ CHECK_NAME = "freshness_check"
 
 
 def freshness_check_spec(asset_key: dg.AssetKey) -> dg.AssetCheckSpec:
-    return dg.AssetCheckSpec(CHECK_NAME, asset=asset_key, blocking=False,
-                             description="Every feed of the table has an observation within its cadence "
-                                         "(FRESHNESS_DAYS); the stale ones are named.")
+    return dg.AssetCheckSpec(
+        CHECK_NAME,
+        asset=asset_key,
+        blocking=False,
+        description="Every feed of the table has an observation within its cadence "
+        "(FRESHNESS_DAYS); the stale ones are named.",
+    )
 
 
 def stale_feeds(newest_by_feed: dict[str, date | None], days: int, today: date) -> dict[str, date | None]:
     """The feeds whose newest observation is more than `days` old (or that have none)."""
-    return {feed: newest for feed, newest in sorted(newest_by_feed.items())
-            if newest is None or (today - newest).days > days}
+    return {
+        feed: newest
+        for feed, newest in sorted(newest_by_feed.items())
+        if newest is None or (today - newest).days > days
+    }
 
 
 def freshness_check_result(newest_by_feed: dict[str, date | None], days: int, today: date) -> dg.AssetCheckResult:
     stale = stale_feeds(newest_by_feed or {"(no feed has any observation)": None}, days, today)
     listed = "; ".join(f"{feed} (newest {newest or 'none'})" for feed, newest in stale.items())
     return dg.AssetCheckResult(
-        check_name=CHECK_NAME, passed=not stale, severity=dg.AssetCheckSeverity.WARN,
+        check_name=CHECK_NAME,
+        passed=not stale,
+        severity=dg.AssetCheckSeverity.WARN,
         description=f"stale feeds: {listed}" if stale else f"all {len(newest_by_feed)} feeds within {days} days",
-        metadata={"cadence_days": days, "feeds": len(newest_by_feed), "stale_feeds": listed or "none",
-                  "fresh_feeds": len(newest_by_feed) - len(stale)})
+        metadata={
+            "cadence_days": days,
+            "feeds": len(newest_by_feed),
+            "stale_feeds": listed or "none",
+            "fresh_feeds": len(newest_by_feed) - len(stale),
+        },
+    )

@@ -21,8 +21,12 @@ materialize_everything = dg.define_asset_job(
     "materialize_everything", selection=EVERYTHING, description="Ingest every source, then build every dbt model."
 )
 # The seeds go with them: a chip name or category added to a seed maps the offers already loaded on the next run.
-GPU_PRICE_SEEDS = dg.AssetSelection.assets(["reference", "gpu_model_names"], ["reference", "gpu_price_categories"],
-                                           ["reference", "gpu_price_bounds"], ["reference", "gpu_providers"])
+GPU_PRICE_SEEDS = dg.AssetSelection.assets(
+    ["reference", "gpu_model_names"],
+    ["reference", "gpu_price_categories"],
+    ["reference", "gpu_price_bounds"],
+    ["reference", "gpu_providers"],
+)
 GPU_PRICE_JOB_SELECTION = GPU_PRICE_FEEDS | GPU_PRICE_FEEDS.downstream() | GPU_PRICE_SEEDS
 refresh_gpu_prices = dg.define_asset_job(
     "refresh_gpu_prices",
@@ -32,43 +36,64 @@ refresh_gpu_prices = dg.define_asset_job(
 EPOCH = dg.AssetSelection.groups("ingest_epoch")
 FX = dg.AssetSelection.assets(["raw", "fx_rates"])
 refresh_epoch = dg.define_asset_job(
-    "refresh_epoch", selection=EPOCH | EPOCH.downstream(),
+    "refresh_epoch",
+    selection=EPOCH | EPOCH.downstream(),
     description="Pull the Epoch AI data sets (a new vintage when they changed) and rebuild what depends on them.",
 )
 refresh_fx = dg.define_asset_job(
-    "refresh_fx", selection=FX | FX.downstream(), description="Reload the ECB rates and rebuild the conversions.",
+    "refresh_fx",
+    selection=FX | FX.downstream(),
+    description="Reload the ECB rates and rebuild the conversions.",
 )
 ingest_inbox = dg.define_asset_job(
     "ingest_inbox",
-    selection=dg.AssetSelection.assets(*INBOX_ASSETS.values()) | dg.AssetSelection.assets(*INBOX_ASSETS.values()).downstream(),
+    selection=dg.AssetSelection.assets(*INBOX_ASSETS.values())
+    | dg.AssetSelection.assets(*INBOX_ASSETS.values()).downstream(),
     description="Land files dropped into the inbox and rebuild what depends on them.",
 )
 
 
-@dg.schedule(job=refresh_gpu_prices, cron_schedule="0 6 * * *", execution_timezone="UTC",
-             default_status=dg.DefaultScheduleStatus.RUNNING)
+@dg.schedule(
+    job=refresh_gpu_prices,
+    cron_schedule="0 6 * * *",
+    execution_timezone="UTC",
+    default_status=dg.DefaultScheduleStatus.RUNNING,
+)
 def gpu_prices_daily(context: dg.ScheduleEvaluationContext):
     """Poll the GPU price feeds and land the tracker's new days (its newest day again when no day is new)."""
     return _tracker_run_request(context, GPU_PRICE_JOB_SELECTION, newest_only=True)
 
 
 epoch_weekly = dg.ScheduleDefinition(
-    name="epoch_weekly", job=refresh_epoch, cron_schedule="0 4 * * 1", execution_timezone="UTC",
+    name="epoch_weekly",
+    job=refresh_epoch,
+    cron_schedule="0 4 * * 1",
+    execution_timezone="UTC",
     default_status=dg.DefaultScheduleStatus.RUNNING,
 )
 fx_monthly = dg.ScheduleDefinition(
-    name="fx_monthly", job=refresh_fx, cron_schedule="0 3 1 * *", execution_timezone="UTC",
+    name="fx_monthly",
+    job=refresh_fx,
+    cron_schedule="0 3 1 * *",
+    execution_timezone="UTC",
     default_status=dg.DefaultScheduleStatus.RUNNING,
 )
-@dg.schedule(job=materialize_everything, cron_schedule="0 5 * * 1", execution_timezone="UTC",
-             default_status=dg.DefaultScheduleStatus.RUNNING)
+
+
+@dg.schedule(
+    job=materialize_everything,
+    cron_schedule="0 5 * * 1",
+    execution_timezone="UTC",
+    default_status=dg.DefaultScheduleStatus.RUNNING,
+)
 def everything_weekly(context: dg.ScheduleEvaluationContext):
     """Everything, with the tracker's whole history in one run (unchanged days are skipped)."""
     return _tracker_run_request(context, EVERYTHING, newest_only=False)
 
 
-def _tracker_run_request(context: dg.ScheduleEvaluationContext, selection: dg.AssetSelection,
-                         newest_only: bool) -> dg.RunRequest:
+def _tracker_run_request(
+    context: dg.ScheduleEvaluationContext, selection: dg.AssetSelection, newest_only: bool
+) -> dg.RunRequest:
     plan = plan_tracker_run(context.instance, selection.resolve(context.repository_def.asset_graph), newest_only)
     for reason in plan.unread + plan.not_run:
         context.log.warning(f"the tracker is left out of this run: {reason}")
@@ -81,7 +106,8 @@ def inbox_fingerprint(folder) -> dict[str, str]:
         return {}
     return {
         str(path.relative_to(folder)): f"{path.stat().st_size}:{path.stat().st_mtime_ns}"
-        for path in sorted(folder.rglob("*")) if path.is_file()
+        for path in sorted(folder.rglob("*"))
+        if path.is_file()
     }
 
 

@@ -31,6 +31,7 @@ def register_tracker_days(instance: dg.DagsterInstance) -> list[str]:
 class TrackerPlan:
     """How a run takes the tracker: a range of its days in one run (what a single-run backfill does), or, with
     no day known, the run's other assets and why the tracker is left out."""
+
     tags: dict[str, str] = field(default_factory=dict)
     selection: list[dg.AssetKey] | None = None
     """None: the run's whole selection."""
@@ -39,8 +40,9 @@ class TrackerPlan:
     not_run: list[str] = field(default_factory=list)
 
 
-def plan_tracker_run(instance: dg.DagsterInstance, selected: set[dg.AssetKey], newest_only: bool = False
-                     ) -> TrackerPlan:
+def plan_tracker_run(
+    instance: dg.DagsterInstance, selected: set[dg.AssetKey], newest_only: bool = False
+) -> TrackerPlan:
     """Add the days the tracker's file now has as partitions, then run all of them, or (`newest_only`, the daily
     tick) the new ones, or the newest again when none is new."""
     try:
@@ -51,6 +53,13 @@ def plan_tracker_run(instance: dg.DagsterInstance, selected: set[dg.AssetKey], n
     if known:  # the tracker's own step says why it cannot read its file
         first = (new[0] if new else known[-1]) if newest_only else known[0]
         return TrackerPlan(tags={_RANGE_START: first, _RANGE_END: known[-1]})
-    return TrackerPlan(selection=sorted(selected - {TRACKER}), unread=unread,
-                       not_run=[] if unread else [f"{TRACKER.to_user_string()}: no tracker file with a record dated "
-                                                  "within its days (missing, refused or empty): no day to land"])
+    return TrackerPlan(
+        selection=sorted(selected - {TRACKER}),
+        unread=unread,
+        not_run=[]
+        if unread
+        else [
+            f"{TRACKER.to_user_string()}: no tracker file with a record dated "
+            "within its days (missing, refused or empty): no day to land"
+        ],
+    )

@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 import time
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import dagster as dg
 
@@ -46,12 +46,14 @@ class RunSummary:
 
 
 def materialize_everything(
-    job_name: str = "materialize_everything", instance: dg.DagsterInstance | None = None, log_level: str = "INFO",
+    job_name: str = "materialize_everything",
+    instance: dg.DagsterInstance | None = None,
+    log_level: str = "INFO",
     full_refresh: bool = False,
 ) -> RunSummary:
     from orchestration.definitions import defs
 
-    started, started_at = time.monotonic(), datetime.now(timezone.utc)
+    started, started_at = time.monotonic(), datetime.now(UTC)
     instance = instance or dg.DagsterInstance.get()
     # a run killed earlier keeps its warehouse slot: free it; wait (bounded, with a message) for a live one
     wait_for_the_warehouse_pool(instance, float(os.environ.get("AIMETRICS_RUN_WAIT_S", "600")))
@@ -64,21 +66,41 @@ def materialize_everything(
         asset_selection=plan.selection,
         run_config={"loggers": {"console": {"config": {"log_level": log_level}}}},
     )
-    summary = RunSummary(run_id=result.run_id, success=result.success and not plan.unread,
-                         seconds=time.monotonic() - started, not_run=plan.not_run, started_at=started_at)
+    summary = RunSummary(
+        run_id=result.run_id,
+        success=result.success and not plan.unread,
+        seconds=time.monotonic() - started,
+        not_run=plan.not_run,
+        started_at=started_at,
+    )
     summary.checks_passed, summary.checks_warned, summary.checks_failed = sorted_checks(
-        result.get_asset_check_evaluations())
-    summary.published = next((str(m.metadata["version"].value) for m in result.asset_materializations_for_node(
-        PUBLISH_STEP) if "version" in m.metadata), None) if _ran(result, PUBLISH_STEP) else None
+        result.get_asset_check_evaluations()
+    )
+    summary.published = (
+        next(
+            (
+                str(m.metadata["version"].value)
+                for m in result.asset_materializations_for_node(PUBLISH_STEP)
+                if "version" in m.metadata
+            ),
+            None,
+        )
+        if _ran(result, PUBLISH_STEP)
+        else None
+    )
     summary.failed_steps = plan.unread + [
         f"{event.step_key}: {_root_cause(event.step_failure_data.error)}"
-        if event.step_failure_data and event.step_failure_data.error else event.step_key
-        for event in result.all_events if event.is_step_failure
+        if event.step_failure_data and event.step_failure_data.error
+        else event.step_key
+        for event in result.all_events
+        if event.is_step_failure
     ]
     summary.skipped_steps = _never_started(instance, result)
-    summary.stale_feeds = [f"{evaluation.asset_key.to_user_string()}: {evaluation.metadata['stale_feeds'].value}"
-                           for evaluation in result.get_asset_check_evaluations()
-                           if evaluation.check_name == "freshness_check" and not evaluation.passed]
+    summary.stale_feeds = [
+        f"{evaluation.asset_key.to_user_string()}: {evaluation.metadata['stale_feeds'].value}"
+        for evaluation in result.get_asset_check_evaluations()
+        if evaluation.check_name == "freshness_check" and not evaluation.passed
+    ]
     return summary
 
 
@@ -93,8 +115,11 @@ def _never_started(instance: dg.DagsterInstance, result) -> list[str]:
 def _skipped_in_short(steps: list[str]) -> str:
     """The skipped steps that build tables by name, and their checks counted (a check's step is named after the
     asset's step it checks: raw__x_pandera_schema)."""
-    checks = [step for step in steps
-              if step.endswith("_pandera_schema") or any(step.startswith(other + "_") for other in steps)]
+    checks = [
+        step
+        for step in steps
+        if step.endswith("_pandera_schema") or any(step.startswith(other + "_") for other in steps)
+    ]
     built = [step for step in steps if step not in checks]
     return ", ".join(built) + (f" (and {len(checks)} checks)" if checks else "")
 
@@ -130,82 +155,121 @@ def delivery_totals() -> dict[str, int]:
 
 
 ATTENTION_QUERIES = (  # (title, the table it reads, the query)
-    ("Deliveries rejected, each with its reason (an earlier version of the file, if any, stays in use)", "raw.deliveries",
-     "select source || ': ' || source_file || ' (' || edition || '): ' || left(reason, 240) from raw.deliveries d "
-     "where status = 'rejected' and loaded_at = (select max(loaded_at) from raw.deliveries e where e.source = d.source "
-     "and e.source_file = d.source_file) order by loaded_at desc, source_file"),
-    ("GPU names no seed row or rule maps (their offers are kept out of the chip marts)", "marts.unmapped_gpu_names",
-     "select source_gpu_name || ' (' || source || ', ' || provider || ': ' || offers || ' offers) -> add to ' "
-     "|| seed_file from marts.unmapped_gpu_names order by offers desc"),
-    ("Pricing models and region codes no seed row knows (their offers are kept out)", "marts.unmapped_gpu_categories",
-     "select kind || ' ' || source_value || ' (' || source || ': ' || offers || ' offers) -> add to ' || seed_file "
-     "from marts.unmapped_gpu_categories order by offers desc"),
-    ("Implausible GPU prices set aside (marts.price_anomalies)", "marts.price_anomalies",
-     "select reason || ': ' || count(*) from marts.price_anomalies group by reason order by count(*) desc"),
-    ("AI Index editions none of whose figures the figure map names (nothing of them reaches a mart)",
-     "marts.unmapped_ai_index_figures",
-     "select 'edition ' || edition || ': ' || count(*) || ' figures loaded, none in the map -> add rows to "
-     "dbt_project/seeds/ai_index_figure_map.csv' from marts.unmapped_ai_index_figures where edition_unmapped "
-     "group by edition order by edition"),
-    ("Funding rounds above the plausible maximum, left out of every sum (marts.funding_round_anomalies)",
-     "marts.funding_round_anomalies",
-     "select company || ' ' || announced_on || ': ' || reason || ' (' || source_file || ')' "
-     "from marts.funding_round_anomalies order by amount_usd_as_converted desc"),
-    ("Files (or tracker days) gone from their source since they were loaded (their rows are kept)", "raw.retractions",
-     "select source || ': ' || source_file || ' (' || edition || ')' from raw.retractions order by noticed_at desc"),
-    ("Big GPU price jumps (factor 2 or more, marts.gpu_price_changes)", "marts.gpu_price_changes",
-     "select source || ': ' || count(*) from marts.gpu_price_changes where is_big group by source order by 1"),
+    (
+        "Deliveries rejected, each with its reason (an earlier version of the file, if any, stays in use)",
+        "raw.deliveries",
+        "select source || ': ' || source_file || ' (' || edition || '): ' || left(reason, 240) from raw.deliveries d "
+        "where status = 'rejected' and loaded_at = (select max(loaded_at) from raw.deliveries e where e.source = d.source "
+        "and e.source_file = d.source_file) order by loaded_at desc, source_file",
+    ),
+    (
+        "GPU names no seed row or rule maps (their offers are kept out of the chip marts)",
+        "marts.unmapped_gpu_names",
+        "select source_gpu_name || ' (' || source || ', ' || provider || ': ' || offers || ' offers) -> add to ' "
+        "|| seed_file from marts.unmapped_gpu_names order by offers desc",
+    ),
+    (
+        "Pricing models and region codes no seed row knows (their offers are kept out)",
+        "marts.unmapped_gpu_categories",
+        "select kind || ' ' || source_value || ' (' || source || ': ' || offers || ' offers) -> add to ' || seed_file "
+        "from marts.unmapped_gpu_categories order by offers desc",
+    ),
+    (
+        "Implausible GPU prices set aside (marts.price_anomalies)",
+        "marts.price_anomalies",
+        "select reason || ': ' || count(*) from marts.price_anomalies group by reason order by count(*) desc",
+    ),
+    (
+        "AI Index editions none of whose figures the figure map names (nothing of them reaches a mart)",
+        "marts.unmapped_ai_index_figures",
+        "select 'edition ' || edition || ': ' || count(*) || ' figures loaded, none in the map -> add rows to "
+        "dbt_project/seeds/ai_index_figure_map.csv' from marts.unmapped_ai_index_figures where edition_unmapped "
+        "group by edition order by edition",
+    ),
+    (
+        "Funding rounds above the plausible maximum, left out of every sum (marts.funding_round_anomalies)",
+        "marts.funding_round_anomalies",
+        "select company || ' ' || announced_on || ': ' || reason || ' (' || source_file || ')' "
+        "from marts.funding_round_anomalies order by amount_usd_as_converted desc",
+    ),
+    (
+        "Files (or tracker days) gone from their source since they were loaded (their rows are kept)",
+        "raw.retractions",
+        "select source || ': ' || source_file || ' (' || edition || ')' from raw.retractions order by noticed_at desc",
+    ),
+    (
+        "Big GPU price jumps (factor 2 or more, marts.gpu_price_changes)",
+        "marts.gpu_price_changes",
+        "select source || ': ' || count(*) from marts.gpu_price_changes where is_big group by source order by 1",
+    ),
 )
 ATTENTION_LIMIT = 8
 
 HEADLINE_QUERIES = (  # (the table it reads, a query giving one sentence or none)
-    ("marts.gpu_prices",
-     "with h100 as (select * from marts.gpu_prices where gpu_model = 'H100 SXM' and pricing = 'on_demand' "
-     "and date_basis <> 'file modification date'), "  # a copy's day is no observation
-     "latest as (select * from h100 where date_trunc('month', observed_on) = "
-     "(select max(date_trunc('month', observed_on)) from h100)) "
-     "select 'An H100 SXM rents for a median ' || printf('$%.2f', median(usd_per_gpu_hour)) || ' per GPU-hour on "
-     "demand (' || coalesce(format('₩{:,}', round(median(krw_per_gpu_hour))::bigint), 'no KRW rate for the month') "
-     "|| '), ' || strftime(min(observed_on), '%Y-%m') || ', ' || count(distinct provider) || ' provider' "
-     "|| if(count(distinct provider) > 1, 's', '') "
-     "from latest having count(*) > 0"),
-    ("marts.training_costs",
-     "select 'The costliest training run by Epoch AI''s cloud method: ' || model || ', ' || case "
-     "when cost_usd_cloud_method >= 1e9 then printf('$%.2fB', cost_usd_cloud_method / 1e9) "
-     "when cost_usd_cloud_method >= 1e6 then printf('$%.1fM', cost_usd_cloud_method / 1e6) "
-     "else format('${:,.0f}', cost_usd_cloud_method) end || ' (published ' || publication_date || ')' "
-     "from marts.training_costs "
-     "where cost_usd_cloud_method is not null order by cost_usd_cloud_method desc, model limit 1"),
-    ("marts.ai_investment",
-     "select 'World private AI investment: $' || printf('%.1f', usd_billions) || 'B in ' || year || ' (AI Index ' || "
-     "edition || ')' from marts.ai_investment where geography = 'World' and category = 'private' "
-     "order by edition desc, year desc limit 1"),
+    (
+        "marts.gpu_prices",
+        "with h100 as (select * from marts.gpu_prices where gpu_model = 'H100 SXM' and pricing = 'on_demand' "
+        "and date_basis <> 'file modification date'), "  # a copy's day is no observation
+        "latest as (select * from h100 where date_trunc('month', observed_on) = "
+        "(select max(date_trunc('month', observed_on)) from h100)) "
+        "select 'An H100 SXM rents for a median ' || printf('$%.2f', median(usd_per_gpu_hour)) || ' per GPU-hour on "
+        "demand (' || coalesce(format('₩{:,}', round(median(krw_per_gpu_hour))::bigint), 'no KRW rate for the month') "
+        "|| '), ' || strftime(min(observed_on), '%Y-%m') || ', ' || count(distinct provider) || ' provider' "
+        "|| if(count(distinct provider) > 1, 's', '') "
+        "from latest having count(*) > 0",
+    ),
+    (
+        "marts.training_costs",
+        "select 'The costliest training run by Epoch AI''s cloud method: ' || model || ', ' || case "
+        "when cost_usd_cloud_method >= 1e9 then printf('$%.2fB', cost_usd_cloud_method / 1e9) "
+        "when cost_usd_cloud_method >= 1e6 then printf('$%.1fM', cost_usd_cloud_method / 1e6) "
+        "else format('${:,.0f}', cost_usd_cloud_method) end || ' (published ' || publication_date || ')' "
+        "from marts.training_costs "
+        "where cost_usd_cloud_method is not null order by cost_usd_cloud_method desc, model limit 1",
+    ),
+    (
+        "marts.ai_investment",
+        "select 'World private AI investment: $' || printf('%.1f', usd_billions) || 'B in ' || year || ' (AI Index ' || "
+        "edition || ')' from marts.ai_investment where geography = 'World' and category = 'private' "
+        "order by edition desc, year desc limit 1",
+    ),
 )
 
 
 def headline_lines() -> list[str]:
     """Three numbers people ask first, from the build just made (none where its mart is missing or empty)."""
     with connect_read() as conn:
-        existing = {f"{s}.{t}" for s, t in conn.execute(
-            "select table_schema, table_name from information_schema.tables").fetchall()}
-        found = [row[0] for table, sql in HEADLINE_QUERIES if table in existing
-                 for row in conn.execute(sql).fetchall() if row[0]]
+        existing = {
+            f"{s}.{t}"
+            for s, t in conn.execute("select table_schema, table_name from information_schema.tables").fetchall()
+        }
+        found = [
+            row[0]
+            for table, sql in HEADLINE_QUERIES
+            if table in existing
+            for row in conn.execute(sql).fetchall()
+            if row[0]
+        ]
     return ["", "Headlines:"] + [f"  {text}" for text in found] if found else []
 
 
 def new_delivery_lines(since) -> list[str]:
     """What this run loaded that was not there before: new or changed deliveries per source."""
     with connect_read() as conn:
-        loaded = conn.execute("select source, count(*), sum(rows_accepted) from raw.deliveries where status = 'loaded' "
-                              "and loaded_at >= ? group by 1 order by 1", [since]).fetchall()
+        loaded = conn.execute(
+            "select source, count(*), sum(rows_accepted) from raw.deliveries where status = 'loaded' "
+            "and loaded_at >= ? group by 1 order by 1",
+            [since],
+        ).fetchall()
     if not loaded:
         return ["", "New this run: nothing (every delivery found was already loaded)"]
     files, rows = sum(row[1] for row in loaded), sum(row[2] for row in loaded)
     largest = sorted(loaded, key=lambda row: (-row[2], row[0]))[:NEW_LIMIT]
     lines = ["", f"New this run: {files:,} deliveries from {len(loaded)} sources, {rows:,} rows"]
     lines += [f"  {source}: {count} file{'s' * (count > 1)}, {added:,} rows" for source, count, added in largest]
-    return lines + ([f"  ... {len(loaded) - NEW_LIMIT} more sources (query raw.deliveries)"]
-                    if len(loaded) > NEW_LIMIT else [])
+    return lines + (
+        [f"  ... {len(loaded) - NEW_LIMIT} more sources (query raw.deliveries)"] if len(loaded) > NEW_LIMIT else []
+    )
 
 
 NEW_LIMIT = 5
@@ -215,16 +279,23 @@ def attention_lines() -> list[str]:
     """What a user should look at after a run: unmapped names and categories, price anomalies, big jumps."""
     lines = []
     with connect_read() as conn:
-        existing = {f"{s}.{t}" for s, t in conn.execute(
-            "select table_schema, table_name from information_schema.tables where table_schema in ('marts', 'raw')")
-            .fetchall()}
+        existing = {
+            f"{s}.{t}"
+            for s, t in conn.execute(
+                "select table_schema, table_name from information_schema.tables where table_schema in ('marts', 'raw')"
+            ).fetchall()
+        }
         for title, table, sql in ATTENTION_QUERIES:
             if table not in existing:
                 continue
             found = [row[0] for row in conn.execute(sql).fetchall()]
             if found:
                 lines += ["", f"{title}:"] + [f"  {text}" for text in found[:ATTENTION_LIMIT]]
-                lines += [f"  ... {len(found) - ATTENTION_LIMIT} more (query {table})"] if len(found) > ATTENTION_LIMIT else []
+                lines += (
+                    [f"  ... {len(found) - ATTENTION_LIMIT} more (query {table})"]
+                    if len(found) > ATTENTION_LIMIT
+                    else []
+                )
     return lines
 
 
@@ -233,14 +304,17 @@ def publication_line(summary: RunSummary) -> str:
     if warehouse_target().kind != "file":
         return "Published: a shared engine's readers see each commit (see the README's Beyond one machine)"
     if summary.published:
-        return (f"Published: version {summary.published}, now what readers open at {warehouse_path()} "
-                "(aimetrics versions)")
+        return (
+            f"Published: version {summary.published}, now what readers open at {warehouse_path()} (aimetrics versions)"
+        )
     current = current_version()
     keep = f"readers keep version {current.id}" if current else "no version is published yet"
     audit = next((step.split(": ", 1)[1] for step in summary.failed_steps if step.startswith(f"{PUBLISH_STEP}: ")), "")
     if audit.startswith("not published: "):  # the publish step's own audit names what held it back
         return f"NOT PUBLISHED: {keep}; held back by " + audit.removeprefix("not published: ")
-    held = [f"check {name}" for name in summary.checks_failed] + [f"step {step.split(':')[0]}" for step in summary.failed_steps]
+    held = [f"check {name}" for name in summary.checks_failed] + [
+        f"step {step.split(':')[0]}" for step in summary.failed_steps
+    ]
     return f"NOT PUBLISHED: {keep}; held back by " + (", ".join(held) or "the publish step not running")
 
 
@@ -257,8 +331,11 @@ def format_summary(summary: RunSummary) -> str:
         lines += ["", "Deliveries: " + ", ".join(f"{k} {v}" for k, v in sorted(totals.items()))]
     except FileNotFoundError as error:
         lines.append(f"  (no warehouse: {error})")
-    lines += ["", f"Checks: {len(summary.checks_passed)} passed, {len(summary.checks_failed)} failed, "
-                  f"{len(summary.checks_warned)} warnings"]
+    lines += [
+        "",
+        f"Checks: {len(summary.checks_passed)} passed, {len(summary.checks_failed)} failed, "
+        f"{len(summary.checks_warned)} warnings",
+    ]
     lines += [f"  FAILED {name}" for name in summary.checks_failed]
     lines += [f"  WARNING {name}" for name in summary.checks_warned]
     lines += [f"  NOT RUN {reason}" for reason in summary.not_run]
@@ -271,8 +348,10 @@ def format_summary(summary: RunSummary) -> str:
         pass
     lines += [f"  FAILED step {step}" for step in summary.failed_steps]
     if summary.skipped_steps:
-        lines.append(f"  NOT BUILT: {_skipped_in_short(summary.skipped_steps)}, after a failed step they depend on; "
-                     "their tables keep their last build")
+        lines.append(
+            f"  NOT BUILT: {_skipped_in_short(summary.skipped_steps)}, after a failed step they depend on; "
+            "their tables keep their last build"
+        )
     lines += ["", publication_line(summary)]
     try:
         lines += headline_lines()
@@ -280,12 +359,15 @@ def format_summary(summary: RunSummary) -> str:
         pass
     unreachable = [step for step in summary.failed_steps if ": cannot reach " in step]
     if unreachable and len(unreachable) == len(summary.failed_steps):
-        lines += ["", f"This machine looks offline: the {len(unreachable)} sources fetched from a URL could not connect. "
-                  "Build from a local copy of the sources instead:",
-                  "  AIMETRICS_DATA_DIR=../shared/data make run   (a folder laid out like shared/data)"]
+        lines += [
+            "",
+            f"This machine looks offline: the {len(unreachable)} sources fetched from a URL could not connect. "
+            "Build from a local copy of the sources instead:",
+            "  AIMETRICS_DATA_DIR=../shared/data make run   (a folder laid out like shared/data)",
+        ]
     lines += [
         "",
-        'Query it:   .venv/bin/aimetrics query "select * from marts.ai_investment where geography = \'World\' order by year"',
+        "Query it:   .venv/bin/aimetrics query \"select * from marts.ai_investment where geography = 'World' order by year\"",
         "Tables:     .venv/bin/aimetrics tables",
         "Open the UI: make ui   (then http://127.0.0.1:3000)",
     ]

@@ -16,8 +16,12 @@ from orchestration.constants import WAREHOUSE_POOL
 from warehouse.db import build_path, file_holder, stopped_note, warehouse_target
 
 PID_TAG, HOST_TAG = "aimetrics/pid", "aimetrics/host"
-ACTIVE = {dg.DagsterRunStatus.STARTED, dg.DagsterRunStatus.STARTING, dg.DagsterRunStatus.NOT_STARTED,
-          dg.DagsterRunStatus.CANCELING}
+ACTIVE = {
+    dg.DagsterRunStatus.STARTED,
+    dg.DagsterRunStatus.STARTING,
+    dg.DagsterRunStatus.NOT_STARTED,
+    dg.DagsterRunStatus.CANCELING,
+}
 
 
 class WarehousePoolBusy(RuntimeError):
@@ -53,8 +57,11 @@ def free_abandoned_slots(instance: dg.DagsterInstance) -> list[str]:
             storage.free_concurrency_slots_for_run(run_id)
             freed.append(run_id)
         elif _process_is_gone(run):
-            instance.report_run_failed(run, f"the process of this run (pid {run.tags[PID_TAG]}) is gone; "
-                                            "marked failed by the next run, which freed its warehouse slot")
+            instance.report_run_failed(
+                run,
+                f"the process of this run (pid {run.tags[PID_TAG]}) is gone; "
+                "marked failed by the next run, which freed its warehouse slot",
+            )
             storage.free_concurrency_slots_for_run(run_id)
             freed.append(run_id)
     return freed
@@ -74,8 +81,9 @@ def wait_for_the_warehouse_pool(instance: dg.DagsterInstance, wait_s: float, pol
         free_abandoned_slots(instance)
         holders = _holders(instance)
         if holders:
-            names = "run " + ", ".join(f"{run.run_id[:8]} ({run.job_name}, pid {run.tags.get(PID_TAG, '?')})"
-                                       for run in holders)
+            names = "run " + ", ".join(
+                f"{run.run_id[:8]} ({run.job_name}, pid {run.tags.get(PID_TAG, '?')})" for run in holders
+            )
             note = "".join(_stopped(run) for run in holders)
             advice = "try again when it has finished, or cancel it in the Dagster UI"
         elif (held := _build_file_holder()) is not None:
@@ -86,8 +94,11 @@ def wait_for_the_warehouse_pool(instance: dg.DagsterInstance, wait_s: float, pol
         if time.monotonic() >= deadline:
             raise WarehousePoolBusy(f"the warehouse is still held by {names} after {wait_s:g} s{note}; {advice}")
         if said != names + note:  # once per holder (and again when it changes, e.g. once it is stopped)
-            print(f"waiting for {names}, which holds the warehouse (up to {wait_s:g} s){note}", file=sys.stderr,
-                  flush=True)
+            print(
+                f"waiting for {names}, which holds the warehouse (up to {wait_s:g} s){note}",
+                file=sys.stderr,
+                flush=True,
+            )
             said = names + note
         time.sleep(poll_s)
 

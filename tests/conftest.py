@@ -13,8 +13,10 @@ _REAL_CLIENT = httpx.Client
 
 
 def _no_network(request: httpx.Request) -> httpx.Response:
-    raise httpx.ConnectError(f"tests never use the network: name or service not known ({request.url.host})",
-                             request=request)
+    raise httpx.ConnectError(
+        f"tests never use the network: name or service not known ({request.url.host})", request=request
+    )
+
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
@@ -35,7 +37,11 @@ def isolated_environment(monkeypatch, tmp_path):
     monkeypatch.setenv("AIMETRICS_HTTP_RETRIES", "2")
     monkeypatch.setenv("DO_NOT_TRACK", "1")
     # a test that needs responses passes its own transport (httpx.MockTransport); every other request fails at once
-    monkeypatch.setattr(httpx, "Client", lambda *args, **kwargs: _REAL_CLIENT(*args, **{"transport": httpx.MockTransport(_no_network), **kwargs}))
+    monkeypatch.setattr(
+        httpx,
+        "Client",
+        lambda *args, **kwargs: _REAL_CLIENT(*args, **{"transport": httpx.MockTransport(_no_network), **kwargs}),
+    )
     return tmp_path
 
 
@@ -47,7 +53,9 @@ def warehouse_file(tmp_path) -> Path:
 @pytest.fixture
 def shared_data() -> Path:
     if not (SHARED_DATA / "ai_index_2025").is_dir():
-        pytest.skip(f"real data not found at {SHARED_DATA}: set AIMETRICS_DATA_DIR to a folder laid out like shared/data")
+        pytest.skip(
+            f"real data not found at {SHARED_DATA}: set AIMETRICS_DATA_DIR to a folder laid out like shared/data"
+        )
     return SHARED_DATA
 
 
@@ -94,11 +102,20 @@ def built_fixture_warehouse(tmp_path_factory) -> BuiltWarehouse:
         for name in list(os.environ):
             if name.startswith("AIMETRICS_"):
                 patch.delenv(name)
-        for name, value in {"AIMETRICS_DUCKDB_PATH": root / "warehouse.duckdb", "AIMETRICS_DATA_DIR": mirror,
-                            "AIMETRICS_INBOX_DIR": root / "inbox", "AIMETRICS_CACHE_DIR": root / "cache",
-                            "AIMETRICS_REPORT_PATH": root / "report.html", "AIMETRICS_HTTP_RETRIES": 2}.items():
+        for name, value in {
+            "AIMETRICS_DUCKDB_PATH": root / "warehouse.duckdb",
+            "AIMETRICS_DATA_DIR": mirror,
+            "AIMETRICS_INBOX_DIR": root / "inbox",
+            "AIMETRICS_CACHE_DIR": root / "cache",
+            "AIMETRICS_REPORT_PATH": root / "report.html",
+            "AIMETRICS_HTTP_RETRIES": 2,
+        }.items():
             patch.setenv(name, str(value))
-        patch.setattr(httpx, "Client", lambda *args, **kwargs: _REAL_CLIENT(*args, **{"transport": httpx.MockTransport(_no_network), **kwargs}))
+        patch.setattr(
+            httpx,
+            "Client",
+            lambda *args, **kwargs: _REAL_CLIENT(*args, **{"transport": httpx.MockTransport(_no_network), **kwargs}),
+        )
         summary = materialize_everything(instance=dg.DagsterInstance.ephemeral(), log_level="WARNING")
     assert summary.success and not summary.checks_failed, summary.failed_steps
     return BuiltWarehouse(root / "warehouse.duckdb", mirror, root / "report.html", summary)

@@ -11,12 +11,18 @@ from orchestration.executors import STEP_ENV, selected_executor
 from tests.conftest import PROJECT_ROOT
 
 DEPLOY = PROJECT_ROOT / "deploy"
-SECRETS_BY_NAME = {"DAGSTER_PG_HOST": "db", "DAGSTER_PG_USER": "dagster", "DAGSTER_PG_PASSWORD": "from-a-secret",
-                   "DAGSTER_PG_DB": "dagster", "DAGSTER_K8S_NAMESPACE": "aimetrics"}
+SECRETS_BY_NAME = {
+    "DAGSTER_PG_HOST": "db",
+    "DAGSTER_PG_USER": "dagster",
+    "DAGSTER_PG_PASSWORD": "from-a-secret",
+    "DAGSTER_PG_DB": "dagster",
+    "DAGSTER_K8S_NAMESPACE": "aimetrics",
+}
 
 
-@pytest.mark.parametrize("filename, launcher", [("dagster-k8s.yaml", "K8sRunLauncher"),
-                                                ("dagster-celery.yaml", "DefaultRunLauncher")])
+@pytest.mark.parametrize(
+    "filename, launcher", [("dagster-k8s.yaml", "K8sRunLauncher"), ("dagster-celery.yaml", "DefaultRunLauncher")]
+)
 def test_instance_files_validate(monkeypatch, filename, launcher):
     for name, value in SECRETS_BY_NAME.items():
         monkeypatch.setenv(name, value)

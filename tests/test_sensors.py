@@ -34,8 +34,10 @@ def test_a_new_edition_requests_its_ingest_and_downstream_once(isolated_environm
     assert again == [] and skip
     # a funding export dropped later: only the funding branch
     (isolated_environment / "inbox" / "funding").mkdir(parents=True)
-    shutil.copy(FIXTURE_MIRROR / "crunchbase_demo_export" / "funding_rounds.csv",
-                isolated_environment / "inbox" / "funding" / "export.csv")
+    shutil.copy(
+        FIXTURE_MIRROR / "crunchbase_demo_export" / "funding_rounds.csv",
+        isolated_environment / "inbox" / "funding" / "export.csv",
+    )
     later, _, _ = _evaluate(cursor)
     selected = {key.to_user_string() for key in later[0].asset_selection}
     assert "raw/funding_rounds" in selected and "raw/ai_index_figure_values" not in selected

@@ -12,13 +12,20 @@ import duckdb
 import pytest
 
 from orchestration.constants import WAREHOUSE_POOL
-from orchestration.stale_runs import (HOST_TAG, PID_TAG, WarehousePoolBusy, free_abandoned_slots, run_tags,
-                                      wait_for_the_warehouse_pool)
+from orchestration.stale_runs import (
+    HOST_TAG,
+    PID_TAG,
+    WarehousePoolBusy,
+    free_abandoned_slots,
+    run_tags,
+    wait_for_the_warehouse_pool,
+)
 
 
 def _holding_run(instance: dg.DagsterInstance, pid: int) -> str:
-    run = dg.DagsterRun(job_name="materialize_everything", status=dg.DagsterRunStatus.STARTED,
-                        tags={**run_tags(), PID_TAG: str(pid)})
+    run = dg.DagsterRun(
+        job_name="materialize_everything", status=dg.DagsterRunStatus.STARTED, tags={**run_tags(), PID_TAG: str(pid)}
+    )
     instance.add_run(run)
     instance.event_log_storage.set_concurrency_slots(WAREHOUSE_POOL, 1)
     assert instance.event_log_storage.claim_concurrency_slot(WAREHOUSE_POOL, run.run_id, "raw__x").is_claimed
@@ -88,9 +95,12 @@ def test_a_stopped_process_holding_the_build_is_named_and_waited_for_the_whole_w
     try:
         holder.send_signal(signal.SIGSTOP)
         started = time.monotonic()
-        with pytest.raises(WarehousePoolBusy, match=rf"still held by process {holder.pid} \(.*python.*\), outside any "
-                                                    rf"run after 2 s; it is stopped \(SIGSTOP or Ctrl-Z\).*"
-                                                    rf"`kill -CONT {holder.pid}`"):
+        with pytest.raises(
+            WarehousePoolBusy,
+            match=rf"still held by process {holder.pid} \(.*python.*\), outside any "
+            rf"run after 2 s; it is stopped \(SIGSTOP or Ctrl-Z\).*"
+            rf"`kill -CONT {holder.pid}`",
+        ):
             wait_for_the_warehouse_pool(instance, wait_s=2, poll_s=0.2)
         assert time.monotonic() - started >= 2
         assert f"waiting for process {holder.pid}" in capsys.readouterr().err

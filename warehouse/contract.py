@@ -45,14 +45,21 @@ class Profile:
     non_null: dict[str, int]
 
 
-def profiles(conn: duckdb.DuckDBPyConnection, table: str, loading: str,
-             cells_named_by: tuple[str, ...] = ()) -> dict[tuple[str, str, str], Profile]:
+def profiles(
+    conn: duckdb.DuckDBPyConnection, table: str, loading: str, cells_named_by: tuple[str, ...] = ()
+) -> dict[tuple[str, str, str], Profile]:
     """(source, file, edition) -> the rows and non-null counts per column of each delivery listed in the
     registered view `loading`, as they are in raw.<table> now (inside the load's transaction); for a long table
     (`cells_named_by`: the columns that name a cell's figure and header), the cells under each header too."""
-    columns = [name for (name,) in conn.execute(
-        "select column_name from information_schema.columns where table_schema = 'raw' and table_name = ? "
-        "order by ordinal_position", [table]).fetchall() if name not in PROVENANCE_COLUMNS]
+    columns = [
+        name
+        for (name,) in conn.execute(
+            "select column_name from information_schema.columns where table_schema = 'raw' and table_name = ? "
+            "order by ordinal_position",
+            [table],
+        ).fetchall()
+        if name not in PROVENANCE_COLUMNS
+    ]
     counted = "".join(f', count("{name}")' for name in columns)
     rows = conn.execute(f"""
         select t._source, t._source_file, t._edition, count(*){counted}
@@ -60,7 +67,7 @@ def profiles(conn: duckdb.DuckDBPyConnection, table: str, loading: str,
         group by all""").fetchall()
     found = {tuple(row[:3]): Profile(row[3], dict(zip(columns, row[4:]))) for row in rows}
     if cells_named_by:
-        header = " || ' / ' || ".join(f'coalesce(t."{name}"::varchar, \'\')' for name in cells_named_by)
+        header = " || ' / ' || ".join(f"coalesce(t.\"{name}\"::varchar, '')" for name in cells_named_by)
         for *key, name, count in conn.execute(f"""
                 select t._source, t._source_file, t._edition, {header}, count(*)
                 from raw."{table}" t join {loading} l using (_source, _source_file, _edition)
@@ -80,7 +87,8 @@ def _replaced(conn, key, across_editions: bool) -> tuple[str, int, Profile | Non
     found = conn.execute(
         f"""select edition, rows_accepted from raw.deliveries where source = ? and source_file = ? {same_edition}
             and status = 'loaded' and sha256 <> ? order by edition desc, loaded_at desc limit 1""",
-        [key.source, key.source_file] + ([] if across_editions else [key.edition]) + [key.sha256]).fetchall()
+        [key.source, key.source_file] + ([] if across_editions else [key.edition]) + [key.sha256],
+    ).fetchall()
     if not found:
         return None
     edition, rows = found[0]
@@ -88,49 +96,71 @@ def _replaced(conn, key, across_editions: bool) -> tuple[str, int, Profile | Non
         "select column_name, non_null, rows_total from raw.delivery_profiles where source = ? and source_file = ? "
         "and edition = ? and sha256 = (select sha256 from raw.deliveries where source = ? and source_file = ? "
         "and edition = ? and status = 'loaded' limit 1)",
-        [key.source, key.source_file, edition, key.source, key.source_file, edition]).fetchall()
+        [key.source, key.source_file, edition, key.source, key.source_file, edition],
+    ).fetchall()
     profile = Profile(counts[0][2], {name: non_null for name, non_null, _ in counts}) if counts else None
     return edition, rows, profile
 
 
-def hold_to_contract(conn, key, rows_accepted: int, rows_quarantined: int, profile: Profile | None,
-                     across_editions: bool) -> None:
+def hold_to_contract(
+    conn, key, rows_accepted: int, rows_quarantined: int, profile: Profile | None, across_editions: bool
+) -> None:
     """Raise RejectedDelivery when this version keeps much less than the one it replaces."""
     replaced = _replaced(conn, key, across_editions) if not _accepts_less(key.source) else None
     if replaced is None:
         return
     edition, old_rows, old = replaced
     which = f"the loaded version ({edition})" if across_editions else "the loaded one"
-    advice = (f"; the earlier version is kept. If the source really changed, set AIMETRICS_ACCEPT_SMALLER="
-              f"{key.source} for the run")
+    advice = (
+        f"; the earlier version is kept. If the source really changed, set AIMETRICS_ACCEPT_SMALLER="
+        f"{key.source} for the run"
+    )
     if old_rows >= SHRINK_FLOOR and rows_accepted < old_rows / 2:
-        raise RejectedDelivery(f"{key.source_file}: this version gives {rows_accepted} rows where {which} has "
-                               f"{old_rows} (quarantined: {rows_quarantined})" + advice)
+        raise RejectedDelivery(
+            f"{key.source_file}: this version gives {rows_accepted} rows where {which} has "
+            f"{old_rows} (quarantined: {rows_quarantined})" + advice
+        )
     if old is None or profile is None or not profile.rows or not old.rows:
         return
-    gone = [(name.removeprefix(CELLS), count) for name, count in old.non_null.items()
-            if name.startswith(CELLS) and count >= CELL_FLOOR and not profile.non_null.get(name)]
+    gone = [
+        (name.removeprefix(CELLS), count)
+        for name, count in old.non_null.items()
+        if name.startswith(CELLS) and count >= CELL_FLOOR and not profile.non_null.get(name)
+    ]
     if gone:
         listed = ", ".join(f"{name!r} ({count} cells)" for name, count in gone[:5])
-        raise RejectedDelivery(f"{key.source_file}: headers of {which} are gone: {listed} (a renamed or respelled "
-                               "header; the rows it fed would be empty)" + advice)
-    emptied = [(name, count / old.rows, profile.non_null.get(name, 0) / profile.rows)
-               for name, count in old.non_null.items()
-               if not name.startswith(CELLS) and count >= SHRINK_FLOOR
-               and profile.non_null.get(name, 0) / profile.rows < count / old.rows / 2]
+        raise RejectedDelivery(
+            f"{key.source_file}: headers of {which} are gone: {listed} (a renamed or respelled "
+            "header; the rows it fed would be empty)" + advice
+        )
+    emptied = [
+        (name, count / old.rows, profile.non_null.get(name, 0) / profile.rows)
+        for name, count in old.non_null.items()
+        if not name.startswith(CELLS)
+        and count >= SHRINK_FLOOR
+        and profile.non_null.get(name, 0) / profile.rows < count / old.rows / 2
+    ]
     if emptied:
         listed = ", ".join(f"{name} {new:.0%} (was {was:.0%})" for name, was, new in emptied[:5])
-        raise RejectedDelivery(f"{key.source_file}: columns filled far less often than in {which}: {listed} "
-                               "(a renamed or respelled header, or values that changed type)" + advice)
+        raise RejectedDelivery(
+            f"{key.source_file}: columns filled far less often than in {which}: {listed} "
+            "(a renamed or respelled header, or values that changed type)" + advice
+        )
 
 
 def record_profile(conn, key, profile: Profile | None) -> None:
     """The loaded version's profile, replacing the profile of the version it supersedes (only a loaded version's
     profile is ever compared)."""
-    conn.execute("delete from raw.delivery_profiles where source = ? and source_file = ? and edition = ?",
-                 [key.source, key.source_file, key.edition])
+    conn.execute(
+        "delete from raw.delivery_profiles where source = ? and source_file = ? and edition = ?",
+        [key.source, key.source_file, key.edition],
+    )
     if profile is None:
         return
-    conn.executemany("insert into raw.delivery_profiles values (?, ?, ?, ?, ?, ?, ?)",
-                     [(key.source, key.source_file, key.edition, key.sha256, name, count, profile.rows)
-                      for name, count in profile.non_null.items()])
+    conn.executemany(
+        "insert into raw.delivery_profiles values (?, ?, ?, ?, ?, ?, ?)",
+        [
+            (key.source, key.source_file, key.edition, key.sha256, name, count, profile.rows)
+            for name, count in profile.non_null.items()
+        ],
+    )

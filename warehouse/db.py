@@ -54,8 +54,10 @@ def unwritable_reason() -> str | None:
     while not folder.exists():
         folder = folder.parent
     if not os.access(folder, os.W_OK | os.X_OK):
-        return (f"the warehouse's folder {folder} is not writable by this user (readers can still open "
-                f"{warehouse_path()}); make it writable, or set AIMETRICS_DUCKDB_PATH to a place that is")
+        return (
+            f"the warehouse's folder {folder} is not writable by this user (readers can still open "
+            f"{warehouse_path()}); make it writable, or set AIMETRICS_DUCKDB_PATH to a place that is"
+        )
     return None
 
 
@@ -92,7 +94,9 @@ def warehouse_target() -> Target:
         return Target("ducklake", value, os.environ.get("AIMETRICS_DUCKLAKE_DATA_PATH", "").strip() or None)
     if value.startswith("md:"):
         return Target("motherduck", value)
-    raise ValueError(f"AIMETRICS_WAREHOUSE={value!r}: expected nothing, `duckdb`, `ducklake:<catalog>` or `md:<database>`")
+    raise ValueError(
+        f"AIMETRICS_WAREHOUSE={value!r}: expected nothing, `duckdb`, `ducklake:<catalog>` or `md:<database>`"
+    )
 
 
 def _quoted(text: str) -> str:
@@ -134,7 +138,9 @@ def describe_holder(error: Exception) -> tuple[str, str]:
         return "another process", ""
     pid = found[1]
     try:
-        command = " ".join(Path(f"/proc/{pid}/cmdline").read_bytes().decode(errors="replace").replace("\0", " ").split())
+        command = " ".join(
+            Path(f"/proc/{pid}/cmdline").read_bytes().decode(errors="replace").replace("\0", " ").split()
+        )
     except OSError:  # gone since, or another machine's /proc
         return f"process {pid}", ""
     return f"process {pid} ({command[:60]})", stopped_note(pid)
@@ -149,8 +155,10 @@ def stopped_note(pid: str | int) -> str:
         return ""
     if state not in ("T", "t"):
         return ""
-    return (f"; it is stopped (SIGSTOP or Ctrl-Z) and holds on until resumed: `kill -CONT {pid}` lets it go on, "
-            f"`kill {pid}` ends it")
+    return (
+        f"; it is stopped (SIGSTOP or Ctrl-Z) and holds on until resumed: `kill -CONT {pid}` lets it go on, "
+        f"`kill {pid}` ends it"
+    )
 
 
 def file_holder(path: Path) -> tuple[str, str] | None:
@@ -254,7 +262,8 @@ def _not_permitted(path: Path, reason: str, read_only: bool) -> WarehouseNotWrit
     doing = "read" if read_only else "written"
     return WarehouseNotWritable(
         f"the warehouse {path} cannot be {doing} by this user ({reason}); nothing was changed. Make its folder "
-        f"{'readable' if read_only else 'writable'} for this user, or set AIMETRICS_DUCKDB_PATH to a place that is.")
+        f"{'readable' if read_only else 'writable'} for this user, or set AIMETRICS_DUCKDB_PATH to a place that is."
+    )
 
 
 def _open_file(path: Path, read_only: bool, config: dict | None = None) -> duckdb.DuckDBPyConnection:
@@ -277,14 +286,17 @@ def _open_file(path: Path, read_only: bool, config: dict | None = None) -> duckd
 
 
 @contextmanager
-def connect_read(path: Path | None = None, wait_s: float = 0,
-                 sandboxed: bool = False) -> Iterator[duckdb.DuckDBPyConnection]:
+def connect_read(
+    path: Path | None = None, wait_s: float = 0, sandboxed: bool = False
+) -> Iterator[duckdb.DuckDBPyConnection]:
     """A read-only connection, closed on exit; clear errors when the file is missing, corrupt or held by a writer
     (waiting up to `wait_s` for a writer to finish). `sandboxed`: no access to anything but the warehouse."""
     target = warehouse_target()
     if path is None and target.kind != "file":
         # a DuckLake whose catalog is a local file is held by one process at a time: wait for it
-        conn = _waiting(lambda: _connect_shared(target, read_only=True), max(wait_s, _shared_wait_s()), target.describe())
+        conn = _waiting(
+            lambda: _connect_shared(target, read_only=True), max(wait_s, _shared_wait_s()), target.describe()
+        )
     else:
         # before the first write the build is the published file it will start from (see seeded_build)
         path = path or (build_path() if build_path().exists() or not warehouse_path().exists() else warehouse_path())
@@ -298,8 +310,9 @@ def connect_read(path: Path | None = None, wait_s: float = 0,
 
 
 @contextmanager
-def connect_published(path: Path | None = None, wait_s: float = 0,
-                      sandboxed: bool = False) -> Iterator[duckdb.DuckDBPyConnection]:
+def connect_published(
+    path: Path | None = None, wait_s: float = 0, sandboxed: bool = False
+) -> Iterator[duckdb.DuckDBPyConnection]:
     """A read-only connection to the published database (or `path`, an older published version): what users
     read. No run opens it, so a reader never waits for a run and a run never waits for a reader."""
     target = warehouse_target()
@@ -311,9 +324,13 @@ def connect_published(path: Path | None = None, wait_s: float = 0,
     if not path.exists():
         built = build_path(path).exists()
         raise WarehouseMissing(
-            f"no published warehouse at {path}: " + (
+            f"no published warehouse at {path}: "
+            + (
                 "no run has passed its blocking checks yet (the last run's summary says what held it back)"
-                if built else "run `make run` (or `aimetrics run`) first"))
+                if built
+                else "run `make run` (or `aimetrics run`) first"
+            )
+        )
     with connect_read(path, wait_s=wait_s, sandboxed=sandboxed) as conn:
         yield conn
 

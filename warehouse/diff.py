@@ -60,8 +60,11 @@ def _quoted(name: str) -> str:
 
 
 def _marts(conn: duckdb.DuckDBPyConnection, alias: str) -> dict[str, list[str]]:
-    rows = conn.execute("select table_name, column_name from information_schema.columns where table_catalog = ? "
-                        "and table_schema = 'marts' order by table_name, ordinal_position", [alias]).fetchall()
+    rows = conn.execute(
+        "select table_name, column_name from information_schema.columns where table_catalog = ? "
+        "and table_schema = 'marts' order by table_name, ordinal_position",
+        [alias],
+    ).fetchall()
     marts: dict[str, list[str]] = {}
     for table, column in rows:
         marts.setdefault(table, []).append(column)
@@ -76,8 +79,10 @@ def diff_versions(before: Path, after: Path, keys: dict[str, tuple[str, ...]] | 
         for alias, path in (("before", before), ("after", after)):
             conn.execute(f"attach {_literal(str(path))} as {alias} (read_only)")
         old, new = _marts(conn, "before"), _marts(conn, "after")
-        return [_compare(conn, name, old.get(name), new.get(name), keys.get(name, ()))
-                for name in sorted(set(old) | set(new))]
+        return [
+            _compare(conn, name, old.get(name), new.get(name), keys.get(name, ()))
+            for name in sorted(set(old) | set(new))
+        ]
     finally:
         conn.close()
 
@@ -91,21 +96,36 @@ def _compare(conn, name: str, old: list[str] | None, new: list[str] | None, key:
     count = lambda side: conn.execute(f"select count(*) from {side}.{table}").fetchone()[0]  # noqa: E731
     if old is None or new is None:
         rows = count("after" if old is None else "before")
-        return MartDiff(name, key, None if old is None else rows, None if new is None else rows,
-                        rows if old is None else 0, rows if new is None else 0, None)
+        return MartDiff(
+            name,
+            key,
+            None if old is None else rows,
+            None if new is None else rows,
+            rows if old is None else 0,
+            rows if new is None else 0,
+            None,
+        )
     columns = [c for c in new if c in old]  # a column added or dropped is a schema change, not a row change
     key = key if key and all(c in columns for c in key) else ()
     listed = ", ".join(map(_quoted, columns))
     if not key:
-        added = conn.execute(f"select count(*) from (select {listed} from after.{table} except all "
-                             f"select {listed} from before.{table})").fetchone()[0]
-        removed = conn.execute(f"select count(*) from (select {listed} from before.{table} except all "
-                               f"select {listed} from after.{table})").fetchone()[0]
+        added = conn.execute(
+            f"select count(*) from (select {listed} from after.{table} except all select {listed} from before.{table})"
+        ).fetchone()[0]
+        removed = conn.execute(
+            f"select count(*) from (select {listed} from before.{table} except all select {listed} from after.{table})"
+        ).fetchone()[0]
         return MartDiff(name, key, count("before"), count("after"), added, removed, None)
     joined = " and ".join(f"a.{_quoted(c)} is not distinct from b.{_quoted(c)}" for c in key)
     values = [c for c in columns if c not in key]
-    differs = (f"row({', '.join('a.' + _quoted(c) for c in values)}) is distinct from "
-               f"row({', '.join('b.' + _quoted(c) for c in values)})") if values else "false"
+    differs = (
+        (
+            f"row({', '.join('a.' + _quoted(c) for c in values)}) is distinct from "
+            f"row({', '.join('b.' + _quoted(c) for c in values)})"
+        )
+        if values
+        else "false"
+    )
     added, removed, changed = conn.execute(f"""
         select count(*) filter (where a.__in is null),
                count(*) filter (where b.__in is null),
@@ -114,4 +134,3 @@ def _compare(conn, name: str, old: list[str] | None, new: list[str] | None, key:
         full outer join (select *, true as __in from after.{table}) b on {joined}
     """).fetchone()
     return MartDiff(name, key, count("before"), count("after"), added, removed, changed)
-

@@ -11,14 +11,23 @@ import duckdb
 import polars as pl
 
 from ingest.delivery import Delivery, Parsed, RejectedDelivery
-from ingest.validate import empty_frame, split_by_schema
 from ingest.read.records import stream_group
 from ingest.read.streamed import NeedsCarefulParse
 from ingest.settings import SourceSettings, source_settings
 from ingest.sources import Source
+from ingest.validate import empty_frame, split_by_schema
 from warehouse.db import connect_write
-from warehouse.load import (DELIVERY_INDEX, DeliveryKey, LoadOutcome, checked_identifier,
-                            is_already_loaded, load_deliveries, record_rejection, record_retractions, tagged)
+from warehouse.load import (
+    DELIVERY_INDEX,
+    DeliveryKey,
+    LoadOutcome,
+    checked_identifier,
+    is_already_loaded,
+    load_deliveries,
+    record_rejection,
+    record_retractions,
+    tagged,
+)
 from warehouse.schema import PROVENANCE_SCHEMA, ensure_raw_table
 
 log = logging.getLogger(__name__)
@@ -66,9 +75,14 @@ def _key(delivery: Delivery) -> DeliveryKey:
     return DeliveryKey(delivery.source, delivery.edition, delivery.source_file, delivery.sha256, delivery.retrieved_at)
 
 
-def land_source(source: Source, db_path: Path | None = None, settings: SourceSettings | None = None,
-                deliveries: list[Delivery] | None = None, count_editions: bool = False,
-                present: set[str] | None = None) -> LandingReport:
+def land_source(
+    source: Source,
+    db_path: Path | None = None,
+    settings: SourceSettings | None = None,
+    deliveries: list[Delivery] | None = None,
+    count_editions: bool = False,
+    present: set[str] | None = None,
+) -> LandingReport:
     """Land the given deliveries (default: all that the source locates) into raw.<source.raw_table>. `present`:
     every delivery the source holds now, when only some are given (the tracker's days): loaded ones missing from
     it are noted as retractions, fetched from a URL or not."""
@@ -77,8 +91,11 @@ def land_source(source: Source, db_path: Path | None = None, settings: SourceSet
     found = source.locate(settings) if deliveries is None else deliveries
     report = LandingReport(source=source.name, raw_table=table)
     if not found:
-        log.info("%s: no deliveries found (%s)", source.name,  # the raw asset says so on the run's console
-                    "mirror " + str(settings.mirror_dir) if settings.mirror_dir else "inbox " + str(settings.inbox_dir))
+        log.info(
+            "%s: no deliveries found (%s)",
+            source.name,  # the raw asset says so on the run's console
+            "mirror " + str(settings.mirror_dir) if settings.mirror_dir else "inbox " + str(settings.inbox_dir),
+        )
     with connect_write(db_path) as conn:
         conn.execute("begin transaction")
         ensure_raw_table(conn, table, _provenanced_schema(source.schema))
@@ -88,7 +105,9 @@ def land_source(source: Source, db_path: Path | None = None, settings: SourceSet
         for position, delivery in enumerate(found):
             if delivery.refused:
                 log.warning("%s: refused %s", source.name, delivery.refused)
-                outcomes[position] = record_rejection(conn, table, _key(delivery), source.parser_version, delivery.refused)
+                outcomes[position] = record_rejection(
+                    conn, table, _key(delivery), source.parser_version, delivery.refused
+                )
             elif is_already_loaded(conn, _key(delivery), source.parser_version, source.editions_are_days):
                 outcomes[position] = LoadOutcome("skipped", reason="already loaded (same checksum and parser version)")
             else:
@@ -96,8 +115,9 @@ def land_source(source: Source, db_path: Path | None = None, settings: SourceSet
         for group in _groups(source, pending):
             outcomes.update(_load_group(conn, source, table, group))
         for position, delivery in enumerate(found):
-            report.deliveries.append(DeliveryReport(delivery.source_file, delivery.edition, delivery.sha256,
-                                                    outcomes[position]))
+            report.deliveries.append(
+                DeliveryReport(delivery.source_file, delivery.edition, delivery.sha256, outcomes[position])
+            )
         if present is not None:
             report.retracted = record_retractions(conn, source.name, present, urls_too=True)
         elif deliveries is None and settings.mirror_dir:
@@ -106,16 +126,25 @@ def land_source(source: Source, db_path: Path | None = None, settings: SourceSet
         report.deliveries_in_table, report.fingerprint = conn.execute(
             """select count(*), coalesce(md5(string_agg(source_file || '|' || edition || '|' || sha256 || '|' ||
                       parser_version, ';' order by source_file, edition)), '')
-               from raw.deliveries where source = ? and status = 'loaded'""", [source.name]).fetchone()
+               from raw.deliveries where source = ? and status = 'loaded'""",
+            [source.name],
+        ).fetchone()
         if count_editions:
-            report.rows_by_edition = dict(conn.execute(
-                f'select _edition, count(*) from raw."{table}" where _edition in (select unnest(?)) group by all',
-                [sorted({d.edition for d in found})]).fetchall())
+            report.rows_by_edition = dict(
+                conn.execute(
+                    f'select _edition, count(*) from raw."{table}" where _edition in (select unnest(?)) group by all',
+                    [sorted({d.edition for d in found})],
+                ).fetchall()
+            )
         if source.freshness_days:
             feed = f'"{checked_identifier(source.feeds_named_by)}"::varchar' if source.feeds_named_by else "?"
-            report.newest_by_feed = dict(conn.execute(
-                f'select {feed}, max(cast("{checked_identifier(source.observed_column)}" as date)) from raw."{table}" '
-                "group by all", [] if source.feeds_named_by else [source.name]).fetchall())
+            report.newest_by_feed = dict(
+                conn.execute(
+                    f'select {feed}, max(cast("{checked_identifier(source.observed_column)}" as date)) from raw."{table}" '
+                    "group by all",
+                    [] if source.feeds_named_by else [source.name],
+                ).fetchall()
+            )
     return report
 
 
@@ -170,8 +199,10 @@ def _load_group(conn, source: Source, table: str, group: list[tuple[int, Deliver
         except THE_MACHINES:
             raise
         except Exception as error:  # noqa: BLE001 - a parser met what it did not expect: this file, not the run
-            reason = (f"{item[1].source_file}: the parser met what it does not expect ({type(error).__name__}: "
-                      f"{str(error)[:300]}); the source's other files still load")
+            reason = (
+                f"{item[1].source_file}: the parser met what it does not expect ({type(error).__name__}: "
+                f"{str(error)[:300]}); the source's other files still load"
+            )
             log.warning("%s: rejected %s", source.name, reason)
             results[item[0]] = record_rejection(conn, table, _key(item[1]), source.parser_version, reason)
     return results
@@ -182,26 +213,37 @@ THE_MACHINES = (duckdb.Error, OSError, MemoryError)
 nothing about the file, which is not rejected for them."""
 
 
-def _load_together(conn, source: Source, table: str, group: list[tuple[int, Delivery]],
-                   stream: bool) -> dict[int, LoadOutcome]:
+def _load_together(
+    conn, source: Source, table: str, group: list[tuple[int, Delivery]], stream: bool
+) -> dict[int, LoadOutcome]:
     deliveries = [delivery for _, delivery in group]
     batches = source.parse_batches(deliveries) if stream else _parsed_carefully(source, deliveries)
-    outcomes = load_deliveries(conn, table, [_key(d) for d in deliveries], source.parser_version,
-                               _validated(batches, source.schema), across_editions=source.vintages_replace,
-                               cells_named_by=source.cells_named_by)
+    outcomes = load_deliveries(
+        conn,
+        table,
+        [_key(d) for d in deliveries],
+        source.parser_version,
+        _validated(batches, source.schema),
+        across_editions=source.vintages_replace,
+        cells_named_by=source.cells_named_by,
+    )
     return {position: outcome for (position, _), outcome in zip(group, outcomes)}
 
 
 def _parsed_carefully(source: Source, deliveries: list[Delivery]) -> Iterator[Parsed]:
     """The deliveries parsed one by one, tagged with `_delivery`, validated as one frame (per delivery where the
     model has a uniqueness rule)."""
-    parts = [Parsed(*tagged(parsed.rows, parsed.quarantine, index))
-             for index, parsed in enumerate(source.parse(delivery) for delivery in deliveries)]
+    parts = [
+        Parsed(*tagged(parsed.rows, parsed.quarantine, index))
+        for index, parsed in enumerate(source.parse(delivery) for delivery in deliveries)
+    ]
     if source.schema.to_schema().unique:
         yield from parts
     else:
-        yield Parsed(rows=pl.concat([p.rows for p in parts], how="vertical_relaxed"),
-                     quarantine=pl.concat([p.quarantine for p in parts], how="vertical_relaxed"))
+        yield Parsed(
+            rows=pl.concat([p.rows for p in parts], how="vertical_relaxed"),
+            quarantine=pl.concat([p.quarantine for p in parts], how="vertical_relaxed"),
+        )
 
 
 def _validated(batches: Iterable[Parsed], schema: type) -> Iterator[tuple[pl.DataFrame, pl.DataFrame]]:
@@ -211,5 +253,8 @@ def _validated(batches: Iterable[Parsed], schema: type) -> Iterator[tuple[pl.Dat
 
 
 def _provenanced_schema(schema: type) -> pl.Schema:
-    return empty_frame(schema).with_columns(
-        pl.lit(None, dtype).alias(name) for name, dtype in PROVENANCE_SCHEMA.items()).schema
+    return (
+        empty_frame(schema)
+        .with_columns(pl.lit(None, dtype).alias(name) for name, dtype in PROVENANCE_SCHEMA.items())
+        .schema
+    )

@@ -7,16 +7,14 @@ A file whose content (checksum) and parser version were already loaded is skippe
 
 from __future__ import annotations
 
-import os
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import duckdb
 import polars as pl
 
-from ingest.delivery import RejectedDelivery
 from warehouse.contract import hold_to_contract, profiles, record_profile
 from warehouse.schema import ensure_raw_table
 
@@ -46,8 +44,9 @@ class LoadOutcome:
     reason: str | None = None
 
 
-def is_already_loaded(conn: duckdb.DuckDBPyConnection, key: DeliveryKey, parser_version: str,
-                      per_edition: bool = False) -> bool:
+def is_already_loaded(
+    conn: duckdb.DuckDBPyConnection, key: DeliveryKey, parser_version: str, per_edition: bool = False
+) -> bool:
     """True when the newest loaded version of this source file has the same checksum and parser version (of
     this edition too, with `per_edition`: for a feed whose edition is the day it was observed, an unchanged
     catalog on a new day is that day's observation, not a repeat)."""
@@ -75,8 +74,20 @@ def _log_delivery(conn, key: DeliveryKey, table: str, parser_version: str, outco
         """insert into raw.deliveries (source, edition, source_file, sha256, parser_version, raw_table, status,
                reason, rows_accepted, rows_quarantined, retrieved_at, loaded_at)
            values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
-        [key.source, key.edition, key.source_file, key.sha256, parser_version, table, outcome.status,
-         outcome.reason, outcome.rows_accepted, outcome.rows_quarantined, key.retrieved_at, at],
+        [
+            key.source,
+            key.edition,
+            key.source_file,
+            key.sha256,
+            parser_version,
+            table,
+            outcome.status,
+            outcome.reason,
+            outcome.rows_accepted,
+            outcome.rows_quarantined,
+            key.retrieved_at,
+            at,
+        ],
     )
 
 
@@ -103,12 +114,16 @@ def load_deliveries(
     batches whose `_delivery` column indexes `keys`: one transaction whatever their number, so memory stays flat, small files cost one
     commit between them, and an error part-way (raised by the batches too) leaves every table as it was."""
     table = checked_identifier(table)
-    now = datetime.now(timezone.utc)
-    provenance = pl.DataFrame({
-        DELIVERY_INDEX: pl.Series(range(len(keys)), dtype=pl.Int32),
-        "_source": [k.source for k in keys], "_edition": [k.edition for k in keys],
-        "_source_file": [k.source_file for k in keys], "_source_sha256": [k.sha256 for k in keys],
-    }).with_columns(pl.lit(now).cast(pl.Datetime("us", "UTC")).alias("_ingested_at"))
+    now = datetime.now(UTC)
+    provenance = pl.DataFrame(
+        {
+            DELIVERY_INDEX: pl.Series(range(len(keys)), dtype=pl.Int32),
+            "_source": [k.source for k in keys],
+            "_edition": [k.edition for k in keys],
+            "_source_file": [k.source_file for k in keys],
+            "_source_sha256": [k.sha256 for k in keys],
+        }
+    ).with_columns(pl.lit(now).cast(pl.Datetime("us", "UTC")).alias("_ingested_at"))
     accepted, quarantined = [0] * len(keys), [0] * len(keys)
     conn.execute("begin transaction")
     try:
@@ -121,9 +136,13 @@ def load_deliveries(
                 _clear(conn, table)
                 cleared = True
             _insert(conn, f'raw."{table}"', incoming.drop(DELIVERY_INDEX))
-            _insert(conn, "raw.quarantine", quarantine.join(provenance, on=DELIVERY_INDEX, how="left",
-                                                            maintain_order="left")
-                    .drop(DELIVERY_INDEX).with_columns(pl.lit(table).alias("raw_table")))
+            _insert(
+                conn,
+                "raw.quarantine",
+                quarantine.join(provenance, on=DELIVERY_INDEX, how="left", maintain_order="left")
+                .drop(DELIVERY_INDEX)
+                .with_columns(pl.lit(table).alias("raw_table")),
+            )
             for counts, frame in ((accepted, rows), (quarantined, quarantine)):
                 for index, count in frame.group_by(DELIVERY_INDEX).len().iter_rows():
                     counts[index] += count
@@ -132,8 +151,14 @@ def load_deliveries(
         outcomes = [LoadOutcome("loaded", accepted[i], quarantined[i]) for i in range(len(keys))]
         found = profiles(conn, table, "_loading", cells_named_by) if _table_exists(conn, table) else {}
         for key, outcome in zip(keys, outcomes):
-            hold_to_contract(conn, key, outcome.rows_accepted, outcome.rows_quarantined,
-                             found.get((key.source, key.source_file, key.edition)), across_editions)
+            hold_to_contract(
+                conn,
+                key,
+                outcome.rows_accepted,
+                outcome.rows_quarantined,
+                found.get((key.source, key.source_file, key.edition)),
+                across_editions,
+            )
         for key, outcome in zip(keys, outcomes):
             _log_delivery(conn, key, table, parser_version, outcome, now)
             record_profile(conn, key, found.get((key.source, key.source_file, key.edition)))
@@ -155,8 +180,12 @@ def _clear(conn: duckdb.DuckDBPyConnection, table: str) -> None:
 
 
 def _table_exists(conn: duckdb.DuckDBPyConnection, table: str) -> bool:
-    return conn.execute("select count(*) from information_schema.tables where table_schema = 'raw' and table_name = ?",
-                        [table]).fetchone()[0] > 0
+    return (
+        conn.execute(
+            "select count(*) from information_schema.tables where table_schema = 'raw' and table_name = ?", [table]
+        ).fetchone()[0]
+        > 0
+    )
 
 
 def _insert(conn: duckdb.DuckDBPyConnection, target: str, frame: pl.DataFrame) -> None:
@@ -174,7 +203,7 @@ def record_rejection(conn, table: str, key: DeliveryKey, parser_version: str, re
     outcome = LoadOutcome("rejected", reason=reason)
     conn.execute("begin transaction")
     try:
-        _log_delivery(conn, key, checked_identifier(table), parser_version, outcome, datetime.now(timezone.utc))
+        _log_delivery(conn, key, checked_identifier(table), parser_version, outcome, datetime.now(UTC))
         conn.execute("commit")
     except BaseException:
         conn.execute("rollback")
@@ -186,14 +215,21 @@ def record_retractions(conn, source: str, present: set[str], urls_too: bool = Fa
     """Files of `source` loaded before and missing now: noted once each in raw.retractions (source, file, edition,
     checksum, when noticed). Their rows stay: a retraction is on record, not a deletion. Deliveries fetched from
     a URL are not the mirror's to retract, unless `urls_too` (`present` then lists what the URL's file holds)."""
-    missing = [row for row in conn.execute(
-        """select source_file, edition, sha256 from raw.deliveries d
+    missing = [
+        row
+        for row in conn.execute(
+            """select source_file, edition, sha256 from raw.deliveries d
            where source = ? and status = 'loaded' and (? or source_file not like '%://%')
              and not exists (select 1 from raw.retractions r where r.source = d.source and r.source_file = d.source_file
-                             and r.edition = d.edition and r.sha256 = d.sha256)""", [source, urls_too]).fetchall()
-        if row[0] not in present]
+                             and r.edition = d.edition and r.sha256 = d.sha256)""",
+            [source, urls_too],
+        ).fetchall()
+        if row[0] not in present
+    ]
     if missing:
-        now = datetime.now(timezone.utc)
-        conn.executemany("insert into raw.retractions values (?, ?, ?, ?, ?)",
-                         [(source, file, edition, sha, now) for file, edition, sha in missing])
+        now = datetime.now(UTC)
+        conn.executemany(
+            "insert into raw.retractions values (?, ?, ?, ?, ?)",
+            [(source, file, edition, sha, now) for file, edition, sha in missing],
+        )
     return sorted({file for file, _, _ in missing})

@@ -7,8 +7,8 @@ import io
 import json
 import math
 import re
-from datetime import date, datetime
 from collections.abc import Callable, Iterable
+from datetime import date, datetime
 from decimal import Decimal
 from typing import TextIO
 
@@ -64,8 +64,14 @@ BATCH_ROWS = 10_000
 """Rows fetched and written at a time: a result of any size is streamed, never held whole."""
 
 
-def write_stream(columns: list[str], batches: Iterable[list[tuple]], fmt: str, out: TextIO, max_width: int = 60,
-                 escape: Callable[[str], str] = str) -> int:
+def write_stream(
+    columns: list[str],
+    batches: Iterable[list[tuple]],
+    fmt: str,
+    out: TextIO,
+    max_width: int = 60,
+    escape: Callable[[str], str] = str,
+) -> int:
     """The rows of `batches` written to `out` as they come, in `fmt` (`table`, `csv` or `json`), ending in a newline;
     returns how many.
     `escape` is applied to CSV text (terminal_safe on a terminal; tables and JSON escape themselves)."""
@@ -74,8 +80,12 @@ def write_stream(columns: list[str], batches: Iterable[list[tuple]], fmt: str, o
         out.write("[")
         for batch in batches:
             for row in batch:
-                text = json.dumps({name: json_value(value) for name, value in zip(columns, row)},
-                                  default=str, indent=2, allow_nan=False)
+                text = json.dumps(
+                    {name: json_value(value) for name, value in zip(columns, row)},
+                    default=str,
+                    indent=2,
+                    allow_nan=False,
+                )
                 out.write(("," if count else "") + "\n  " + text.replace("\n", "\n  "))
                 count += 1
         out.write("\n]\n" if count else "]\n")
@@ -94,8 +104,14 @@ def write_stream(columns: list[str], batches: Iterable[list[tuple]], fmt: str, o
         return count
     out.write(markdown_lines(columns, [], max_width))
     for batch in batches:
-        out.write("\n" + markdown_lines(None, [tuple(readable(value, column) for value, column in zip(row, columns))
-                                                for row in batch], max_width))
+        out.write(
+            "\n"
+            + markdown_lines(
+                None,
+                [tuple(readable(value, column) for value, column in zip(row, columns)) for row in batch],
+                max_width,
+            )
+        )
         count += len(batch)
     out.write("\n")
     return count

@@ -35,6 +35,7 @@ def markdown_table(columns: list[str], rows: list[tuple], max_chars: int = 40) -
 
 def markdown_lines(columns: list[str] | None, rows: list[tuple], max_chars: int = 40) -> str:
     """Markdown table lines: the header (when `columns` is given) and the rows, cells cut to `max_chars`."""
+
     def cell(value) -> str:
         text = terminal_safe("" if value is None else str(value).replace("|", "\\|").replace("\n", " "))
         return text if len(text) <= max_chars else text[: max_chars - 1] + "…"

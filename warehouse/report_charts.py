@@ -9,9 +9,26 @@ from datetime import date, datetime
 
 import plotly.graph_objects as go
 
-
-PALETTE = ("#1f77b4", "#d62728", "#2ca02c", "#ff7f0e", "#9467bd", "#8c564b", "#e377c2", "#17becf", "#bcbd22",
-           "#7f7f7f", "#393b79", "#ad494a", "#637939", "#e6550d", "#7b4173", "#3182bd", "#31a354", "#756bb1")
+PALETTE = (
+    "#1f77b4",
+    "#d62728",
+    "#2ca02c",
+    "#ff7f0e",
+    "#9467bd",
+    "#8c564b",
+    "#e377c2",
+    "#17becf",
+    "#bcbd22",
+    "#7f7f7f",
+    "#393b79",
+    "#ad494a",
+    "#637939",
+    "#e6550d",
+    "#7b4173",
+    "#3182bd",
+    "#31a354",
+    "#756bb1",
+)
 
 
 @dataclass
@@ -85,8 +102,10 @@ def headline(spec: Spec, rows: list[tuple]) -> str:
     if spec.diagonal:
         ratios = sorted(row[1] / row[0] for row in points if row[0])
         within = sum(1 for ratio in ratios if 0.8 <= ratio <= 1.25)
-        return (f"Median estimate / published: {ratios[len(ratios) // 2]:.2f} over {len(ratios)} models "
-                f"({within} within 1.25x).")
+        return (
+            f"Median estimate / published: {ratios[len(ratios) // 2]:.2f} over {len(ratios)} models "
+            f"({within} within 1.25x)."
+        )
     if spec.kind == "bar":
         top = max(points, key=lambda row: row[1])
         return f"Largest: {top[0]} at {_number(top[1])} {unit(spec)} ({top[2]}), of {len(points)} bars."
@@ -94,10 +113,19 @@ def headline(spec: Spec, rows: list[tuple]) -> str:
     name, longest = max(series.items(), key=lambda item: (len(item[1]), item[0]))
     first, last = longest[0], longest[-1]
     factor = last[1] / first[1] if first[1] else None
-    change = ("" if factor is None else ", unchanged" if factor == 1
-              else f", {_number(factor)}x higher" if factor > 1 else f", {_number(1 / factor)}x lower")
-    return (f"{name}: {_number(first[1])} in {_label(first[0])} to {_number(last[1])} {unit(spec)} in "
-            f"{_label(last[0])}{change} ({len(series)} series).")
+    change = (
+        ""
+        if factor is None
+        else ", unchanged"
+        if factor == 1
+        else f", {_number(factor)}x higher"
+        if factor > 1
+        else f", {_number(1 / factor)}x lower"
+    )
+    return (
+        f"{name}: {_number(first[1])} in {_label(first[0])} to {_number(last[1])} {unit(spec)} in "
+        f"{_label(last[0])}{change} ({len(series)} series)."
+    )
 
 
 def _label(x) -> str:
@@ -123,33 +151,61 @@ def draw(spec: Spec, rows: list[tuple], colours: dict[str, str] | None = None) -
     figure = go.Figure()
     series = {"models": rows} if spec.kind == "scatter" else _series(rows, spec)
     for name, points in series.items():
-        common = dict(name=name, x=[p[0] for p in points], y=[p[1] for p in points],
-                      customdata=[list(p[3:]) for p in points], hovertemplate=_hover(spec))
+        common = dict(
+            name=name,
+            x=[p[0] for p in points],
+            y=[p[1] for p in points],
+            customdata=[list(p[3:]) for p in points],
+            hovertemplate=_hover(spec),
+        )
         colour = (colours or {}).get(name)
         if spec.kind == "bar":
             figure.add_trace(go.Bar(marker_color=colour, **common))
         elif spec.kind == "scatter":
-            figure.add_trace(go.Scatter(mode="markers+text", text=[p[2] for p in points], textposition="top center",
-                                        **common))
+            figure.add_trace(
+                go.Scatter(mode="markers+text", text=[p[2] for p in points], textposition="top center", **common)
+            )
         elif spec.kind == "points":
             figure.add_trace(go.Scatter(mode="markers", marker_color=colour, **common))
         else:
-            figure.add_trace(go.Scatter(mode="lines+markers", connectgaps=False, line_color=colour,
-                                        line_shape="hv" if spec.kind == "steps" else "linear", **common))
+            figure.add_trace(
+                go.Scatter(
+                    mode="lines+markers",
+                    connectgaps=False,
+                    line_color=colour,
+                    line_shape="hv" if spec.kind == "steps" else "linear",
+                    **common,
+                )
+            )
     if spec.diagonal:
         values = [v for r in rows for v in (r[0], r[1]) if v]
-        figure.add_trace(go.Scatter(x=[min(values), max(values)], y=[min(values), max(values)], mode="lines",
-                                    name="estimate = published", line={"dash": "dash", "color": "grey"}))
+        figure.add_trace(
+            go.Scatter(
+                x=[min(values), max(values)],
+                y=[min(values), max(values)],
+                mode="lines",
+                name="estimate = published",
+                line={"dash": "dash", "color": "grey"},
+            )
+        )
         figure.update_xaxes(type="log")
-    figure.update_layout(height=430, margin={"l": 60, "r": 20, "t": 30, "b": 50}, hovermode="closest",
-                         yaxis_title=spec.y_title, legend={"font": {"size": 10}}, template="plotly_white",
-                         showlegend=spec.kind != "scatter" or spec.diagonal)
+    figure.update_layout(
+        height=430,
+        margin={"l": 60, "r": 20, "t": 30, "b": 50},
+        hovermode="closest",
+        yaxis_title=spec.y_title,
+        legend={"font": {"size": 10}},
+        template="plotly_white",
+        showlegend=spec.kind != "scatter" or spec.diagonal,
+    )
     if spec.log_y:
         values = [row[1] for row in rows if row[1]]
         # a label per decade where the data span decades; 1-2-5 labels within one (never only minor ticks)
         figure.update_yaxes(type="log", dtick=1 if max(values) / min(values) >= 100 else "D2")
     if spec.kind != "bar" and all(isinstance(row[0], int) for row in rows):  # years: 2022, not 2,022.5
-        figure.update_xaxes(tickformat="d", dtick=1 if max(r[0] for r in rows) - min(r[0] for r in rows) <= 15 else None)
+        figure.update_xaxes(
+            tickformat="d", dtick=1 if max(r[0] for r in rows) - min(r[0] for r in rows) <= 15 else None
+        )
     if spec.kind == "scatter":
         figure.update_traces(textfont_size=9, selector={"mode": "markers+text"})
     return figure

@@ -8,6 +8,7 @@ import re
 import duckdb
 import polars as pl
 
+
 def _duckdb_type(dtype: pl.DataType) -> str:
     if dtype == pl.Int64 or dtype == pl.Int32:
         return "BIGINT"
@@ -24,12 +25,19 @@ def _duckdb_type(dtype: pl.DataType) -> str:
     raise TypeError(f"no DuckDB type for polars {dtype}")
 
 
-PROVENANCE_SCHEMA = {"_source": pl.Utf8, "_edition": pl.Utf8, "_source_file": pl.Utf8, "_source_sha256": pl.Utf8,
-                     "_ingested_at": pl.Datetime("us", "UTC")}
+PROVENANCE_SCHEMA = {
+    "_source": pl.Utf8,
+    "_edition": pl.Utf8,
+    "_source_file": pl.Utf8,
+    "_source_sha256": pl.Utf8,
+    "_ingested_at": pl.Datetime("us", "UTC"),
+}
 """The columns every raw row (and every quarantined row) carries beside its source's own: where it came from and
 when it landed."""
 PROVENANCE_COLUMNS = tuple(PROVENANCE_SCHEMA)
-_PROVENANCE_DDL = ",\n    ".join(f"{name} {_duckdb_type(dtype).lower()} not null" for name, dtype in PROVENANCE_SCHEMA.items())
+_PROVENANCE_DDL = ",\n    ".join(
+    f"{name} {_duckdb_type(dtype).lower()} not null" for name, dtype in PROVENANCE_SCHEMA.items()
+)
 
 RAW_DDL = f"""
 create schema if not exists raw;
@@ -92,7 +100,8 @@ def ensure_raw_table(conn: duckdb.DuckDBPyConnection, table: str, schema: pl.Sch
     """Create raw.<table> for these columns, or add the columns it lacks. `table` must be a checked identifier."""
     create_raw_layer(conn)
     existing = {
-        name for (name,) in conn.execute(
+        name
+        for (name,) in conn.execute(
             "select column_name from information_schema.columns where table_schema = 'raw' and table_name = ?",
             [table],
         ).fetchall()

@@ -18,7 +18,7 @@ import os
 import shutil
 import subprocess
 from dataclasses import dataclass
-from datetime import date, datetime, time, timezone
+from datetime import UTC, date, datetime, time
 from pathlib import Path
 
 import duckdb
@@ -81,8 +81,9 @@ def current_version(published: Path | None = None) -> Version | None:
     if not published.exists():
         return None
     identity = published.stat().st_ino, published.stat().st_dev
-    return next((v for v in list_versions(published)
-                 if (v.database.stat().st_ino, v.database.stat().st_dev) == identity), None)
+    return next(
+        (v for v in list_versions(published) if (v.database.stat().st_ino, v.database.stat().st_dev) == identity), None
+    )
 
 
 def resolve(as_of: str, published: Path | None = None) -> Version:
@@ -99,26 +100,32 @@ def resolve(as_of: str, published: Path | None = None) -> Version:
     moment = _moment(as_of)
     earlier = [v for v in versions if v.published_at <= moment]
     if not earlier:
-        raise VersionNotFound(f"no version was published on or before {moment.isoformat()}: the oldest kept is "
-                              f"{versions[-1].id} ({versions[-1].manifest['published_at']})")
+        raise VersionNotFound(
+            f"no version was published on or before {moment.isoformat()}: the oldest kept is "
+            f"{versions[-1].id} ({versions[-1].manifest['published_at']})"
+        )
     return earlier[0]
 
 
 def _moment(text: str) -> datetime:
     try:
         if len(text) == 10:
-            return datetime.combine(date.fromisoformat(text), time.max, timezone.utc)
+            return datetime.combine(date.fromisoformat(text), time.max, UTC)
         moment = datetime.fromisoformat(text)
     except ValueError:
-        raise VersionNotFound(f"{text!r} is neither a version id (`aimetrics versions` lists them) nor a date "
-                              "(YYYY-MM-DD) or time (YYYY-MM-DDTHH:MM)") from None
-    return moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)
+        raise VersionNotFound(
+            f"{text!r} is neither a version id (`aimetrics versions` lists them) nor a date "
+            "(YYYY-MM-DD) or time (YYYY-MM-DDTHH:MM)"
+        ) from None
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
 def stamp_of(conn: duckdb.DuckDBPyConnection) -> dict | None:
     """The manifest a published database carries (None for a build, which has no `meta.version`)."""
-    present = conn.execute("select count(*) from duckdb_tables() where schema_name = 'meta' and table_name = 'version' "
-                           "and database_name = current_database()").fetchall()[0][0]
+    present = conn.execute(
+        "select count(*) from duckdb_tables() where schema_name = 'meta' and table_name = 'version' "
+        "and database_name = current_database()"
+    ).fetchall()[0][0]
     if not present:
         return None
     return json.loads(conn.execute("select manifest from meta.version").fetchall()[0][0])
@@ -134,9 +141,12 @@ def citation(manifest: dict | None) -> str:
 def code_version() -> str:
     """The commit the code was run from (with `-dirty` for uncommitted changes), else the package version."""
     try:
+
         def git(*args: str) -> str:
-            return subprocess.run(["git", "-C", str(PROJECT_ROOT), *args], capture_output=True, text=True,
-                                  check=True, timeout=10).stdout.strip()
+            return subprocess.run(
+                ["git", "-C", str(PROJECT_ROOT), *args], capture_output=True, text=True, check=True, timeout=10
+            ).stdout.strip()
+
         commit = git("rev-parse", "--short=12", "HEAD")
         return commit + ("-dirty" if git("status", "--porcelain", "--untracked-files=no") else "")
     except (OSError, subprocess.SubprocessError):
@@ -160,16 +170,23 @@ def publish(run: dict, keep: int | None = None, published: Path | None = None) -
     build = seeded_build(published)
     root = versions_root(published)
     root.mkdir(parents=True, exist_ok=True)
-    now = datetime.now(timezone.utc)
+    now = datetime.now(UTC)
     version_id = f"{now:%Y%m%dT%H%M%S}Z-{str(run.get('run_id', 'manual'))[:8]}"
     with connect_write(build) as conn:
         conn.execute("checkpoint")
-        sources = [dict(zip(("source", "deliveries", "fingerprint"), row))
-                   for row in conn.execute(SOURCE_FINGERPRINTS).fetchall()]
+        sources = [
+            dict(zip(("source", "deliveries", "fingerprint"), row))
+            for row in conn.execute(SOURCE_FINGERPRINTS).fetchall()
+        ]
         for leftover in root.glob(".*.partial"):  # a publish killed part-way; nobody else publishes now
             shutil.rmtree(leftover, ignore_errors=True)
-        manifest = {"version": version_id, "published_at": now.isoformat(timespec="seconds"),
-                    "code_version": code_version(), **run, "sources": sources}
+        manifest = {
+            "version": version_id,
+            "published_at": now.isoformat(timespec="seconds"),
+            "code_version": code_version(),
+            **run,
+            "sources": sources,
+        }
         folder = _write_version(build, root, published.name, manifest)
         _point_readers_at(folder / published.name, published)
     _prune(published, keep or keep_versions())
@@ -194,8 +211,10 @@ def _write_version(build: Path, root: Path, name: str, manifest: dict) -> Path:
         return folder
     except OSError as error:
         shutil.rmtree(partial, ignore_errors=True)
-        raise PublishFailed(f"not published: writing version {manifest['version']} failed ({error.strerror or error}); "
-                            "readers keep the version they had") from error
+        raise PublishFailed(
+            f"not published: writing version {manifest['version']} failed ({error.strerror or error}); "
+            "readers keep the version they had"
+        ) from error
 
 
 def _stamp(database: Path, manifest: dict) -> None:
@@ -203,14 +222,22 @@ def _stamp(database: Path, manifest: dict) -> None:
     conn = duckdb.connect(str(database))
     try:
         conn.execute("create schema if not exists meta")
-        conn.execute("create or replace table meta.version as select $version as version, $at::timestamptz as published_at, "
-                     "$run_id as run_id, $code as code_version, $manifest::json as manifest",
-                     {"version": manifest["version"], "at": manifest["published_at"],
-                      "run_id": manifest.get("run_id"), "code": manifest["code_version"],
-                      "manifest": json.dumps(manifest, default=str)})
+        conn.execute(
+            "create or replace table meta.version as select $version as version, $at::timestamptz as published_at, "
+            "$run_id as run_id, $code as code_version, $manifest::json as manifest",
+            {
+                "version": manifest["version"],
+                "at": manifest["published_at"],
+                "run_id": manifest.get("run_id"),
+                "code": manifest["code_version"],
+                "manifest": json.dumps(manifest, default=str),
+            },
+        )
         conn.execute("create or replace table meta.sources (source varchar, deliveries bigint, fingerprint varchar)")
-        conn.executemany("insert into meta.sources values (?, ?, ?)",
-                         [(s["source"], s["deliveries"], s["fingerprint"]) for s in manifest["sources"]])
+        conn.executemany(
+            "insert into meta.sources values (?, ?, ?)",
+            [(s["source"], s["deliveries"], s["fingerprint"]) for s in manifest["sources"]],
+        )
         conn.execute("checkpoint")
     finally:
         conn.close()

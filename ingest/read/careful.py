@@ -10,8 +10,12 @@ from pathlib import Path
 from ingest.delivery import RejectedDelivery
 
 ENCODINGS = ("utf-8-sig", "cp1252")
-BOMS = ((b"\xff\xfe\x00\x00", "utf-32-le"), (b"\x00\x00\xfe\xff", "utf-32-be"), (b"\xff\xfe", "utf-16-le"),
-        (b"\xfe\xff", "utf-16-be"))
+BOMS = (
+    (b"\xff\xfe\x00\x00", "utf-32-le"),
+    (b"\x00\x00\xfe\xff", "utf-32-be"),
+    (b"\xff\xfe", "utf-16-le"),
+    (b"\xfe\xff", "utf-16-be"),
+)
 
 
 SNIFF_BYTES = 4096
@@ -24,10 +28,17 @@ def refuse_nul_bytes(sample: bytes, name: str) -> None:
         return
     if not sample.strip(b"\x00"):
         raise RejectedDelivery(f"{name}: only NUL bytes (an empty, sparse or never-written file), not text")
-    wide = "utf-16-le" if sample[1::2].count(0) > len(sample) // 4 else "utf-16-be" \
-        if sample[0::2].count(0) > len(sample) // 4 else None
-    raise RejectedDelivery(f"{name}: NUL bytes, " + (f"looks like {wide} without a byte-order mark; re-export it "
-                           "as UTF-8" if wide else "not a text file"))
+    wide = (
+        "utf-16-le"
+        if sample[1::2].count(0) > len(sample) // 4
+        else "utf-16-be"
+        if sample[0::2].count(0) > len(sample) // 4
+        else None
+    )
+    raise RejectedDelivery(
+        f"{name}: NUL bytes, "
+        + (f"looks like {wide} without a byte-order mark; re-export it as UTF-8" if wide else "not a text file")
+    )
 
 
 def read_text(path: Path, name: str | None = None) -> str:
@@ -45,10 +56,12 @@ def decode(data: bytes, name: str) -> str:
     for bom, encoding in BOMS:
         if data.startswith(bom):
             try:
-                return data[len(bom):].decode(encoding)
+                return data[len(bom) :].decode(encoding)
             except UnicodeDecodeError as error:
-                raise RejectedDelivery(f"{name}: starts with a {encoding} byte-order mark but is not {encoding} "
-                                       f"({error.reason} at byte {error.start})") from error
+                raise RejectedDelivery(
+                    f"{name}: starts with a {encoding} byte-order mark but is not {encoding} "
+                    f"({error.reason} at byte {error.start})"
+                ) from error
     refuse_nul_bytes(data[:SNIFF_BYTES], name)
     for encoding in ENCODINGS:
         try:
@@ -78,7 +91,9 @@ def load_json(text: str, source_file: str, pairs_hook=_unique_pairs):
     try:
         return json.loads(text, object_pairs_hook=pairs_hook)
     except json.JSONDecodeError as error:
-        raise RejectedDelivery(f"{source_file}: truncated or not valid JSON ({error.msg} at line {error.lineno})") from error
+        raise RejectedDelivery(
+            f"{source_file}: truncated or not valid JSON ({error.msg} at line {error.lineno})"
+        ) from error
     except _DuplicateKey as error:
         raise RejectedDelivery(f"{source_file}: an object names the key {error.args[0]!r} twice") from None
     except RecursionError:
@@ -116,14 +131,17 @@ def folded_header(cells: list[str]) -> list[str]:
     return [" ".join(cell.split()) for cell in cells]
 
 
-def whole_records(header: list[str], records: list[tuple[int, list[str]]]
-                  ) -> tuple[list[tuple[int, list[str]]], list[tuple[int, str, str]]]:
+def whole_records(
+    header: list[str], records: list[tuple[int, list[str]]]
+) -> tuple[list[tuple[int, list[str]]], list[tuple[int, str, str]]]:
     """The records with as many fields as the header and no NUL byte, and a quarantine row (number, reason, record)
     for each other."""
     good, bad = [], []
     for number, record in records:
         if len(record) != len(header):
-            bad.append((number, f"record has {len(record)} fields, header has {len(header)}", record_json(header, record)))
+            bad.append(
+                (number, f"record has {len(record)} fields, header has {len(header)}", record_json(header, record))
+            )
         elif any("\x00" in field for field in record):
             bad.append((number, NUL_IN_RECORD, record_json(header, record)))
         else:
@@ -141,8 +159,9 @@ def record_json(header: list[str], row: list[str]) -> str:
     return json.dumps({"header": header, "fields": row}, ensure_ascii=False)
 
 
-def required_records(path: Path, required: tuple[str, ...], source_file: str, what: str
-                     ) -> tuple[list[str], list[tuple[int, list[str]]], list[tuple[int, str, str]]]:
+def required_records(
+    path: Path, required: tuple[str, ...], source_file: str, what: str
+) -> tuple[list[str], list[tuple[int, list[str]]], list[tuple[int, str, str]]]:
     """Header, whole records and quarantine rows of a CSV that must have the `required` columns (else rejected)."""
     header, records = read_csv_records(path)
     if missing := [name for name in required if name not in header]:

@@ -13,7 +13,14 @@ import polars as pl
 
 from ingest.delivery import Delivery, Parsed, RejectedDelivery, quarantine_frame
 from ingest.read.careful import NUL_IN_RECORD, read_csv_records, record_json, whole_records
-from ingest.read.streamed import FILE_COLUMN, NeedsCarefulParse, read_header, record_numbers, string_batches, unique_names
+from ingest.read.streamed import (
+    FILE_COLUMN,
+    NeedsCarefulParse,
+    read_header,
+    record_numbers,
+    string_batches,
+    unique_names,
+)
 
 DELIVERY, RECORD = "_delivery", "_record"
 
@@ -47,9 +54,9 @@ def careful_records(path: Path) -> tuple[Records, pl.DataFrame]:
     header, records = read_csv_records(path)
     records, ragged = whole_records(header, records)
     names = unique_names(header)
-    frame = pl.DataFrame({name: [r[i] for _, r in records] for i, name in enumerate(names)},
-                         schema={name: pl.Utf8 for name in names}).with_columns(
-        pl.Series(RECORD, [n for n, _ in records], dtype=pl.Int64), pl.lit(0, pl.Int32).alias(DELIVERY))
+    frame = pl.DataFrame(
+        {name: [r[i] for _, r in records] for i, name in enumerate(names)}, schema={name: pl.Utf8 for name in names}
+    ).with_columns(pl.Series(RECORD, [n for n, _ in records], dtype=pl.Int64), pl.lit(0, pl.Int32).alias(DELIVERY))
     return Records(header, frame), quarantine_frame(ragged)
 
 
@@ -63,8 +70,12 @@ def streamed_records(paths: Sequence[Path]) -> Iterator[Records]:
         empty = False
         yield Records(header, batch.with_columns(record_numbers(batch, next_record)).rename({FILE_COLUMN: DELIVERY}))
     if empty:
-        yield Records(header, pl.DataFrame(schema={**{name: pl.Utf8 for name in unique_names(header)},
-                                                   DELIVERY: pl.Int32, RECORD: pl.Int64}))
+        yield Records(
+            header,
+            pl.DataFrame(
+                schema={**{name: pl.Utf8 for name in unique_names(header)}, DELIVERY: pl.Int32, RECORD: pl.Int64}
+            ),
+        )
 
 
 def stream_group(path: Path) -> tuple[str, ...] | None:
@@ -79,8 +90,10 @@ def parse_carefully(rules: Rules, delivery: Delivery) -> Parsed:
     """One delivery through the careful reader and the source's rules; ragged records quarantined with the rest."""
     records, ragged = careful_records(delivery.path)
     parts = list(rules([records], [delivery]))
-    return Parsed(rows=pl.concat([part.rows for part in parts]).drop(DELIVERY),
-                  quarantine=pl.concat([ragged, *(part.quarantine.drop(DELIVERY) for part in parts)]).sort("row_number"))
+    return Parsed(
+        rows=pl.concat([part.rows for part in parts]).drop(DELIVERY),
+        quarantine=pl.concat([ragged, *(part.quarantine.drop(DELIVERY) for part in parts)]).sort("row_number"),
+    )
 
 
 def parse_streamed(rules: Rules, deliveries: Sequence[Delivery]) -> Iterator[Parsed]:
@@ -91,14 +104,21 @@ def parse_streamed(rules: Rules, deliveries: Sequence[Delivery]) -> Iterator[Par
     def without_nul_bytes() -> Iterator[Records]:
         for records in streamed_records([delivery.path for delivery in deliveries]):
             names = records.names
-            nul = pl.any_horizontal(pl.col(names).str.contains("\x00", literal=True).fill_null(False)) \
-                if names else pl.lit(False)
+            nul = (
+                pl.any_horizontal(pl.col(names).str.contains("\x00", literal=True).fill_null(False))
+                if names
+                else pl.lit(False)
+            )
             held = records.frame.filter(nul)
             if held.height:
-                set_aside.append(quarantine_frame([
-                    (number, NUL_IN_RECORD, record_json(records.header, [row[name] or "" for name in names]))
-                    for number, row in zip(held[RECORD], held.iter_rows(named=True))
-                ]).with_columns(held[DELIVERY].alias(DELIVERY)))
+                set_aside.append(
+                    quarantine_frame(
+                        [
+                            (number, NUL_IN_RECORD, record_json(records.header, [row[name] or "" for name in names]))
+                            for number, row in zip(held[RECORD], held.iter_rows(named=True))
+                        ]
+                    ).with_columns(held[DELIVERY].alias(DELIVERY))
+                )
             yield Records(records.header, records.frame.filter(~nul))
 
     for parsed in rules(without_nul_bytes(), deliveries):

@@ -18,8 +18,8 @@ import duckdb
 import polars as pl
 import pyarrow as pa
 
-from ingest.read.careful import SNIFF_BYTES, folded_header, refuse_nul_bytes, unique_header
 from ingest.delivery import RejectedDelivery
+from ingest.read.careful import SNIFF_BYTES, folded_header, refuse_nul_bytes, unique_header
 
 BATCH_ROWS = 250_000
 FILE_COLUMN = "_file"
@@ -58,8 +58,9 @@ def _reader() -> duckdb.DuckDBPyConnection:
     return _readers.conn
 
 
-def string_batches(paths: Sequence[Path], header: list[str], batch_rows: int | None = None,
-                   keep_where: tuple[str, str] | None = None) -> Iterator[pl.DataFrame]:
+def string_batches(
+    paths: Sequence[Path], header: list[str], batch_rows: int | None = None, keep_where: tuple[str, str] | None = None
+) -> Iterator[pl.DataFrame]:
     """Batches of the records of `paths` (all with this header) as string columns named by the header (empty
     cells are null), in file and record order, with the file's index in `_file`.
 
@@ -81,7 +82,8 @@ def string_batches(paths: Sequence[Path], header: list[str], batch_rows: int | N
             where = " where " + condition.replace("value", value)
         relation = conn.sql(
             """select * from read_csv($paths, auto_detect = false, header = true, delim = ',', quote = '"',
-                   escape = '"', strict_mode = true, columns = $columns, filename = '_path')""" + where,
+                   escape = '"', strict_mode = true, columns = $columns, filename = '_path')"""
+            + where,
             params={"paths": [str(path) for path in paths], "columns": columns},
         )
         # DuckDB 2.0 names it to_arrow_reader; 1.4 (the DuckLake environment) fetch_record_batch
@@ -89,8 +91,9 @@ def string_batches(paths: Sequence[Path], header: list[str], batch_rows: int | N
         reader = reader(batch_rows or BATCH_ROWS)
         for table in _coalesced(reader, batch_rows or BATCH_ROWS):
             frame = pl.from_arrow(table).rename(names)
-            yield frame.with_columns(pl.col("_path").replace_strict(index, return_dtype=pl.Int32).alias(FILE_COLUMN)) \
-                .drop("_path")
+            yield frame.with_columns(
+                pl.col("_path").replace_strict(index, return_dtype=pl.Int32).alias(FILE_COLUMN)
+            ).drop("_path")
     except (duckdb.Error, pa.ArrowException, OSError) as error:  # a reader error surfaces as OSError mid-stream
         raise NeedsCarefulParse(f"{', '.join(p.name for p in paths[:3])}: {str(error).splitlines()[0]}") from error
 

@@ -9,8 +9,19 @@ from types import ModuleType
 
 from ingest.delivery import Delivery, Parsed
 from ingest.settings import SourceSettings
-from ingest.sources import (ai_index, azure_prices, carbon_reference, ecb_fx, epoch, epoch_datasets, funding, gpu_feeds,
-                            gpu_marketplace, gpu_tracker, skypilot)
+from ingest.sources import (
+    ai_index,
+    azure_prices,
+    carbon_reference,
+    ecb_fx,
+    epoch,
+    epoch_datasets,
+    funding,
+    gpu_feeds,
+    gpu_marketplace,
+    gpu_tracker,
+    skypilot,
+)
 from ingest.sources.llm import epoch_efficiency, litellm, llmrates, openrouter, token_tariff
 from ingest.sources.llm.prices import ListPrices
 
@@ -52,9 +63,16 @@ class Source:
 
 def _source(module: ModuleType, schema: type, arrives_as: str, subject: str) -> Source:
     return Source(
-        name=module.SOURCE, raw_table=module.RAW_TABLE, parser_version=module.PARSER_VERSION, schema=schema,
-        locate=module.locate, parse=module.parse, description=(module.__doc__ or "").strip().splitlines()[0],
-        arrives_as=arrives_as, subject=subject, parse_batches=getattr(module, "parse_batches", None),
+        name=module.SOURCE,
+        raw_table=module.RAW_TABLE,
+        parser_version=module.PARSER_VERSION,
+        schema=schema,
+        locate=module.locate,
+        parse=module.parse,
+        description=(module.__doc__ or "").strip().splitlines()[0],
+        arrives_as=arrives_as,
+        subject=subject,
+        parse_batches=getattr(module, "parse_batches", None),
         freshness_days=getattr(module, "FRESHNESS_DAYS", None),
         editions_are_days=getattr(module, "EDITIONS_ARE_DAYS", False),
         observed_column=getattr(module, "OBSERVED_COLUMN", "observed_on"),
@@ -65,9 +83,16 @@ def _source(module: ModuleType, schema: type, arrives_as: str, subject: str) -> 
 
 def _epoch_source(dataset: epoch.Dataset, subject: str) -> Source:
     return Source(
-        name=dataset.name, raw_table=dataset.raw_table, parser_version=epoch.PARSER_VERSION, schema=dataset.model(),
-        locate=partial(epoch.locate, dataset), parse=partial(epoch.parse, dataset), description=dataset.description,
-        arrives_as="url", subject=subject, vintages_replace=True,
+        name=dataset.name,
+        raw_table=dataset.raw_table,
+        parser_version=epoch.PARSER_VERSION,
+        schema=dataset.model(),
+        locate=partial(epoch.locate, dataset),
+        parse=partial(epoch.parse, dataset),
+        description=dataset.description,
+        arrives_as="url",
+        subject=subject,
+        vintages_replace=True,
     )
 
 
@@ -86,8 +111,17 @@ SOURCES: dict[str, Source] = {
         *(_source(module, ListPrices, "url", "llm_prices") for module in (litellm, openrouter, llmrates, token_tariff)),
         *(_epoch_source(dataset, "llm_prices") for dataset in epoch_efficiency.DATASETS),
         *(
-            Source(name=name, raw_table=table, parser_version=carbon_reference.PARSER_VERSION, schema=schema,
-                   locate=locate, parse=parse, description=description, arrives_as="url", subject="carbon")
+            Source(
+                name=name,
+                raw_table=table,
+                parser_version=carbon_reference.PARSER_VERSION,
+                schema=schema,
+                locate=locate,
+                parse=parse,
+                description=description,
+                arrives_as="url",
+                subject="carbon",
+            )
             for name, table, schema, locate, parse, description in carbon_reference.SOURCES
         ),
     )

@@ -16,8 +16,8 @@ from pathlib import Path
 import pandera.polars as pa
 import polars as pl
 
-from ingest.read.careful import folded_header, read_csv_records, record_json
 from ingest.delivery import Delivery, Parsed, RejectedDelivery, frame_for, quarantine_frame, sha256_of
+from ingest.read.careful import folded_header, read_csv_records, record_json
 from ingest.settings import SourceSettings
 from ingest.sources.ai_index_by_url import online_figures, url_deliveries
 from ingest.values import parse_date, parse_number
@@ -121,14 +121,20 @@ def _check_zip(zipped: Path, target: Path) -> None:
             if not (target / member.filename).resolve().is_relative_to(target.resolve()):
                 raise RejectedDelivery(f"{zipped.name}: member {member.filename!r} points outside the archive")
             if member.file_size > MAX_MEMBER_BYTES:
-                raise RejectedDelivery(f"{zipped.name}: member {member.filename!r} unpacks to {member.file_size:,} "
-                                       f"bytes, more than the limit of {MAX_MEMBER_BYTES:,}")
+                raise RejectedDelivery(
+                    f"{zipped.name}: member {member.filename!r} unpacks to {member.file_size:,} "
+                    f"bytes, more than the limit of {MAX_MEMBER_BYTES:,}"
+                )
             if member.compress_size and member.file_size / member.compress_size > MAX_RATIO:
-                raise RejectedDelivery(f"{zipped.name}: member {member.filename!r} is compressed "
-                                       f"{member.file_size // member.compress_size:,}x (a zip bomb?), the limit is {MAX_RATIO}x")
+                raise RejectedDelivery(
+                    f"{zipped.name}: member {member.filename!r} is compressed "
+                    f"{member.file_size // member.compress_size:,}x (a zip bomb?), the limit is {MAX_RATIO}x"
+                )
         total = sum(member.file_size for member in members)
         if total > MAX_ZIP_BYTES:
-            raise RejectedDelivery(f"{zipped.name}: unpacks to {total:,} bytes, more than the limit of {MAX_ZIP_BYTES:,}")
+            raise RejectedDelivery(
+                f"{zipped.name}: unpacks to {total:,} bytes, more than the limit of {MAX_ZIP_BYTES:,}"
+            )
 
 
 def locate(settings: SourceSettings) -> list[Delivery]:
@@ -185,8 +191,10 @@ def parse(delivery: Delivery) -> Parsed:
     if not figure:
         raise RejectedDelivery(f"{delivery.source_file}: not an AI Index figure file (fig_<chapter>.<n>.csv or .xlsx)")
     if delivery.path.stat().st_size > MAX_MEMBER_BYTES:
-        raise RejectedDelivery(f"{delivery.source_file}: {delivery.path.stat().st_size:,} bytes, more than the limit "
-                               f"of {MAX_MEMBER_BYTES:,} for a figure file")
+        raise RejectedDelivery(
+            f"{delivery.source_file}: {delivery.path.stat().st_size:,} bytes, more than the limit "
+            f"of {MAX_MEMBER_BYTES:,} for a figure file"
+        )
     header, records = read_csv_records(delivery.path)
     chapter, chapter_name = _chapter(delivery.source_file)
     return _cells(delivery, chapter, chapter_name, figure[1].lower(), header, records)
@@ -195,8 +203,9 @@ def parse(delivery: Delivery) -> Parsed:
 def _parse_workbook(delivery: Delivery) -> Parsed:
     """Each non-empty sheet is a figure; padded empty rows are dropped, truncated sheet names kept as published."""
     try:
-        sheets = pl.read_excel(delivery.path, sheet_id=0, engine="calamine", has_header=False,
-                               infer_schema_length=0, raise_if_empty=False)
+        sheets = pl.read_excel(
+            delivery.path, sheet_id=0, engine="calamine", has_header=False, infer_schema_length=0, raise_if_empty=False
+        )
     except Exception as error:  # calamine raises several error types for unreadable files
         raise RejectedDelivery(f"{delivery.source_file}: not a readable workbook ({error})") from error
     parts = []
@@ -216,20 +225,42 @@ def _parse_workbook(delivery: Delivery) -> Parsed:
     return Parsed(rows=pl.concat([p.rows for p in parts]), quarantine=pl.concat([p.quarantine for p in parts]))
 
 
-def _cells(delivery: Delivery, chapter: int | None, chapter_name: str | None, figure_id: str,
-           header: list[str], records: list[tuple[int, list[str]]]) -> Parsed:
+def _cells(
+    delivery: Delivery,
+    chapter: int | None,
+    chapter_name: str | None,
+    figure_id: str,
+    header: list[str],
+    records: list[tuple[int, list[str]]],
+) -> Parsed:
     columns = [name or f"column_{index}" for index, name in enumerate(header, start=1)]
     units = [unit_from_header(name) for name in columns]
     cells, bad = [], []
     for number, record in records:
         if len(record) != len(columns):
-            bad.append((number, f"{figure_id}: record has {len(record)} fields, header has {len(columns)}",
-                        record_json(header, record)))
+            bad.append(
+                (
+                    number,
+                    f"{figure_id}: record has {len(record)} fields, header has {len(columns)}",
+                    record_json(header, record),
+                )
+            )
             continue
         for index, (column, text) in enumerate(zip(columns, record), start=1):
             value = text.strip()
             cells.append(
-                (int(delivery.edition), chapter, chapter_name, figure_id, number, index, column,
-                 value or None, parse_number(value), parse_date(value), units[index - 1])
+                (
+                    int(delivery.edition),
+                    chapter,
+                    chapter_name,
+                    figure_id,
+                    number,
+                    index,
+                    column,
+                    value or None,
+                    parse_number(value),
+                    parse_date(value),
+                    units[index - 1],
+                )
             )
     return Parsed(rows=frame_for(FigureValues, cells), quarantine=quarantine_frame(bad))

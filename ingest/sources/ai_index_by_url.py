@@ -7,7 +7,7 @@ from __future__ import annotations
 import hashlib
 import logging
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from functools import lru_cache
 from pathlib import Path
 
@@ -37,8 +37,9 @@ def online_figures() -> dict[str, OnlineFigure]:
     for edition in yaml.safe_load(LAYOUT.read_text(encoding="utf-8")) or []:
         for figure_id, file_id in edition["figures"].items():
             url = edition["url"].format(id=file_id)
-            figures[url] = OnlineFigure(str(edition["edition"]), figure_id, url, edition.get("chapter"),
-                                        edition.get("chapter_name"))
+            figures[url] = OnlineFigure(
+                str(edition["edition"]), figure_id, url, edition.get("chapter"), edition.get("chapter_name")
+            )
     return figures
 
 
@@ -49,17 +50,30 @@ def url_deliveries(source: str, settings: SourceSettings, editions_present: set[
     for figure in online_figures().values():
         if figure.edition in editions_present:
             continue
-        now = datetime.now(timezone.utc)
+        now = datetime.now(UTC)
         try:
             path = fetch(figure.url, settings)
         except SourceUnavailable as error:
             if error.unreachable:
-                log.warning("%s: the AI Index %s figures are not reachable (%s); set AIMETRICS_DATA_DIR or drop the "
-                            "edition into the inbox", source, figure.edition, error)
+                log.warning(
+                    "%s: the AI Index %s figures are not reachable (%s); set AIMETRICS_DATA_DIR or drop the "
+                    "edition into the inbox",
+                    source,
+                    figure.edition,
+                    error,
+                )
                 return found
-            found.append(Delivery(source=source, edition=figure.edition, source_file=figure.url,
-                                  path=Path(figure.figure_id), retrieved_at=now, refused=str(error),
-                                  sha256=hashlib.sha256(f"unavailable:{figure.url}".encode()).hexdigest()))
+            found.append(
+                Delivery(
+                    source=source,
+                    edition=figure.edition,
+                    source_file=figure.url,
+                    path=Path(figure.figure_id),
+                    retrieved_at=now,
+                    refused=str(error),
+                    sha256=hashlib.sha256(f"unavailable:{figure.url}".encode()).hexdigest(),
+                )
+            )
             continue
         found.append(Delivery.from_file(source, figure.edition, figure.url, path, now))
     return found

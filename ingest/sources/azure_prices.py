@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 import os
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from functools import lru_cache
 from pathlib import Path
 from urllib.parse import quote
@@ -18,9 +18,9 @@ import pandera.polars as pa
 import polars as pl
 import yaml
 
-from ingest.read.careful import load_json, read_text
 from ingest.delivery import Delivery, Parsed, RejectedDelivery, frame_for, modified_day, quarantine_frame
 from ingest.fetch import get_json_pages
+from ingest.read.careful import load_json, read_text
 from ingest.settings import SourceSettings
 from ingest.values import parse_number
 
@@ -48,10 +48,17 @@ def locate(settings: SourceSettings) -> list[Delivery]:
     """Recorded pages in `<mirror>/azure_retail_prices/` (one delivery each), else a live poll of the API."""
     if settings.mirror_dir:
         folder = settings.mirror_dir / "azure_retail_prices"
-        return [Delivery.from_file(SOURCE, modified_day(p), p.relative_to(settings.mirror_dir).as_posix(), p,
-                                   root=settings.mirror_dir)
-                for p in sorted(folder.glob("*.json"))] if folder.is_dir() else []
-    now = datetime.now(timezone.utc)
+        return (
+            [
+                Delivery.from_file(
+                    SOURCE, modified_day(p), p.relative_to(settings.mirror_dir).as_posix(), p, root=settings.mirror_dir
+                )
+                for p in sorted(folder.glob("*.json"))
+            ]
+            if folder.is_dir()
+            else []
+        )
+    now = datetime.now(UTC)
     pages = get_json_pages(api_url(), settings)
     items = [item for page in pages for item in page.get("Items", [])]
     target = settings.cache_dir / SOURCE / f"{now.date().isoformat()}.json"
@@ -87,17 +94,40 @@ def parse(delivery: Delivery) -> Parsed:
     for number, item in enumerate(items, start=1):
         sku = str(item.get("armSkuName") or "")
         sku_name, product = str(item.get("skuName") or ""), str(item.get("productName") or "")
-        if (sku not in skus or item.get("type") != "Consumption" or "Windows" in product
-                or "Low Priority" in sku_name or item.get("unitOfMeasure") != "1 Hour"):
+        if (
+            sku not in skus
+            or item.get("type") != "Consumption"
+            or "Windows" in product
+            or "Low Priority" in sku_name
+            or item.get("unitOfMeasure") != "1 Hour"
+        ):
             continue  # not a Linux pay-as-you-go or spot price of a GPU VM
         price = parse_number(str(item.get("retailPrice", "")))
-        problem = ("currency is not USD" if item.get("currencyCode") != "USD"
-                   else f"retailPrice {item.get('retailPrice')!r} is missing or not positive" if not price or price <= 0
-                   else "region is missing" if not item.get("armRegionName") else None)
+        problem = (
+            "currency is not USD"
+            if item.get("currencyCode") != "USD"
+            else f"retailPrice {item.get('retailPrice')!r} is missing or not positive"
+            if not price or price <= 0
+            else "region is missing"
+            if not item.get("armRegionName")
+            else None
+        )
         if problem:
             bad.append((number, problem, json.dumps(item)))
             continue
         gpu, count = skus[sku]
-        rows.append((observed_on, sku, item["armRegionName"], gpu, count, "spot" if "Spot" in sku_name else "on_demand",
-                     price, product or None, sku_name or None, item.get("effectiveStartDate")))
+        rows.append(
+            (
+                observed_on,
+                sku,
+                item["armRegionName"],
+                gpu,
+                count,
+                "spot" if "Spot" in sku_name else "on_demand",
+                price,
+                product or None,
+                sku_name or None,
+                item.get("effectiveStartDate"),
+            )
+        )
     return Parsed(rows=frame_for(AzureGpuPrices, rows), quarantine=quarantine_frame(bad))

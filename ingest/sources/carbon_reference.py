@@ -8,9 +8,9 @@ import json
 
 import pandera.polars as pa
 
-from ingest.read.careful import load_json, read_csv_records, read_text, record_json, whole_records
 from ingest.delivery import Delivery, Parsed, RejectedDelivery, frame_for, quarantine_frame
 from ingest.fetch import locate_file
+from ingest.read.careful import load_json, read_csv_records, read_text, record_json, whole_records
 from ingest.settings import SourceSettings
 from ingest.values import parse_number, whole_number_problem
 
@@ -26,6 +26,7 @@ def _json(delivery: Delivery):
 
 # --- grid carbon intensity per country ------------------------------------------------------------
 
+
 class GridIntensity(pa.DataFrameModel):
     iso3: str = pa.Field(str_matches=r"^[A-Z0-9_]{3,}$", unique=True)
     country_name: str
@@ -38,8 +39,12 @@ class GridIntensity(pa.DataFrameModel):
 
 
 def locate_grid(settings: SourceSettings) -> list[Delivery]:
-    return locate_file("grid_carbon_intensity", "codecarbon/global_energy_mix.json",
-                       CODECARBON + "private_infra/global_energy_mix.json", settings)
+    return locate_file(
+        "grid_carbon_intensity",
+        "codecarbon/global_energy_mix.json",
+        CODECARBON + "private_infra/global_energy_mix.json",
+        settings,
+    )
 
 
 def parse_grid(delivery: Delivery) -> Parsed:
@@ -57,12 +62,20 @@ def parse_grid(delivery: Delivery) -> Parsed:
         if year is not None and (problem := whole_number_problem(year, "year")):
             bad.append((number, f"{iso3}: {problem}", json.dumps({iso3: entry})))
             continue
-        rows.append((iso3, entry.get("country_name") or iso3, intensity, int(year) if year else None,
-                     fossil / total if total and fossil is not None else None))
+        rows.append(
+            (
+                iso3,
+                entry.get("country_name") or iso3,
+                intensity,
+                int(year) if year else None,
+                fossil / total if total and fossil is not None else None,
+            )
+        )
     return Parsed(rows=frame_for(GridIntensity, rows), quarantine=quarantine_frame(bad))
 
 
 # --- carbon intensity per energy source --------------------------------------------------------------
+
 
 class SourceIntensity(pa.DataFrameModel):
     energy_source: str = pa.Field(unique=True)
@@ -74,8 +87,12 @@ class SourceIntensity(pa.DataFrameModel):
 
 
 def locate_per_source(settings: SourceSettings) -> list[Delivery]:
-    return locate_file("carbon_intensity_per_source", "codecarbon/carbon_intensity_per_source.json",
-                       CODECARBON + "private_infra/carbon_intensity_per_source.json", settings)
+    return locate_file(
+        "carbon_intensity_per_source",
+        "codecarbon/carbon_intensity_per_source.json",
+        CODECARBON + "private_infra/carbon_intensity_per_source.json",
+        settings,
+    )
 
 
 def parse_per_source(delivery: Delivery) -> Parsed:
@@ -96,6 +113,7 @@ def parse_per_source(delivery: Delivery) -> Parsed:
 
 # --- cloud regions: grid intensity and PUE ------------------------------------------------------------
 
+
 class CloudRegions(pa.DataFrameModel):
     provider: str
     region: str
@@ -113,13 +131,18 @@ class CloudRegions(pa.DataFrameModel):
         unique = ["provider", "region"]
 
 
-_REGION_FILES = {"mlco2_impact": ("mlco2_impact/impact.csv", MLCO2 + "impact.csv"),
-                 "codecarbon": ("codecarbon/impact.csv", CODECARBON + "cloud/impact.csv")}
+_REGION_FILES = {
+    "mlco2_impact": ("mlco2_impact/impact.csv", MLCO2 + "impact.csv"),
+    "codecarbon": ("codecarbon/impact.csv", CODECARBON + "cloud/impact.csv"),
+}
 
 
 def locate_regions(settings: SourceSettings) -> list[Delivery]:
-    return [delivery for vintage, (path, url) in _REGION_FILES.items()
-            for delivery in locate_file("cloud_region_carbon", path, url, settings, edition=vintage)]
+    return [
+        delivery
+        for vintage, (path, url) in _REGION_FILES.items()
+        for delivery in locate_file("cloud_region_carbon", path, url, settings, edition=vintage)
+    ]
 
 
 def parse_regions(delivery: Delivery) -> Parsed:
@@ -136,13 +159,25 @@ def parse_regions(delivery: Delivery) -> Parsed:
             bad.append((number, f"impact {cell['impact']!r} is not a number", record_json(header, record)))
             continue
         # a region published by name only (Scaleway's "Paris") is keyed by that name
-        rows.append((cell["provider"], cell["region"] or cell.get("regionName"), cell.get("regionName"),
-                     cell.get("country") or cell.get("country_name"), cell.get("countryIsoCode"), cell.get("city"),
-                     impact, parse_number(cell.get("PUE")), parse_number(cell.get("offsetRatio")), cell.get("source")))
+        rows.append(
+            (
+                cell["provider"],
+                cell["region"] or cell.get("regionName"),
+                cell.get("regionName"),
+                cell.get("country") or cell.get("country_name"),
+                cell.get("countryIsoCode"),
+                cell.get("city"),
+                impact,
+                parse_number(cell.get("PUE")),
+                parse_number(cell.get("offsetRatio")),
+                cell.get("source"),
+            )
+        )
     return Parsed(rows=frame_for(CloudRegions, rows), quarantine=quarantine_frame(bad))
 
 
 # --- chips: TDP and FLOP/s ------------------------------------------------------------------------------
+
 
 class Mlco2Gpus(pa.DataFrameModel):
     name: str = pa.Field(unique=True)
@@ -170,27 +205,72 @@ def parse_gpus(delivery: Delivery) -> Parsed:
     rows, bad = [], []
     for number, record in records:
         if len(record) != len(header):
-            bad.append((number, f"record has {len(record)} fields, header has {len(header)}: the values after the "
-                        "missing one would shift into the wrong columns", record_json(header, record)))
+            bad.append(
+                (
+                    number,
+                    f"record has {len(record)} fields, header has {len(header)}: the values after the "
+                    "missing one would shift into the wrong columns",
+                    record_json(header, record),
+                )
+            )
             continue
         cell = {name: record[i].strip() for name, i in index.items()}
         tdp, tflops32 = parse_number(cell["tdp_watts"]), parse_number(cell.get("TFLOPS32"))
         if tdp and tflops32 and tflops32 / tdp > MAX_TFLOPS_PER_WATT:
-            bad.append((number, f"TFLOPS32 {tflops32:g} at {tdp:g} W is implausible (over {MAX_TFLOPS_PER_WATT:g} "
-                        "TFLOP/s per watt)", record_json(header, record)))
+            bad.append(
+                (
+                    number,
+                    f"TFLOPS32 {tflops32:g} at {tdp:g} W is implausible (over {MAX_TFLOPS_PER_WATT:g} "
+                    "TFLOP/s per watt)",
+                    record_json(header, record),
+                )
+            )
             continue
-        rows.append((cell["name"], cell["type"].lower(), tdp, tflops32, parse_number(cell.get("TFLOPS16")),
-                     parse_number(cell.get("memory")), cell.get("source") or None))
+        rows.append(
+            (
+                cell["name"],
+                cell["type"].lower(),
+                tdp,
+                tflops32,
+                parse_number(cell.get("TFLOPS16")),
+                parse_number(cell.get("memory")),
+                cell.get("source") or None,
+            )
+        )
     return Parsed(rows=frame_for(Mlco2Gpus, rows), quarantine=quarantine_frame(bad))
 
 
 SOURCES = (
-    ("grid_carbon_intensity", "grid_carbon_intensity", GridIntensity, locate_grid, parse_grid,
-     "Grid carbon intensity (gCO2/kWh) and fossil share per country, from CodeCarbon's energy mix."),
-    ("carbon_intensity_per_source", "carbon_intensity_per_source", SourceIntensity, locate_per_source, parse_per_source,
-     "Carbon intensity per energy source, with the world average (CodeCarbon)."),
-    ("cloud_region_carbon", "cloud_region_carbon", CloudRegions, locate_regions, parse_regions,
-     "Cloud regions: grid carbon intensity and PUE (ML CO2 Impact and CodeCarbon vintages)."),
-    ("mlco2_gpus", "mlco2_gpus", Mlco2Gpus, locate_gpus, parse_gpus,
-     "Chip TDP and FLOP/s from the ML CO2 Impact calculator."),
+    (
+        "grid_carbon_intensity",
+        "grid_carbon_intensity",
+        GridIntensity,
+        locate_grid,
+        parse_grid,
+        "Grid carbon intensity (gCO2/kWh) and fossil share per country, from CodeCarbon's energy mix.",
+    ),
+    (
+        "carbon_intensity_per_source",
+        "carbon_intensity_per_source",
+        SourceIntensity,
+        locate_per_source,
+        parse_per_source,
+        "Carbon intensity per energy source, with the world average (CodeCarbon).",
+    ),
+    (
+        "cloud_region_carbon",
+        "cloud_region_carbon",
+        CloudRegions,
+        locate_regions,
+        parse_regions,
+        "Cloud regions: grid carbon intensity and PUE (ML CO2 Impact and CodeCarbon vintages).",
+    ),
+    (
+        "mlco2_gpus",
+        "mlco2_gpus",
+        Mlco2Gpus,
+        locate_gpus,
+        parse_gpus,
+        "Chip TDP and FLOP/s from the ML CO2 Impact calculator.",
+    ),
 )

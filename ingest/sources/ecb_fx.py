@@ -15,9 +15,9 @@ import currency_converter
 import pandera.polars as pa
 import polars as pl
 
-from ingest.read.careful import decode
 from ingest.delivery import Delivery, Parsed, RejectedDelivery, frame_for, quarantine_frame
 from ingest.fetch import fetch
+from ingest.read.careful import decode
 from ingest.settings import SourceSettings
 from ingest.values import parse_date, parse_number
 

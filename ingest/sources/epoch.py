@@ -14,9 +14,9 @@ from dataclasses import dataclass
 import pandera.polars as pa
 import polars as pl
 
-from ingest.read.careful import read_csv_records, record_json, whole_records
 from ingest.delivery import Delivery, Parsed, RejectedDelivery, frame_for, quarantine_frame
 from ingest.fetch import locate_file
+from ingest.read.careful import read_csv_records, record_json, whole_records
 from ingest.settings import SourceSettings
 from ingest.values import parse_date, parse_number
 
@@ -59,8 +59,11 @@ class Dataset:
         annotations["extra"] = str
         fields["extra"] = pa.Field(nullable=True)
         config = {"strict": True, **({"unique": list(self.key)} if self.unique_key else {})}
-        return type(_model_name(self.name), (pa.DataFrameModel,),
-                    {"__annotations__": annotations, **fields, "Config": type("Config", (), config)})
+        return type(
+            _model_name(self.name),
+            (pa.DataFrameModel,),
+            {"__annotations__": annotations, **fields, "Config": type("Config", (), config)},
+        )
 
 
 def _model_name(name: str) -> str:
@@ -76,13 +79,15 @@ def parse(dataset: Dataset, delivery: Delivery) -> Parsed:
     index = {name: i for i, name in enumerate(header)}
     missing = [published for published, ours, _ in dataset.columns if ours in dataset.key and published not in index]
     if missing:
-        raise RejectedDelivery(f"{delivery.source_file}: not the Epoch {dataset.name} file, missing key columns {missing}")
+        raise RejectedDelivery(
+            f"{delivery.source_file}: not the Epoch {dataset.name} file, missing key columns {missing}"
+        )
     typed = {published for published, _, _ in dataset.columns}
     rows, seen = [], {}
     records, bad = whole_records(header, records)
     for number, record in records:
         values, problems = [], []
-        for published, ours, kind in dataset.columns:
+        for published, _ours, kind in dataset.columns:
             text = record[index[published]].strip() if published in index else ""
             value = _KINDS[kind][1](text) if text else None
             if text and value is None and kind in ("number", "date"):
@@ -98,6 +103,11 @@ def parse(dataset: Dataset, delivery: Delivery) -> Parsed:
             continue
         seen[key] = number
         extra = {name: record[i] for name, i in index.items() if name and name not in typed and record[i].strip()}
-        rows.append((*values, *((number,) if dataset.record_numbers else ()),
-                     json.dumps(extra, ensure_ascii=False) if extra else None))
+        rows.append(
+            (
+                *values,
+                *((number,) if dataset.record_numbers else ()),
+                json.dumps(extra, ensure_ascii=False) if extra else None,
+            )
+        )
     return Parsed(rows=frame_for(dataset.model(), rows), quarantine=quarantine_frame(bad))

@@ -25,10 +25,13 @@ DATASETS = {
     d.name: d
     for d in (
         Dataset(
-            name="epoch_notable_models", raw_table="epoch_notable_models",
-            mirror_path="epoch_ai_models/notable_ai_models.csv", url=EPOCH_DATA_URL.format(name="notable_ai_models.csv"),
+            name="epoch_notable_models",
+            raw_table="epoch_notable_models",
+            mirror_path="epoch_ai_models/notable_ai_models.csv",
+            url=EPOCH_DATA_URL.format(name="notable_ai_models.csv"),
             key=("model",),
-            columns=_MODEL_COLUMNS + (
+            columns=_MODEL_COLUMNS
+            + (
                 ("Hardware utilization", "hardware_utilization", "number"),
                 ("Training compute cost (2023 USD)", "training_compute_cost_2023_usd", "number"),
                 ("Training power draw (W)", "training_power_draw_w", "number"),
@@ -38,14 +41,19 @@ DATASETS = {
             description="Epoch AI notable AI models: compute, hardware, training time, cost, power.",
         ),
         Dataset(
-            name="epoch_large_scale_models", raw_table="epoch_large_scale_models",
+            name="epoch_large_scale_models",
+            raw_table="epoch_large_scale_models",
             mirror_path="epoch_ai_models/large_scale_ai_models.csv",
-            url=EPOCH_DATA_URL.format(name="large_scale_ai_models.csv"), key=("model",), columns=_MODEL_COLUMNS,
+            url=EPOCH_DATA_URL.format(name="large_scale_ai_models.csv"),
+            key=("model",),
+            columns=_MODEL_COLUMNS,
             description="Epoch AI large-scale AI models (over 10^23 FLOP).",
         ),
         Dataset(
-            name="epoch_ml_hardware", raw_table="epoch_ml_hardware",
-            mirror_path="epoch_ml_hardware/ml_hardware.csv", url=EPOCH_DATA_URL.format(name="ml_hardware.csv"),
+            name="epoch_ml_hardware",
+            raw_table="epoch_ml_hardware",
+            mirror_path="epoch_ml_hardware/ml_hardware.csv",
+            url=EPOCH_DATA_URL.format(name="ml_hardware.csv"),
             key=("hardware_name",),
             columns=(
                 ("Hardware name", "hardware_name", "text"),
@@ -68,8 +76,10 @@ DATASETS = {
             description="Epoch AI machine-learning hardware: release date and price, FLOP/s by precision, TDP.",
         ),
         Dataset(
-            name="epoch_gpu_clusters", raw_table="epoch_gpu_clusters",
-            mirror_path="epoch_gpu_clusters/gpu_clusters.csv", url=EPOCH_DATA_URL.format(name="gpu_clusters.csv"),
+            name="epoch_gpu_clusters",
+            raw_table="epoch_gpu_clusters",
+            mirror_path="epoch_gpu_clusters/gpu_clusters.csv",
+            url=EPOCH_DATA_URL.format(name="gpu_clusters.csv"),
             key=("name",),
             unique_key=False,  # 257 distinct Chinese systems are all published as "Anonymized Chinese System"
             columns=(
@@ -90,9 +100,11 @@ DATASETS = {
             description="Epoch AI GPU clusters (AI supercomputers): chips, power, cost, owner, country.",
         ),
         Dataset(
-            name="epoch_company_funding_rounds", raw_table="epoch_company_funding_rounds",
+            name="epoch_company_funding_rounds",
+            raw_table="epoch_company_funding_rounds",
             mirror_path="epoch_ai_companies/ai_companies_funding_rounds.csv",
-            url=EPOCH_DATA_URL.format(name="ai_companies_funding_rounds.csv"), key=("round_id",),
+            url=EPOCH_DATA_URL.format(name="ai_companies_funding_rounds.csv"),
+            key=("round_id",),
             columns=(
                 ("Id", "round_id", "text"),
                 ("Company", "company", "text"),
@@ -108,9 +120,11 @@ DATASETS = {
             description="Epoch AI funding rounds of frontier AI companies (closed and in discussion).",
         ),
         Dataset(
-            name="epoch_company_revenue", raw_table="epoch_company_revenue",
+            name="epoch_company_revenue",
+            raw_table="epoch_company_revenue",
             mirror_path="epoch_ai_companies/ai_companies_revenue_reports.csv",
-            url=EPOCH_DATA_URL.format(name="ai_companies_revenue_reports.csv"), key=("company", "date"),
+            url=EPOCH_DATA_URL.format(name="ai_companies_revenue_reports.csv"),
+            key=("company", "date"),
             unique_key=False,  # the same company and day can carry two reports (e.g. run-rate and booked)
             columns=(
                 ("Company", "company", "text"),
@@ -120,9 +134,11 @@ DATASETS = {
             description="Epoch AI revenue reports of frontier AI companies, normalized to annual.",
         ),
         Dataset(
-            name="epoch_company_compute_spend", raw_table="epoch_company_compute_spend",
+            name="epoch_company_compute_spend",
+            raw_table="epoch_company_compute_spend",
             mirror_path="epoch_ai_companies/ai_companies_compute_spend.csv",
-            url=EPOCH_DATA_URL.format(name="ai_companies_compute_spend.csv"), key=("spend_id",),
+            url=EPOCH_DATA_URL.format(name="ai_companies_compute_spend.csv"),
+            key=("spend_id",),
             columns=(
                 ("Id", "spend_id", "text"),
                 ("Company", "company", "text"),
@@ -136,8 +152,10 @@ DATASETS = {
             description="Epoch AI compute spending of frontier AI companies.",
         ),
         Dataset(
-            name="epoch_model_costs", raw_table="epoch_model_costs",
-            mirror_path="epoch_training_cost_trends/model_costs.csv", url=COST_TRENDS_URL.format(name="model_costs.csv"),
+            name="epoch_model_costs",
+            raw_table="epoch_model_costs",
+            mirror_path="epoch_training_cost_trends/model_costs.csv",
+            url=COST_TRENDS_URL.format(name="model_costs.csv"),
             key=("model",),
             columns=(
                 ("Model", "model", "text"),
@@ -148,9 +166,11 @@ DATASETS = {
             description="Epoch AI training cost of frontier models by three methods (Cottier et al. 2024).",
         ),
         Dataset(
-            name="epoch_all_ml_systems", raw_table="epoch_all_ml_systems",
+            name="epoch_all_ml_systems",
+            raw_table="epoch_all_ml_systems",
             mirror_path="epoch_training_cost_trends/All ML Systems - full view.csv",
-            url=COST_TRENDS_URL.format(name="data/All%20ML%20Systems%20-%20full%20view.csv"), key=("model",),
+            url=COST_TRENDS_URL.format(name="data/All%20ML%20Systems%20-%20full%20view.csv"),
+            key=("model",),
             columns=(
                 ("Model", "model", "text"),
                 ("Organization", "organization", "list"),
@@ -171,9 +191,11 @@ DATASETS = {
             description="Epoch AI's full view of ML systems (training cost trends): data centres, cloud vendors, chip-hours.",
         ),
         Dataset(
-            name="epoch_hardware_prices", raw_table="epoch_hardware_prices",
+            name="epoch_hardware_prices",
+            raw_table="epoch_hardware_prices",
             mirror_path="epoch_training_cost_trends/Hardware prices.csv",
-            url=COST_TRENDS_URL.format(name="data/Hardware%20prices.csv"), key=("hardware_model", "price_date"),
+            url=COST_TRENDS_URL.format(name="data/Hardware%20prices.csv"),
+            key=("hardware_model", "price_date"),
             unique_key=False,  # one chip has several vendors and locations on the same day
             columns=(
                 ("Hardware model", "hardware_model", "text"),
@@ -193,15 +215,17 @@ DATASETS = {
             description="Epoch AI dated hardware prices 2010-2025: cloud rental per chip-hour and purchase prices.",
         ),
         Dataset(
-            name="epoch_price_index", raw_table="epoch_price_index",
+            name="epoch_price_index",
+            raw_table="epoch_price_index",
             mirror_path="epoch_training_cost_trends/PCU518210518210.csv",
-            url=COST_TRENDS_URL.format(name="data/PCU518210518210.csv"), key=("month",),
+            url=COST_TRENDS_URL.format(name="data/PCU518210518210.csv"),
+            key=("month",),
             columns=(
                 ("observation_date", "month", "date"),
                 ("PCU518210518210", "ppi", "number"),
             ),
             description="US producer price index for data processing and hosting (FRED PCU518210518210), "
-                        "Epoch's inflation adjustment of training costs.",
+            "Epoch's inflation adjustment of training costs.",
         ),
     )
 }

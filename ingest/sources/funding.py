@@ -11,7 +11,7 @@ from __future__ import annotations
 import hashlib
 import os
 from dataclasses import dataclass, field
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from functools import lru_cache
 from pathlib import Path
 
@@ -19,8 +19,8 @@ import pandera.polars as pa
 import polars as pl
 import yaml
 
-from ingest.read.careful import read_csv_records, record_json, whole_records
 from ingest.delivery import Delivery, Parsed, RejectedDelivery, frame_for, quarantine_frame
+from ingest.read.careful import read_csv_records, record_json, whole_records
 from ingest.settings import SourceSettings
 from ingest.sources.ecb_fx import known_currencies
 from ingest.values import DECIMAL_COMMA, is_missing, parse_date, parse_money, parse_number
@@ -31,8 +31,19 @@ PARSER_VERSION = "2"
 EARLIEST = date(1990, 1, 1)
 LAYOUT_DIR = Path(__file__).resolve().parent.parent / "layouts" / "funding"
 MIRROR_GLOBS = ("crunchbase_*/funding_rounds.csv", "epoch_ai_companies/ai_companies_funding_rounds.csv")
-ROLES = ("round_id", "company", "country", "announced_on", "announced_on_fallback", "round_type", "status",
-         "amount", "currency", "amount_usd", "investors")
+ROLES = (
+    "round_id",
+    "company",
+    "country",
+    "announced_on",
+    "announced_on_fallback",
+    "round_type",
+    "status",
+    "amount",
+    "currency",
+    "amount_usd",
+    "investors",
+)
 
 
 @dataclass(frozen=True)
@@ -57,10 +68,17 @@ def load_layout(path: Path) -> Layout:
     unknown = set(columns) - set(ROLES)
     missing = {"company", "announced_on", "amount"} - set(columns)
     if not spec.get("name") or unknown or missing:
-        raise ValueError(f"{path}: a funding layout needs a name and the columns company, announced_on and amount "
-                         f"(unknown roles: {sorted(unknown)}, missing: {sorted(missing)})")
-    return Layout(name=spec["name"], columns=dict(columns), date_formats=tuple(spec.get("date_formats") or ("%Y-%m-%d",)),
-                  default_currency=str(spec.get("default_currency", "USD")).upper(), path=path)
+        raise ValueError(
+            f"{path}: a funding layout needs a name and the columns company, announced_on and amount "
+            f"(unknown roles: {sorted(unknown)}, missing: {sorted(missing)})"
+        )
+    return Layout(
+        name=spec["name"],
+        columns=dict(columns),
+        date_formats=tuple(spec.get("date_formats") or ("%Y-%m-%d",)),
+        default_currency=str(spec.get("default_currency", "USD")).upper(),
+        path=path,
+    )
 
 
 def layouts() -> list[Layout]:
@@ -85,9 +103,12 @@ def locate(settings: SourceSettings) -> list[Delivery]:
     """The mirror's exports (when a mirror is set) and, in both modes, those dropped into `<inbox>/funding/`."""
     roots = [(settings.mirror_dir, MIRROR_GLOBS)] if settings.mirror_dir else []
     roots.append((settings.inbox_dir / "funding", ("**/*.csv",)))
-    return [Delivery.from_file(SOURCE, "export", path.relative_to(root).as_posix(), path, root=root)
-            for root, patterns in roots if root.is_dir()
-            for path in sorted({p for pattern in patterns for p in root.glob(pattern)})]
+    return [
+        Delivery.from_file(SOURCE, "export", path.relative_to(root).as_posix(), path, root=root)
+        for root, patterns in roots
+        if root.is_dir()
+        for path in sorted({p for pattern in patterns for p in root.glob(pattern)})
+    ]
 
 
 class FundingRounds(pa.DataFrameModel):
@@ -143,7 +164,7 @@ def parse(delivery: Delivery, today: date | None = None) -> Parsed:
     header, records = read_csv_records(delivery.path)
     layout = detect_layout(header)
     index = {name: i for i, name in enumerate(header)}
-    today = today or datetime.now(timezone.utc).date()
+    today = today or datetime.now(UTC).date()
 
     def cell(record: list[str], role: str) -> str | None:
         column = layout.column(role)
@@ -152,7 +173,8 @@ def parse(delivery: Delivery, today: date | None = None) -> Parsed:
 
     complete = [(n, r) for n, r in records if len(r) == len(header)]
     date_format = choose_date_format(
-        [cell(r, "announced_on") or cell(r, "announced_on_fallback") or "" for _, r in complete], layout.date_formats)
+        [cell(r, "announced_on") or cell(r, "announced_on_fallback") or "" for _, r in complete], layout.date_formats
+    )
     rows, seen = [], {}
     records, bad = whole_records(header, records)
     for number, record in records:
@@ -168,10 +190,14 @@ def parse(delivery: Delivery, today: date | None = None) -> Parsed:
         if amount is None and problem is None and layout.column("amount_usd"):
             amount, currency, problem = _amount(cell(record, "amount_usd"), "USD", "USD")
         problem = (
-            "company is missing" if not company
-            else f"date {date_text!r} does not match the file's date format {date_format}" if announced is None
-            else f"date {announced} is before {EARLIEST}" if announced < EARLIEST
-            else f"date {announced} is in the future" if announced > today
+            "company is missing"
+            if not company
+            else f"date {date_text!r} does not match the file's date format {date_format}"
+            if announced is None
+            else f"date {announced} is before {EARLIEST}"
+            if announced < EARLIEST
+            else f"date {announced} is in the future"
+            if announced > today
             else problem
             or (f"amount {amount:g} is not positive" if amount is not None and amount <= 0 else None)
             or (f"unknown currency code {currency!r}" if currency and currency not in _currencies() else None)
@@ -179,11 +205,29 @@ def parse(delivery: Delivery, today: date | None = None) -> Parsed:
         if problem:
             bad.append((number, problem, record_json(header, record)))
             continue
-        source_id = cell(record, "round_id") or hashlib.sha256(
-            "|".join(cell(record, role) or "" for role in ("company", "announced_on", "round_type", "amount"))
-            .encode()).hexdigest()[:16]
+        source_id = (
+            cell(record, "round_id")
+            or hashlib.sha256(
+                "|".join(
+                    cell(record, role) or "" for role in ("company", "announced_on", "round_type", "amount")
+                ).encode()
+            ).hexdigest()[:16]
+        )
         usd = parse_number(cell(record, "amount_usd"))
-        rows.append((layout.name, source_id, company, cell(record, "country"), announced, cell(record, "round_type"),
-                     cell(record, "status"), amount, currency, usd if usd and usd > 0 else None,
-                     cell(record, "investors"), date_format))
+        rows.append(
+            (
+                layout.name,
+                source_id,
+                company,
+                cell(record, "country"),
+                announced,
+                cell(record, "round_type"),
+                cell(record, "status"),
+                amount,
+                currency,
+                usd if usd and usd > 0 else None,
+                cell(record, "investors"),
+                date_format,
+            )
+        )
     return Parsed(rows=frame_for(FundingRounds, rows), quarantine=quarantine_frame(bad))

@@ -22,9 +22,9 @@ import pandera.polars as pa
 import polars as pl
 import yaml
 
-from ingest.read.careful import load_json, read_csv_records, read_text, whole_records
 from ingest.delivery import Delivery, Parsed, RejectedDelivery, frame_for, modified_day, quarantine_frame
 from ingest.fetch import locate_file
+from ingest.read.careful import load_json, read_csv_records, read_text, whole_records
 from ingest.settings import SourceSettings
 from ingest.values import parse_number
 from ingest.versions import dated_versions, version_problem
@@ -37,8 +37,17 @@ FRESHNESS_DAYS = 120  # the FSDL table is edited in bursts, months apart
 FEEDS_NAMED_BY = "feed"  # each YAML feed is judged fresh on its own
 EDITIONS_ARE_DAYS = True  # an unchanged price list on a new day still says that day's prices
 FEED_DIR = Path(__file__).resolve().parent.parent / "feeds"
-FIELDS = ("provider", "region", "instance_type", "gpu_name", "gpu_count", "usd_per_hour", "spot_usd_per_hour",
-          "observed_on", "pricing")
+FIELDS = (
+    "provider",
+    "region",
+    "instance_type",
+    "gpu_name",
+    "gpu_count",
+    "usd_per_hour",
+    "spot_usd_per_hour",
+    "observed_on",
+    "pricing",
+)
 REQUIRED = ("provider", "gpu_name", "gpu_count", "usd_per_hour")
 PRICE_UNITS = ("instance_hour", "gpu_hour")
 DATE_BASES = ("version date", "retrieval date", "file modification date", "observation date")
@@ -76,25 +85,39 @@ def load_feed(path: Path) -> Feed:
     missing = [f for f in REQUIRED if f not in columns and f not in constants]
     unknown = set(columns) | set(constants) - set(FIELDS)
     if not spec.get("name") or spec.get("format") not in ("csv", "json") or missing or unknown - set(FIELDS):
-        raise ValueError(f"{path}: a GPU feed needs a name, format csv or json, and columns for {list(REQUIRED)} "
-                         f"(missing {missing}, unknown {sorted(unknown - set(FIELDS))})")
+        raise ValueError(
+            f"{path}: a GPU feed needs a name, format csv or json, and columns for {list(REQUIRED)} "
+            f"(missing {missing}, unknown {sorted(unknown - set(FIELDS))})"
+        )
     if spec.get("price_unit") not in PRICE_UNITS:
-        raise ValueError(f"{path}: a GPU feed declares its price_unit, one of {list(PRICE_UNITS)} "
-                         f"(got {spec.get('price_unit')!r})")
+        raise ValueError(
+            f"{path}: a GPU feed declares its price_unit, one of {list(PRICE_UNITS)} (got {spec.get('price_unit')!r})"
+        )
     if not spec.get("url") and not spec.get("mirror_path") and not spec.get("mirror_versions"):
         raise ValueError(f"{path}: a GPU feed needs a url, a mirror_path or mirror_versions")
     rules = spec.get("quarantine_when") or []
     if not all(isinstance(r, dict) and {"column", "equals", "reason"} <= set(r) for r in rules):
         raise ValueError(f"{path}: each quarantine_when rule names a column, the value it equals and a reason")
-    return Feed(name=spec["name"], format=spec["format"], url=spec.get("url"), mirror_path=spec.get("mirror_path"),
-                columns=dict(columns), constants={k: str(v) for k, v in constants.items()},
-                price_unit=spec["price_unit"], records=spec.get("records"), description=spec.get("description", ""),
-                mirror_versions=spec.get("mirror_versions"),
-                quarantine_when=tuple((r["column"], str(r["equals"]), r["reason"]) for r in rules), folder=path.parent)
+    return Feed(
+        name=spec["name"],
+        format=spec["format"],
+        url=spec.get("url"),
+        mirror_path=spec.get("mirror_path"),
+        columns=dict(columns),
+        constants={k: str(v) for k, v in constants.items()},
+        price_unit=spec["price_unit"],
+        records=spec.get("records"),
+        description=spec.get("description", ""),
+        mirror_versions=spec.get("mirror_versions"),
+        quarantine_when=tuple((r["column"], str(r["equals"]), r["reason"]) for r in rules),
+        folder=path.parent,
+    )
 
 
 def feeds() -> list[Feed]:
-    folders = [FEED_DIR] + ([Path(os.environ["AIMETRICS_GPU_FEEDS_DIR"])] if os.environ.get("AIMETRICS_GPU_FEEDS_DIR") else [])
+    folders = [FEED_DIR] + (
+        [Path(os.environ["AIMETRICS_GPU_FEEDS_DIR"])] if os.environ.get("AIMETRICS_GPU_FEEDS_DIR") else []
+    )
     return [load_feed(p) for folder in folders if folder.is_dir() for p in sorted(folder.glob("*.yml"))]
 
 
@@ -107,19 +130,22 @@ def locate(settings: SourceSettings) -> list[Delivery]:
             copies.append(Delivery.from_file(SOURCE, modified_day(own), feed.mirror_path, own, root=feed.folder))
         elif feed.mirror_versions:
             versions += dated_versions(SOURCE, settings, feed.mirror_versions)
-        elif (feed.mirror_path if settings.mirror_dir else feed.url):
+        elif feed.mirror_path if settings.mirror_dir else feed.url:
             copies += locate_file(SOURCE, feed.mirror_path or "", feed.url or "", settings)
     dated = {d.sha256: d.source_file for d in versions if not d.refused}  # empty without a mirror
     for copy in copies:
         if copy.sha256 in dated:
-            log.info("%s: same bytes as the dated version %s, observed on its date", copy.source_file, dated[copy.sha256])
+            log.info(
+                "%s: same bytes as the dated version %s, observed on its date", copy.source_file, dated[copy.sha256]
+            )
     return versions + [copy for copy in copies if copy.sha256 not in dated]
 
 
 def feed_for(delivery: Delivery) -> Feed:
     for feed in feeds():
         if delivery.source_file in (feed.url, feed.mirror_path) or (
-                feed.mirror_versions and fnmatch.fnmatch(delivery.source_file, feed.mirror_versions)):
+            feed.mirror_versions and fnmatch.fnmatch(delivery.source_file, feed.mirror_versions)
+        ):
             return feed
     raise RejectedDelivery(f"{delivery.source_file}: no GPU feed definition names this file")
 
@@ -185,22 +211,44 @@ def parse(delivery: Delivery) -> Parsed:
     basis = date_basis(feed, delivery)
     rows, bad = [], []
     for number, record in _records(feed, delivery, bad):
-        value = {f: (record.get(feed.columns[f], "").strip() if f in feed.columns else feed.constants.get(f, "")) or None
-                 for f in FIELDS}
+        value = {
+            f: (record.get(feed.columns[f], "").strip() if f in feed.columns else feed.constants.get(f, "")) or None
+            for f in FIELDS
+        }
         count, price = parse_number(value["gpu_count"]), parse_number(value["usd_per_hour"])
         spot = parse_number(value["spot_usd_per_hour"])
-        observed_on, date_problem = (_row_date(value["observed_on"])
-                                     if "observed_on" in feed.columns else (edition_day, None))
-        problem = (next((reason for column, equals, reason in feed.quarantine_when
-                         if (record.get(column) or "").strip() == equals), None)
-                   or ("provider or GPU name is missing" if not value["provider"] or not value["gpu_name"]
-                       else f"gpu count {value['gpu_count']!r} is not a positive number" if not count or count <= 0
-                       else f"price {value['usd_per_hour']!r} is missing or not positive" if not price or price <= 0
-                       else date_problem))
+        observed_on, date_problem = (
+            _row_date(value["observed_on"]) if "observed_on" in feed.columns else (edition_day, None)
+        )
+        problem = next(
+            (reason for column, equals, reason in feed.quarantine_when if (record.get(column) or "").strip() == equals),
+            None,
+        ) or (
+            "provider or GPU name is missing"
+            if not value["provider"] or not value["gpu_name"]
+            else f"gpu count {value['gpu_count']!r} is not a positive number"
+            if not count or count <= 0
+            else f"price {value['usd_per_hour']!r} is missing or not positive"
+            if not price or price <= 0
+            else date_problem
+        )
         if problem:
             bad.append((number, problem, json.dumps(record, ensure_ascii=False)))
             continue
-        rows.append((feed.name, observed_on, value["provider"], value["region"], value["instance_type"],
-                     value["gpu_name"], count, price, spot if spot and 0 < spot <= price else None, feed.price_unit,
-                     basis, value["pricing"]))
+        rows.append(
+            (
+                feed.name,
+                observed_on,
+                value["provider"],
+                value["region"],
+                value["instance_type"],
+                value["gpu_name"],
+                count,
+                price,
+                spot if spot and 0 < spot <= price else None,
+                feed.price_unit,
+                basis,
+                value["pricing"],
+            )
+        )
     return Parsed(rows=frame_for(FeedOffers, rows), quarantine=quarantine_frame(bad))

@@ -14,9 +14,9 @@ from datetime import datetime
 import pandera.polars as pa
 import polars as pl
 
-from ingest.read.careful import load_json, read_text
 from ingest.delivery import Delivery, Parsed, RejectedDelivery, frame_for, quarantine_frame
 from ingest.fetch import locate_file
+from ingest.read.careful import load_json, read_text
 from ingest.settings import SourceSettings
 from ingest.values import latest_observation_day, whole_number_problem
 
@@ -29,8 +29,15 @@ PRICE_UNIT = "gpu_hour"
 OBSERVED_COLUMN = "snapshot_at"
 URL = "https://raw.githubusercontent.com/tugot17/gpu-price-tracker/main/data/summary/{chip}.jsonl"
 MIRROR_FOLDER = "gpu_prices/primeintellect/data/summary"
-CHIPS = ("A100_80GB_PCIe", "A100_80GB_SXM4", "B200_180GB", "GH200_96GB", "H100_80GB_PCIe", "H100_80GB_SXM5",
-         "H200_141GB")
+CHIPS = (
+    "A100_80GB_PCIe",
+    "A100_80GB_SXM4",
+    "B200_180GB",
+    "GH200_96GB",
+    "H100_80GB_PCIe",
+    "H100_80GB_SXM5",
+    "H200_141GB",
+)
 """The summary files the tracker writes (a mirror folder may hold others: every `*.jsonl` in it is read)."""
 
 
@@ -53,8 +60,11 @@ def locate(settings: SourceSettings) -> list[Delivery]:
         names = sorted(p.stem for p in folder.glob("*.jsonl")) if folder.is_dir() else []
     else:
         names = list(CHIPS)
-    return [d for chip in names
-            for d in locate_file(SOURCE, f"{MIRROR_FOLDER}/{chip}.jsonl", URL.format(chip=chip), settings)]
+    return [
+        d
+        for chip in names
+        for d in locate_file(SOURCE, f"{MIRROR_FOLDER}/{chip}.jsonl", URL.format(chip=chip), settings)
+    ]
 
 
 def _snapshot_time(text: object) -> datetime | None:
@@ -72,8 +82,10 @@ def _provider_rows(line: dict, moment: datetime, gpu_name: str) -> tuple[list[tu
         count, low, avg = stats.get("count"), stats.get("min"), stats.get("avg")
         numbers = all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in (count, low, avg))
         if not numbers or count < 1 or not 0 < low <= avg < 1_000:
-            problems.append(f"provider {provider!r}: count, min and avg must be numbers with 0 < min <= avg "
-                            f"(got {count!r}, {low!r}, {avg!r})")
+            problems.append(
+                f"provider {provider!r}: count, min and avg must be numbers with 0 < min <= avg "
+                f"(got {count!r}, {low!r}, {avg!r})"
+            )
             continue
         if problem := whole_number_problem(count, "count"):
             problems.append(f"provider {provider!r}: {problem}")
@@ -98,10 +110,15 @@ def parse(delivery: Delivery) -> Parsed:
             continue
         moment = _snapshot_time(line.get("timestamp"))
         gpu_name = " ".join(str(line.get(k) or "").strip() for k in ("gpu_type", "socket_type")).strip()
-        problem = ("timestamp is missing or has no time zone" if moment is None
-                   else f"snapshot at {moment.isoformat()} is after the latest day an observation may carry"
-                   if moment.date() > latest_observation_day()
-                   else "gpu_type is missing" if not gpu_name else None)
+        problem = (
+            "timestamp is missing or has no time zone"
+            if moment is None
+            else f"snapshot at {moment.isoformat()} is after the latest day an observation may carry"
+            if moment.date() > latest_observation_day()
+            else "gpu_type is missing"
+            if not gpu_name
+            else None
+        )
         if problem:
             bad.append((number, problem, raw[:2000]))
             continue

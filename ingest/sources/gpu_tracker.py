@@ -13,15 +13,15 @@ from __future__ import annotations
 import os
 import re
 from collections.abc import Iterable, Iterator, Sequence
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 
 import pandera.polars as pa
 import polars as pl
 
 from ingest.delivery import Delivery, Parsed, frame_for, quarantine_frame
+from ingest.fetch import locate_file
 from ingest.read.careful import record_json
 from ingest.read.records import Records, parse_carefully, parse_streamed
-from ingest.fetch import locate_file
 from ingest.settings import SourceSettings
 from ingest.values import latest_observation_day, number_expr, too_large_for_int64
 
@@ -32,8 +32,20 @@ FRESHNESS_DAYS = 3  # a daily scrape: three days without a new day is an outage
 PRICE_UNIT = "gpu_hour"  # the tracker's README documents price_*_usd as price_per_gpu_hour_usd, whatever gpu_count says
 URL = "https://raw.githubusercontent.com/cherielilili/gpu-pricing-tracker/main/data/observations.csv"
 MIRROR_PATH = "gpu_pricing_tracker/observations.csv"
-COLUMNS = ("date", "provider", "gpu_model", "gpu_count", "region", "rental_type",
-           "price_min_usd", "price_median_usd", "price_max_usd", "n_offers", "source_url", "fetched_at")
+COLUMNS = (
+    "date",
+    "provider",
+    "gpu_model",
+    "gpu_count",
+    "region",
+    "rental_type",
+    "price_min_usd",
+    "price_median_usd",
+    "price_max_usd",
+    "n_offers",
+    "source_url",
+    "fetched_at",
+)
 
 
 UNDATED = "undated"
@@ -100,8 +112,9 @@ def rules(batches: Iterable[Records], deliveries: Sequence[Delivery]) -> Iterato
     seen = _no_keys_seen()
     for records in batches:
         columns = records.columns(COLUMNS, "a GPU tracker file", deliveries[0].source_file)
-        value = records.frame.with_columns(pl.col(columns[name]).fill_null("").str.strip_chars().alias(name)
-                                           for name in COLUMNS)
+        value = records.frame.with_columns(
+            pl.col(columns[name]).fill_null("").str.strip_chars().alias(name) for name in COLUMNS
+        )
         parsed, seen = _parse_batch(value, records.names, records.header, seen)
         if records.frame.height:  # files come in order: only the batch's last file can go on into the next batch
             seen = seen.filter(pl.col("_delivery") == records.frame["_delivery"].max())
@@ -117,31 +130,52 @@ def _parse_batch(value: pl.DataFrame, names: list[str], header: list[str], seen:
     observed_on = pl.col("date").str.strptime(pl.Date, "%Y-%m-%d", strict=False)
     typed = value.with_columns(
         _observed_on=pl.when(pl.col("date").str.contains(r"^\d{4}-\d{1,2}-\d{1,2}$")).then(observed_on),
-        _count=count, _median=median,
+        _count=count,
+        _median=median,
     )
     problem = (
-        pl.when(pl.col("_observed_on").is_null()).then(pl.lit("date is not YYYY-MM-DD"))
-        .when((pl.col("_observed_on") < date.fromisoformat(FIRST_DAY))
-              | (pl.col("_observed_on") > date.fromisoformat(last_day())))
-        .then(pl.format("date {} is outside the tracker's days ({} to {})", pl.col("date"), pl.lit(FIRST_DAY),
-                        pl.lit(last_day())))
+        pl.when(pl.col("_observed_on").is_null())
+        .then(pl.lit("date is not YYYY-MM-DD"))
+        .when(
+            (pl.col("_observed_on") < date.fromisoformat(FIRST_DAY))
+            | (pl.col("_observed_on") > date.fromisoformat(last_day()))
+        )
+        .then(
+            pl.format(
+                "date {} is outside the tracker's days ({} to {})",
+                pl.col("date"),
+                pl.lit(FIRST_DAY),
+                pl.lit(last_day()),
+            )
+        )
         .when(pl.col("_count").is_null() | (pl.col("_count") < 1) | (pl.col("_count") != pl.col("_count").floor()))
         .then(pl.lit("gpu_count is not a whole number >= 1"))
         .when(too_large_for_int64(pl.col("_count")))
         .then(pl.format("gpu_count {} is too large for a whole-number column (64-bit)", pl.col("gpu_count")))
         .when(too_large_for_int64(number_expr(pl.col("n_offers"))))
         .then(pl.format("n_offers {} is too large for a whole-number column (64-bit)", pl.col("n_offers")))
-        .when(pl.col("_median").is_null() | (pl.col("_median") <= 0)).then(pl.lit("median price is missing or not positive"))
-        .when((pl.col("provider") == "") | (pl.col("gpu_model") == "")).then(pl.lit("provider or gpu_model is empty"))
+        .when(pl.col("_median").is_null() | (pl.col("_median") <= 0))
+        .then(pl.lit("median price is missing or not positive"))
+        .when((pl.col("provider") == "") | (pl.col("gpu_model") == ""))
+        .then(pl.lit("provider or gpu_model is empty"))
     )
     typed = typed.with_columns(_problem=problem)
     clean = typed.filter(pl.col("_problem").is_null())
     keys = ["_delivery", *KEY]
-    firsts = pl.concat([seen, clean.group_by(keys).agg(pl.col("_record").min().alias("_first"))]) \
-        .group_by(keys).agg(pl.col("_first").min())
-    typed = typed.join(firsts, on=keys, how="left", nulls_equal=True).sort("_delivery", "_record").with_columns(
-        _problem=pl.when(pl.col("_problem").is_null() & (pl.col("_first") != pl.col("_record")))
-        .then(pl.format("duplicate of record {}", pl.col("_first"))).otherwise(pl.col("_problem")))
+    firsts = (
+        pl.concat([seen, clean.group_by(keys).agg(pl.col("_record").min().alias("_first"))])
+        .group_by(keys)
+        .agg(pl.col("_first").min())
+    )
+    typed = (
+        typed.join(firsts, on=keys, how="left", nulls_equal=True)
+        .sort("_delivery", "_record")
+        .with_columns(
+            _problem=pl.when(pl.col("_problem").is_null() & (pl.col("_first") != pl.col("_record")))
+            .then(pl.format("duplicate of record {}", pl.col("_first")))
+            .otherwise(pl.col("_problem"))
+        )
+    )
     bad, good = typed.filter(pl.col("_problem").is_not_null()), typed.filter(pl.col("_problem").is_null())
     offers = number_expr(pl.col("n_offers"))
     fetched = pl.col("fetched_at").str.to_datetime("%Y-%m-%dT%H:%M:%S%.f%:z", strict=False, time_zone="UTC")
@@ -149,24 +183,37 @@ def _parse_batch(value: pl.DataFrame, names: list[str], header: list[str], seen:
     leftovers = rows.filter(pl.col("_fetched").is_null() & (pl.col("fetched_at") != ""))["fetched_at"].unique()
     if leftovers.len():
         stamps = {text: _utc(_timestamp(text)) for text in leftovers.to_list()}
-        rows = rows.with_columns(_fetched=pl.coalesce("_fetched", pl.col("fetched_at").replace_strict(
-            stamps, default=None, return_dtype=pl.Datetime("us", "UTC"))))
+        rows = rows.with_columns(
+            _fetched=pl.coalesce(
+                "_fetched",
+                pl.col("fetched_at").replace_strict(stamps, default=None, return_dtype=pl.Datetime("us", "UTC")),
+            )
+        )
     rows = rows.select(
-        pl.col("_observed_on").alias("observed_on"), "provider", pl.col("gpu_model").alias("gpu_name"),
-        pl.col("_count").cast(pl.Int64).alias("gpu_count"), pl.col("region").replace("", None),
-        "rental_type", number_expr(pl.col("price_min_usd")).alias("price_min_usd"),
-        pl.col("_median").alias("price_median_usd"), number_expr(pl.col("price_max_usd")).alias("price_max_usd"),
-        offers.cast(pl.Int64).alias("n_offers"), pl.col("source_url").replace("", None).alias("price_source_url"),
-        pl.col("_fetched").alias("fetched_at"), "_delivery",
+        pl.col("_observed_on").alias("observed_on"),
+        "provider",
+        pl.col("gpu_model").alias("gpu_name"),
+        pl.col("_count").cast(pl.Int64).alias("gpu_count"),
+        pl.col("region").replace("", None),
+        "rental_type",
+        number_expr(pl.col("price_min_usd")).alias("price_min_usd"),
+        pl.col("_median").alias("price_median_usd"),
+        number_expr(pl.col("price_max_usd")).alias("price_max_usd"),
+        offers.cast(pl.Int64).alias("n_offers"),
+        pl.col("source_url").replace("", None).alias("price_source_url"),
+        pl.col("_fetched").alias("fetched_at"),
+        "_delivery",
     )
-    quarantined = quarantine_frame([
-        (record["_record"], record["_problem"], record_json(header, [record[name] or "" for name in names]))
-        for record in bad.select("_record", "_problem", *names).iter_rows(named=True)
-    ]).with_columns(bad["_delivery"])
+    quarantined = quarantine_frame(
+        [
+            (record["_record"], record["_problem"], record_json(header, [record[name] or "" for name in names]))
+            for record in bad.select("_record", "_problem", *names).iter_rows(named=True)
+        ]
+    ).with_columns(bad["_delivery"])
     return Parsed(rows=rows.cast(dict(frame_for(TrackerObservations, []).schema)), quarantine=quarantined), firsts
 
 
 def _utc(value: datetime | None) -> datetime | None:
     if value is None:
         return None
-    return value.replace(tzinfo=timezone.utc) if value.tzinfo is None else value.astimezone(timezone.utc)
+    return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)

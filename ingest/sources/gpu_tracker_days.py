@@ -10,14 +10,13 @@ from pathlib import Path
 
 import polars as pl
 
-from ingest.read.careful import read_csv_records
 from ingest.delivery import Delivery, RejectedDelivery
+from ingest.read.careful import read_csv_records
 from ingest.read.records import Records, careful_records, streamed_records
 from ingest.read.streamed import FILE_COLUMN, NeedsCarefulParse, read_header, string_batches
 from ingest.settings import SourceSettings
 from ingest.sources import gpu_tracker_tail as tail
 from ingest.sources.gpu_tracker import _ISO_DAY, FIRST_DAY, OUT_OF_RANGE, UNDATED, last_day, locate, outside_days
-
 
 _SLICED, _DATED = "appended.json", "dates.json"
 """What the day slicer and the day finder remember of the file (gpu_tracker_tail.py), in the cache folder."""
@@ -76,12 +75,16 @@ def _date_position(header: list[str]) -> int | None:
     return names.index("date") if "date" in names else None
 
 
-def day_deliveries(settings: SourceSettings, days: set[str] | None,
-                   located: list[Delivery] | None = None) -> list[Delivery]:
+def day_deliveries(
+    settings: SourceSettings, days: set[str] | None, located: list[Delivery] | None = None
+) -> list[Delivery]:
     """The located tracker file(s) (`located`, else located now) cut into one delivery per day in `days` (every
     day when None)."""
-    return [piece for delivery in (locate(settings) if located is None else located)
-            for piece in day_slices(delivery, days, settings.cache_dir / "gpu_tracker_days")]
+    return [
+        piece
+        for delivery in (locate(settings) if located is None else located)
+        for piece in day_slices(delivery, days, settings.cache_dir / "gpu_tracker_days")
+    ]
 
 
 def day_slices(delivery: Delivery, days: set[str] | None, out_dir: Path) -> list[Delivery]:
@@ -107,13 +110,22 @@ def day_slices(delivery: Delivery, days: set[str] | None, out_dir: Path) -> list
     if written is None:
         return [delivery]
     tail.remember(out_dir / _SLICED, delivery.source_file, delivery.path)
-    return [Delivery(source=delivery.source, edition=day, source_file=f"{delivery.source_file}#date={day}",
-                     path=path, sha256=hashlib.sha256(path.read_bytes()).hexdigest(), retrieved_at=delivery.retrieved_at)
-            for day, path in sorted(written.items())]
+    return [
+        Delivery(
+            source=delivery.source,
+            edition=day,
+            source_file=f"{delivery.source_file}#date={day}",
+            path=path,
+            sha256=hashlib.sha256(path.read_bytes()).hexdigest(),
+            retrieved_at=delivery.retrieved_at,
+        )
+        for day, path in sorted(written.items())
+    ]
 
 
-def _write_day_files_streamed(path: Path, days: set[str] | None, folder: Path,
-                              undated: bool = True) -> dict[str, Path] | None:
+def _write_day_files_streamed(
+    path: Path, days: set[str] | None, folder: Path, undated: bool = True
+) -> dict[str, Path] | None:
     header = read_header(path)
     if _date_position(header) is None:
         return None
@@ -122,14 +134,24 @@ def _write_day_files_streamed(path: Path, days: set[str] | None, folder: Path,
     keep = None
     if days is not None:  # the requested days and the undated records, picked out by DuckDB as it reads
         wanted = ", ".join("'" + day + "'" for day in sorted(days) if _ISO_DAY.match(day))
-        undated_sql = (f" or not regexp_full_match(value, '{_ISO_DAY.pattern[1:-1]}')"
-                       f" or value < '{FIRST_DAY}' or value > '{last_day()}'") if undated else ""
+        undated_sql = (
+            (
+                f" or not regexp_full_match(value, '{_ISO_DAY.pattern[1:-1]}')"
+                f" or value < '{FIRST_DAY}' or value > '{last_day()}'"
+            )
+            if undated
+            else ""
+        )
         keep = (date_column, f"(value in ({wanted or 'null'}){undated_sql})")
     for batch in string_batches([path], header, keep_where=keep):
         text = pl.col(date_column).fill_null("").str.strip_chars()
-        keyed = batch.with_columns(_day=pl.when(~text.str.contains(_ISO_DAY.pattern)).then(pl.lit(UNDATED))
-                                   .when((text < FIRST_DAY) | (text > last_day())).then(pl.lit(OUT_OF_RANGE))
-                                   .otherwise(text))
+        keyed = batch.with_columns(
+            _day=pl.when(~text.str.contains(_ISO_DAY.pattern))
+            .then(pl.lit(UNDATED))
+            .when((text < FIRST_DAY) | (text > last_day()))
+            .then(pl.lit(OUT_OF_RANGE))
+            .otherwise(text)
+        )
         for (day,), rows in keyed.partition_by("_day", as_dict=True, maintain_order=True).items():
             first_write = day not in written
             written[day] = folder / f"{day}.csv"

@@ -83,7 +83,10 @@ def _last_day_start(path: Path, size: int) -> tuple[str, int] | None:
             last_day = records[-1][1][:10]
             earlier = [offset for offset, line in records if not line.startswith(last_day + b",")]
             if earlier or start == body_start:
-                first = next(offset for offset, line in records if line.startswith(last_day + b",")
-                             and offset > (earlier[-1] if earlier else -1))
+                first = next(
+                    offset
+                    for offset, line in records
+                    if line.startswith(last_day + b",") and offset > (earlier[-1] if earlier else -1)
+                )
                 return last_day.decode(), first
             span *= 4

@@ -12,7 +12,7 @@ import json
 import os
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import replace
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from pathlib import Path
 from urllib.parse import urlparse
 
@@ -20,10 +20,10 @@ import pandera.polars as pa
 import polars as pl
 
 from ingest.delivery import Delivery, Parsed, frame_for, modified_day, quarantine_frame
+from ingest.fetch import fetch
 from ingest.read.careful import record_json
 from ingest.read.records import Records, parse_carefully, parse_streamed
 from ingest.read.streamed import unique_names
-from ingest.fetch import fetch
 from ingest.settings import SourceSettings
 from ingest.values import latest_observation_day, number_expr
 
@@ -34,9 +34,13 @@ FRESHNESS_DAYS = 3  # the catalogs are refreshed many times a day
 FEEDS_NAMED_BY = "provider"  # each cloud's catalog is a feed of its own
 EDITIONS_ARE_DAYS = True  # an unchanged price list on a new day still says that day's prices
 PRICE_UNIT = "instance_hour"  # SkyPilot's Price and SpotPrice are the hourly price of the whole instance
-CATALOG_URL = "https://raw.githubusercontent.com/skypilot-org/skypilot-catalog/master/catalogs/{version}/{cloud}/vms.csv"
+CATALOG_URL = (
+    "https://raw.githubusercontent.com/skypilot-org/skypilot-catalog/master/catalogs/{version}/{cloud}/vms.csv"
+)
 DEFAULT_VERSION = "v7"
-DEFAULT_CLOUDS = "aws,azure,gcp,lambda,runpod,vast,nebius,cudo,fluidstack,paperspace,hyperbolic,shadeform,primeintellect"
+DEFAULT_CLOUDS = (
+    "aws,azure,gcp,lambda,runpod,vast,nebius,cudo,fluidstack,paperspace,hyperbolic,shadeform,primeintellect"
+)
 PLACEHOLDER_SPOT_MIN = 99_999.0
 
 REQUIRED = ("instancetype", "acceleratorname", "acceleratorcount", "price", "region")
@@ -76,7 +80,7 @@ def url_deliveries(settings: SourceSettings) -> list[Delivery]:
     """Fetch today's catalog of every configured cloud (AIMETRICS_SKYPILOT_CLOUDS, AIMETRICS_SKYPILOT_VERSION)."""
     version = os.environ.get("AIMETRICS_SKYPILOT_VERSION", DEFAULT_VERSION)
     clouds = [c.strip() for c in os.environ.get("AIMETRICS_SKYPILOT_CLOUDS", DEFAULT_CLOUDS).split(",") if c.strip()]
-    now = datetime.now(timezone.utc)
+    now = datetime.now(UTC)
     found = []
     for cloud in clouds:
         url = CATALOG_URL.format(version=version, cloud=cloud)
@@ -167,8 +171,10 @@ def rules(batches: Iterable[Records], deliveries: Sequence[Delivery]) -> Iterato
     }
     for records in batches:
         keys = records.columns(REQUIRED, "a SkyPilot vms.csv", deliveries[0].source_file)
-        frame = records.frame.with_columns(pl.col("_delivery").replace_strict(values, return_dtype=dtype).alias(name)
-                                           for name, (values, dtype) in per_delivery.items())
+        frame = records.frame.with_columns(
+            pl.col("_delivery").replace_strict(values, return_dtype=dtype).alias(name)
+            for name, (values, dtype) in per_delivery.items()
+        )
         yield _parse_batch(frame, records.header, keys)
 
 
@@ -196,8 +202,10 @@ def _parse_batch(batch: pl.DataFrame, header: list[str], keys: dict[str, str]) -
     good = typed.filter(~bad_count & ~other_currency & ~bad_price)
     memory = {info: gpu_memory_gib(info) for info in good["_gpu_info"].unique().drop_nulls().to_list()}
     spot, price = pl.col("_spot"), pl.col("_price")
-    placeholders = {value: spot_issue(value, None)
-                    for value in good.filter(spot >= PLACEHOLDER_SPOT_MIN)["_spot"].unique().to_list()}
+    placeholders = {
+        value: spot_issue(value, None)
+        for value in good.filter(spot >= PLACEHOLDER_SPOT_MIN)["_spot"].unique().to_list()
+    }
     rows = good.select(
         pl.col("_provider").alias("provider"),
         pl.col("_version").alias("catalog_version"),
@@ -212,18 +220,24 @@ def _parse_batch(batch: pl.DataFrame, header: list[str], keys: dict[str, str]) -
         text("availabilityzone").alias("availability_zone"),
         price.alias("price_usd_per_hour"),
         spot.alias("spot_price_usd_per_hour"),
-        pl.when(spot.is_null()).then(None)
-        .when(spot <= 0).then(pl.lit("spot price is 0 (placeholder)"))
-        .when(spot >= PLACEHOLDER_SPOT_MIN).then(spot.replace_strict(placeholders, default=None, return_dtype=pl.Utf8))
-        .when(spot > price).then(pl.lit("spot price above on-demand"))
+        pl.when(spot.is_null())
+        .then(None)
+        .when(spot <= 0)
+        .then(pl.lit("spot price is 0 (placeholder)"))
+        .when(spot >= PLACEHOLDER_SPOT_MIN)
+        .then(spot.replace_strict(placeholders, default=None, return_dtype=pl.Utf8))
+        .when(spot > price)
+        .then(pl.lit("spot price above on-demand"))
         .alias("spot_price_issue"),
         pl.col("_gpu_info").alias("gpu_info"),
         "_delivery",
     )
-    quarantined = quarantine_frame([
-        (record["_record"], _price_problem(record), record_json(header, [record[name] or "" for name in names]))
-        for record in bad.iter_rows(named=True)
-    ]).with_columns(bad["_delivery"])
+    quarantined = quarantine_frame(
+        [
+            (record["_record"], _price_problem(record), record_json(header, [record[name] or "" for name in names]))
+            for record in bad.iter_rows(named=True)
+        ]
+    ).with_columns(bad["_delivery"])
     return Parsed(rows=rows.cast(dict(frame_for(SkypilotOffers, []).schema)), quarantine=quarantined)
 
 

@@ -70,13 +70,17 @@ def test_description(node: Mapping[str, Any]) -> str:
     blocking = "error: a failure holds back publishing" if severity == "error" else "warn: listed, never blocks"
     metadata = node.get("test_metadata") or {}
     if not metadata:
-        comment = " ".join(line.removeprefix("--").strip() for line in node.get("raw_code", "").splitlines()
-                           if line.startswith("--"))
+        comment = " ".join(
+            line.removeprefix("--").strip() for line in node.get("raw_code", "").splitlines() if line.startswith("--")
+        )
         return f"{comment or node['name']} ({blocking})"
-    arguments = {name: value for name, value in (metadata.get("kwargs") or {}).items()
-                 if name not in ("model", "column_name")}
+    arguments = {
+        name: value for name, value in (metadata.get("kwargs") or {}).items() if name not in ("model", "column_name")
+    }
     arguments.update((node["config"].get("meta") or {}).get("arguments") or {})
-    described = f"dbt test `{metadata['name']}`" + (f" on column `{node['column_name']}`" if node.get("column_name") else "")
+    described = f"dbt test `{metadata['name']}`" + (
+        f" on column `{node['column_name']}`" if node.get("column_name") else ""
+    )
     if arguments:
         described += " with " + ", ".join(f"{name}={value}" for name, value in sorted(arguments.items()))
     return f"{described} ({blocking})"
@@ -96,8 +100,9 @@ EAGER_ON_CHANGED_DATA = (
 translator = WarehouseTranslator(settings=DagsterDbtTranslatorSettings(enable_source_tests_as_checks=True))
 
 
-@dbt_assets(manifest=dbt_project.manifest_path, project=dbt_project, dagster_dbt_translator=translator,
-            pool=WAREHOUSE_POOL)
+@dbt_assets(
+    manifest=dbt_project.manifest_path, project=dbt_project, dagster_dbt_translator=translator, pool=WAREHOUSE_POOL
+)
 def warehouse_dbt_models(context: dg.AssetExecutionContext, dbt: DbtCliResource):
     """`dbt build` of the selected models, seeds and tests; row counts added once dbt has released the file."""
     # dbt does not wait for a lock: wait here (AIMETRICS_WAREHOUSE_WAIT_S) for a reader or writer to let go, so
@@ -107,8 +112,9 @@ def warehouse_dbt_models(context: dg.AssetExecutionContext, dbt: DbtCliResource)
     events = []
     try:
         with contextlib.redirect_stdout(FoldedDbtOutput(sys.stdout)):
-            for event in dbt.cli(["--no-use-colors", "build", *full_refresh_args(context.run.tags)],
-                                 context=context).stream():
+            for event in dbt.cli(
+                ["--no-use-colors", "build", *full_refresh_args(context.run.tags)], context=context
+            ).stream():
                 events.append(event)
     except BaseException:
         # what dbt built is still recorded; no row counts, since dbt may still hold the file, and the error that

@@ -49,8 +49,11 @@ def _latest_elsewhere(instance: dg.DagsterInstance, check_keys) -> dict:
     found = {}
     for record in records.values():
         event = record.event.dagster_event if record.event else None
-        evaluation = event.event_specific_data if event and event.event_type == dg.DagsterEventType.ASSET_CHECK_EVALUATION \
+        evaluation = (
+            event.event_specific_data
+            if event and event.event_type == dg.DagsterEventType.ASSET_CHECK_EVALUATION
             else None
+        )
         if evaluation is not None:
             found[check_name(evaluation)] = evaluation
     return found
@@ -73,29 +76,47 @@ def build_publish_asset(upstream: list[dg.AssetKey], check_keys: list[dg.AssetCh
     """The publish step over `upstream`, auditing `check_keys` (every check of the code location)."""
 
     @dg.asset(
-        key=PUBLISHED_KEY, deps=upstream, group_name="publish", kinds={"duckdb"}, owners=OWNERS, pool=WAREHOUSE_POOL,
+        key=PUBLISHED_KEY,
+        deps=upstream,
+        group_name="publish",
+        kinds={"duckdb"},
+        owners=OWNERS,
+        pool=WAREHOUSE_POOL,
         op_tags={PRIORITY_TAG: LAST},
         description="The published warehouse: the run's build, once no step of the run and no error-severity "
-                    "check (its latest evaluation) failed, copied to a new version and made what readers open "
-                    "(data/warehouse.duckdb).",
+        "check (its latest evaluation) failed, copied to a new version and made what readers open "
+        "(data/warehouse.duckdb).",
     )
     def published_warehouse(context: dg.AssetExecutionContext) -> dg.MaterializeResult:
         audit = audit_run(context.instance, context.run.run_id, check_keys)
         if audit.held_back_by:
-            raise dg.Failure(description="not published: " + "; ".join(audit.held_back_by)
-                             + ". Readers keep the version they had.", allow_retries=False)
+            raise dg.Failure(
+                description="not published: " + "; ".join(audit.held_back_by) + ". Readers keep the version they had.",
+                allow_retries=False,
+            )
         if warehouse_target().kind != "file":  # a shared engine's readers see each commit: nothing to copy
-            return dg.MaterializeResult(metadata={"version": "none (shared engine)", "checks_passed": len(audit.passed)})
-        version = publish({"run_id": context.run.run_id, "job": context.job_name,
-                           "checks_passed": len(audit.passed), "checks_warned": audit.warned})
-        return dg.MaterializeResult(data_version=dg.DataVersion(version.id), metadata={
-            "version": version.id,
-            "path": dg.MetadataValue.path(str(version.database)),
-            "code_version": version.manifest["code_version"],
-            "checks_passed": len(audit.passed),
-            "checks_warned": dg.MetadataValue.text(", ".join(audit.warned) or "none"),
-            "sources": len(version.manifest["sources"]),
-            "bytes": version.manifest["bytes"],
-        })
+            return dg.MaterializeResult(
+                metadata={"version": "none (shared engine)", "checks_passed": len(audit.passed)}
+            )
+        version = publish(
+            {
+                "run_id": context.run.run_id,
+                "job": context.job_name,
+                "checks_passed": len(audit.passed),
+                "checks_warned": audit.warned,
+            }
+        )
+        return dg.MaterializeResult(
+            data_version=dg.DataVersion(version.id),
+            metadata={
+                "version": version.id,
+                "path": dg.MetadataValue.path(str(version.database)),
+                "code_version": version.manifest["code_version"],
+                "checks_passed": len(audit.passed),
+                "checks_warned": dg.MetadataValue.text(", ".join(audit.warned) or "none"),
+                "sources": len(version.manifest["sources"]),
+                "bytes": version.manifest["bytes"],
+            },
+        )
 
     return published_warehouse

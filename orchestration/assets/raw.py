@@ -1,6 +1,6 @@
 """One Dagster asset per raw table: land the source's deliveries (see warehouse.land) and report what happened."""
 
-from datetime import datetime, time, timezone
+from datetime import UTC, datetime, time
 
 import dagster as dg
 
@@ -38,19 +38,26 @@ def _tracker_days(context: dg.AssetExecutionContext, source: Source) -> LandingR
     settings = source_settings()
     days = context.partition_keys
     located = source.locate(settings)  # once: a fetched tracker file is downloaded by each locate
-    report = land_source(source, settings=settings, count_editions=True,
-                         deliveries=gpu_tracker_days.day_deliveries(settings, set(days), located),
-                         present=gpu_tracker_days.present_day_files(settings, located))
+    report = land_source(
+        source,
+        settings=settings,
+        count_editions=True,
+        deliveries=gpu_tracker_days.day_deliveries(settings, set(days), located),
+        present=gpu_tracker_days.present_day_files(settings, located),
+    )
     landed = {item.edition: item for item in report.deliveries}
     for day in days:
         item = landed.get(day)
-        context.add_asset_metadata(partition_key=day, metadata={
-            "dagster/row_count": report.rows_by_edition.get(day, 0),
-            "delivery_status": item.outcome.status if item else "no records for this day in the tracker file",
-            "delivery_sha256": item.sha256 if item else "",
-            "rows_accepted": item.outcome.rows_accepted if item else 0,
-            "rows_quarantined": item.outcome.rows_quarantined if item else 0,
-        })
+        context.add_asset_metadata(
+            partition_key=day,
+            metadata={
+                "dagster/row_count": report.rows_by_edition.get(day, 0),
+                "delivery_status": item.outcome.status if item else "no records for this day in the tracker file",
+                "delivery_sha256": item.sha256 if item else "",
+                "rows_accepted": item.outcome.rows_accepted if item else 0,
+                "rows_quarantined": item.outcome.rows_quarantined if item else 0,
+            },
+        )
     return report
 
 
@@ -69,7 +76,8 @@ def build_raw_asset(source: Source) -> dg.AssetsDefinition:
         pool=WAREHOUSE_POOL,
         tags={"source": source.name, "arrives_as": source.arrives_as},
         retry_policy=dg.RetryPolicy(max_retries=2, delay=5, backoff=dg.Backoff.EXPONENTIAL)
-        if source.arrives_as == "url" else None,
+        if source.arrives_as == "url"
+        else None,
         partitions_def=partitions_def,
         backfill_policy=dg.BackfillPolicy.single_run() if partitions_def else None,
         check_specs=[drop_check_spec(raw_key(source))]
@@ -83,30 +91,41 @@ def build_raw_asset(source: Source) -> dg.AssetsDefinition:
                 raise dg.Failure(description=f"{source.name}: {error}", allow_retries=False) from None
             raise
         if not report.deliveries:
-            where = f"mirror {settings.mirror_dir}" if (settings := source_settings()).mirror_dir else "its URL or inbox"
+            where = (
+                f"mirror {settings.mirror_dir}" if (settings := source_settings()).mirror_dir else "its URL or inbox"
+            )
             context.log.warning(f"{source.name}: no deliveries found in {where}; the table keeps what it had")
         else:  # the run's progress, one line per source
-            context.log.info(f"{source.name}: {len(report.deliveries)} found, {report.count('loaded')} loaded, "
-                             f"{report.count('skipped')} unchanged, {report.count('rejected')} rejected; "
-                             f"raw.{source.raw_table} has {report.table_rows:,} rows")
+            context.log.info(
+                f"{source.name}: {len(report.deliveries)} found, {report.count('loaded')} loaded, "
+                f"{report.count('skipped')} unchanged, {report.count('rejected')} rejected; "
+                f"raw.{source.raw_table} has {report.table_rows:,} rows"
+            )
         rejected = [d for d in report.deliveries if d.outcome.status == "rejected"]
         for item in rejected:
             context.log.warning(f"rejected {item.source_file}: {item.outcome.reason}")
         for source_file in report.retracted:
-            context.log.warning(f"{source_file} was loaded before and is gone from its source: kept, noted in raw.retractions")
+            context.log.warning(
+                f"{source_file} was loaded before and is gone from its source: kept, noted in raw.retractions"
+            )
         freshness, fresh_check = {}, []
         if source.freshness_days:
             # the data's own dates: a feed with no observation at all is as stale as can be, not fresh because it ran
             newest = max((day for day in report.newest_by_feed.values() if day), default=None)
-            freshness = {"newest_observation": str(newest or "none"),
-                         "dagster/last_updated_timestamp": dg.MetadataValue.timestamp(
-                             datetime.combine(newest, time(), timezone.utc) if newest
-                             else datetime(1970, 1, 2, tzinfo=timezone.utc))}
-            fresh_check = [freshness_check_result(report.newest_by_feed, source.freshness_days,
-                                                  datetime.now(timezone.utc).date())]
+            freshness = {
+                "newest_observation": str(newest or "none"),
+                "dagster/last_updated_timestamp": dg.MetadataValue.timestamp(
+                    datetime.combine(newest, time(), UTC) if newest else datetime(1970, 1, 2, tzinfo=UTC)
+                ),
+            }
+            fresh_check = [
+                freshness_check_result(report.newest_by_feed, source.freshness_days, datetime.now(UTC).date())
+            ]
         return dg.MaterializeResult(
-            check_results=[drop_check_result(context.instance, raw_key(source), report.table_rows,
-                                             report.deliveries_in_table), *fresh_check],
+            check_results=[
+                drop_check_result(context.instance, raw_key(source), report.table_rows, report.deliveries_in_table),
+                *fresh_check,
+            ],
             data_version=dg.DataVersion(report.fingerprint) if report.fingerprint else None,
             metadata={
                 **freshness,
@@ -123,7 +142,7 @@ def build_raw_asset(source: Source) -> dg.AssetsDefinition:
                 "parser_version": source.parser_version,
                 "deliveries": dg.MetadataValue.md(_deliveries_markdown(report)),
                 "preview": dg.MetadataValue.md(table_preview_markdown(f"raw.{source.raw_table}")),
-            }
+            },
         )
 
     return _raw_asset

@@ -27,18 +27,26 @@ def report_inputs() -> list[dg.AssetKey]:
     return [dg.AssetKey(name.split(".")) for name in sorted(names)]
 
 
-@dg.asset(key=REPORT_KEY, deps=[PUBLISHED_KEY, *report_inputs()], group_name="report", kinds={"html", "plotly"}, owners=OWNERS,
-          description="The HTML report: interactive charts of the headline marts, each with its publisher and query.")
+@dg.asset(
+    key=REPORT_KEY,
+    deps=[PUBLISHED_KEY, *report_inputs()],
+    group_name="report",
+    kinds={"html", "plotly"},
+    owners=OWNERS,
+    description="The HTML report: interactive charts of the headline marts, each with its publisher and query.",
+)
 def aimetrics_html_report(context: dg.AssetExecutionContext) -> dg.MaterializeResult:
     path = report_path()
     charts, manifest = write_report(path)
     empty = [chart.title for chart in charts if chart.figure is None]
     if empty:
         context.log.warning("charts without data: %s", ", ".join(empty))
-    return dg.MaterializeResult(metadata={
-        "path": dg.MetadataValue.path(str(path)),
-        "version": manifest["version"] if manifest else "unpublished",
-        "charts": len(charts),
-        "charts without data": dg.MetadataValue.text(", ".join(empty) or "none"),
-        "points": sum(len(chart.rows) for chart in charts),
-    })
+    return dg.MaterializeResult(
+        metadata={
+            "path": dg.MetadataValue.path(str(path)),
+            "version": manifest["version"] if manifest else "unpublished",
+            "charts": len(charts),
+            "charts without data": dg.MetadataValue.text(", ".join(empty) or "none"),
+            "points": sum(len(chart.rows) for chart in charts),
+        }
+    )

@@ -23,8 +23,9 @@ def _graph(condition: dg.AutomationCondition):
     return raw, downstream_model, dg.Definitions(assets=[raw, downstream_model])
 
 
-@pytest.mark.parametrize("condition, requests_after_an_unchanged_load",
-                         [(EAGER_ON_CHANGED_DATA, 0), (dg.AutomationCondition.eager(), 1)])
+@pytest.mark.parametrize(
+    "condition, requests_after_an_unchanged_load", [(EAGER_ON_CHANGED_DATA, 0), (dg.AutomationCondition.eager(), 1)]
+)
 def test_only_changed_data_sets_downstream_off(tmp_path, monkeypatch, condition, requests_after_an_unchanged_load):
     mirror = tmp_path / "mirror"
     shutil.copytree(FIXTURE_MIRROR / "crunchbase_demo_export", mirror / "crunchbase_demo_export")

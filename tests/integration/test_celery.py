@@ -32,8 +32,11 @@ def _free_port() -> int:
 @pytest.fixture
 def redis_url(tmp_path):
     port = _free_port()
-    server = subprocess.Popen([REDIS, "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no",
-                               "--dir", str(tmp_path)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    server = subprocess.Popen(
+        [REDIS, "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--dir", str(tmp_path)],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     deadline = time.monotonic() + 10
     while time.monotonic() < deadline:
         try:
@@ -46,28 +49,69 @@ def redis_url(tmp_path):
     server.wait(10)
 
 
-@pytest.mark.skipif(EXTENSIONS is None or not HAS_CELERY,
-                    reason="no DuckLake environment with dagster-celery: `make ducklake-env` builds it (`make test` does)")
+@pytest.mark.skipif(
+    EXTENSIONS is None or not HAS_CELERY,
+    reason="no DuckLake environment with dagster-celery: `make ducklake-env` builds it (`make test` does)",
+)
 @pytest.mark.skipif(REDIS is None, reason="no redis-server: `apt-get install redis-server` (.ci/run installs it)")
 def test_steps_run_on_a_celery_worker_into_ducklake(tmp_path, redis_url):
-    env = {**_lake_env(tmp_path, FIXTURE_MIRROR), "AIMETRICS_EXECUTOR": "celery", "AIMETRICS_CELERY_BROKER": redis_url,
-           "AIMETRICS_CELERY_BACKEND": redis_url, "AIMETRICS_WAREHOUSE_WAIT_S": "300"}
+    env = {
+        **_lake_env(tmp_path, FIXTURE_MIRROR),
+        "AIMETRICS_EXECUTOR": "celery",
+        "AIMETRICS_CELERY_BROKER": redis_url,
+        "AIMETRICS_CELERY_BACKEND": redis_url,
+        "AIMETRICS_WAREHOUSE_WAIT_S": "300",
+    }
     # storage first: a worker and a run creating the same SQLite run storage at once race on its schema
-    migrate = subprocess.run([str(LAKE_ENV / "bin" / "dagster"), "instance", "migrate"], env=env, cwd=PROJECT_ROOT,
-                             capture_output=True, text=True, timeout=120)
+    migrate = subprocess.run(
+        [str(LAKE_ENV / "bin" / "dagster"), "instance", "migrate"],
+        env=env,
+        cwd=PROJECT_ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert migrate.returncode == 0, migrate.stderr
     worker_config = tmp_path / "celery.yaml"
     worker_config.write_text(json.dumps({"execution": {"config": {"broker": redis_url, "backend": redis_url}}}))
     worker = subprocess.Popen(
-        [str(LAKE_ENV / "bin" / "dagster-celery"), "worker", "start", "-A", "dagster_celery.app", "-y",
-         str(worker_config), "--name", "aimetrics-test-worker", "--", "--concurrency", "2"],
-        env=env, cwd=PROJECT_ROOT, stdout=subprocess.DEVNULL, stderr=(tmp_path / "worker.log").open("w"),
-        start_new_session=True)  # the wrapper starts `celery` as a child: stop the whole group
+        [
+            str(LAKE_ENV / "bin" / "dagster-celery"),
+            "worker",
+            "start",
+            "-A",
+            "dagster_celery.app",
+            "-y",
+            str(worker_config),
+            "--name",
+            "aimetrics-test-worker",
+            "--",
+            "--concurrency",
+            "2",
+        ],
+        env=env,
+        cwd=PROJECT_ROOT,
+        stdout=subprocess.DEVNULL,
+        stderr=(tmp_path / "worker.log").open("w"),
+        start_new_session=True,
+    )  # the wrapper starts `celery` as a child: stop the whole group
     try:
         run = subprocess.run(
-            [str(LAKE_ENV / "bin" / "dagster"), "asset", "materialize", "-m", "orchestration.definitions",
-             "--select", "raw/fx_rates,staging/stg_ecb__fx_rates"],
-            env=env, cwd=PROJECT_ROOT, capture_output=True, text=True, timeout=600)
+            [
+                str(LAKE_ENV / "bin" / "dagster"),
+                "asset",
+                "materialize",
+                "-m",
+                "orchestration.definitions",
+                "--select",
+                "raw/fx_rates,staging/stg_ecb__fx_rates",
+            ],
+            env=env,
+            cwd=PROJECT_ROOT,
+            capture_output=True,
+            text=True,
+            timeout=600,
+        )
     finally:
         os.killpg(worker.pid, signal.SIGTERM)
         worker.wait(30)
@@ -78,9 +122,14 @@ def test_steps_run_on_a_celery_worker_into_ducklake(tmp_path, redis_url):
     instance = dg.DagsterInstance.from_config(env["DAGSTER_HOME"])
     run_id = instance.get_run_records(limit=1)[0].dagster_run.run_id
     events = instance.all_logs(run_id, of_type={dg.DagsterEventType.ENGINE_EVENT, dg.DagsterEventType.STEP_SUCCESS})
-    on_worker = {event.step_key for event in events
-                 if event.dagster_event.event_type == dg.DagsterEventType.ENGINE_EVENT and "in celery worker" in event.message}
-    succeeded = {event.step_key for event in events if event.dagster_event.event_type == dg.DagsterEventType.STEP_SUCCESS}
+    on_worker = {
+        event.step_key
+        for event in events
+        if event.dagster_event.event_type == dg.DagsterEventType.ENGINE_EVENT and "in celery worker" in event.message
+    }
+    succeeded = {
+        event.step_key for event in events if event.dagster_event.event_type == dg.DagsterEventType.STEP_SUCCESS
+    }
     assert len(succeeded) >= 2 and succeeded <= on_worker, sorted(succeeded - on_worker)
     query = _cli(env, "query", "--format", "json", "select count(*) as n from staging.stg_ecb__fx_rates")
     assert query.returncode == 0, query.stderr

@@ -17,8 +17,20 @@ pytestmark = pytest.mark.integration
 
 LAKE_ENV = PROJECT_ROOT / ".venv-ducklake"
 EXTENSIONS = next(iter(sorted(LAKE_ENV.glob("lib/python3*/site-packages/duckdb_ext/extensions"))), None)
-MARTS = ("ai_investment", "gpu_prices", "gpu_price_index", "gpu_hardware", "funding_rounds", "funding_by_year",
-         "training_costs", "training_emissions", "inference_prices", "frontier_runs", "funding_round_sources", "fx_rates")
+MARTS = (
+    "ai_investment",
+    "gpu_prices",
+    "gpu_price_index",
+    "gpu_hardware",
+    "funding_rounds",
+    "funding_by_year",
+    "training_costs",
+    "training_emissions",
+    "inference_prices",
+    "frontier_runs",
+    "funding_round_sources",
+    "fx_rates",
+)
 COUNTS_SQL = " union all ".join(f"select '{m}' as mart, count(*) as n from marts.{m}" for m in MARTS)
 
 
@@ -28,8 +40,13 @@ def _lake_env(tmp_path: Path, mirror: Path) -> dict[str, str]:
     home.mkdir()
     shutil.copy(PROJECT_ROOT / "orchestration" / "dagster.yaml", home / "dagster.yaml")
     return {
-        **env, "PATH": f"{LAKE_ENV / 'bin'}:{env['PATH']}", "PYTHONPATH": str(PROJECT_ROOT), "DO_NOT_TRACK": "1",
-        "DAGSTER_HOME": str(home), "AIMETRICS_DATA_DIR": str(mirror), "AIMETRICS_CACHE_DIR": str(tmp_path / "lake_cache"),
+        **env,
+        "PATH": f"{LAKE_ENV / 'bin'}:{env['PATH']}",
+        "PYTHONPATH": str(PROJECT_ROOT),
+        "DO_NOT_TRACK": "1",
+        "DAGSTER_HOME": str(home),
+        "AIMETRICS_DATA_DIR": str(mirror),
+        "AIMETRICS_CACHE_DIR": str(tmp_path / "lake_cache"),
         "AIMETRICS_WAREHOUSE": f"ducklake:{tmp_path / 'catalog.ducklake'}",
         "AIMETRICS_DUCKLAKE_DATA_PATH": f"{tmp_path / 'lake_files'}/",
         "AIMETRICS_DUCKDB_EXTENSION_DIR": str(EXTENSIONS),
@@ -37,11 +54,19 @@ def _lake_env(tmp_path: Path, mirror: Path) -> dict[str, str]:
 
 
 def _cli(env: dict[str, str], *args: str) -> subprocess.CompletedProcess:
-    return subprocess.run([str(LAKE_ENV / "bin" / "python"), "-m", "orchestration.cli", *args], env=env, cwd=PROJECT_ROOT,
-                          capture_output=True, text=True, timeout=600)
+    return subprocess.run(
+        [str(LAKE_ENV / "bin" / "python"), "-m", "orchestration.cli", *args],
+        env=env,
+        cwd=PROJECT_ROOT,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
 
 
-@pytest.mark.skipif(EXTENSIONS is None, reason="no DuckLake environment: `make ducklake-env` builds it (`make test` does)")
+@pytest.mark.skipif(
+    EXTENSIONS is None, reason="no DuckLake environment: `make ducklake-env` builds it (`make test` does)"
+)
 @pytest.mark.xdist_group("fixture_warehouse")
 def test_pipeline_into_ducklake_matches_the_local_file(tmp_path, monkeypatch, built_fixture_warehouse):
     env = _lake_env(tmp_path, built_fixture_warehouse.mirror)

@@ -4,63 +4,132 @@ rule in a test of its own; the arithmetic in each comment is what the fixtures m
 import pytest
 
 from orchestration.cli import main
-from warehouse.report_specs import SPECS
 from tests.integration.warehouse_queries import fingerprints as _fingerprints
 from tests.integration.warehouse_queries import krw_per_usd as _krw_per_usd
 from tests.integration.warehouse_queries import rows as _rows
 from tests.integration.warehouse_queries import run_everything as _run
 from tests.integration.warehouse_queries import scalar as _scalar
+from warehouse.report_specs import SPECS
 
-pytestmark = [pytest.mark.integration, pytest.mark.xdist_group("fixture_warehouse"),
-              pytest.mark.usefixtures("reading_the_fixture_build")]
+pytestmark = [
+    pytest.mark.integration,
+    pytest.mark.xdist_group("fixture_warehouse"),
+    pytest.mark.usefixtures("reading_the_fixture_build"),
+]
 
 
 def test_ai_index_editions_side_by_side():
     """Overlapping figures give one number each; every edition's figures through the one figure map."""
     # AI Index: overlapping figures resolve to one number per (edition, year, geography, category)
-    assert _scalar("select usd_billions from marts.ai_investment where edition = 2025 and year = 2023 "
-                   "and geography = 'World' and category = 'private'") == 60.125
-    assert _scalar("select figure_id from marts.ai_investment where edition = 2025 and year = 2023 "
-                   "and geography = 'World' and category = 'private'") == "fig_4.3.2"
-    assert _scalar("select usd_billions from marts.ai_investment where edition = 2025 and year = 2023 "
-                   "and category = 'merger_acquisition'") == 30.0
-    assert _scalar("select usd_billions from marts.ai_investment where edition = 2025 and year = 2024 "
-                   "and geography = 'South Korea'") == 1.25
-    assert _scalar("select usd_billions from marts.ai_investment where edition = 2025 and year = 2023 "
-                   "and category = 'Creative, music, video content'") == 1.5
+    assert (
+        _scalar(
+            "select usd_billions from marts.ai_investment where edition = 2025 and year = 2023 "
+            "and geography = 'World' and category = 'private'"
+        )
+        == 60.125
+    )
+    assert (
+        _scalar(
+            "select figure_id from marts.ai_investment where edition = 2025 and year = 2023 "
+            "and geography = 'World' and category = 'private'"
+        )
+        == "fig_4.3.2"
+    )
+    assert (
+        _scalar(
+            "select usd_billions from marts.ai_investment where edition = 2025 and year = 2023 "
+            "and category = 'merger_acquisition'"
+        )
+        == 30.0
+    )
+    assert (
+        _scalar(
+            "select usd_billions from marts.ai_investment where edition = 2025 and year = 2024 "
+            "and geography = 'South Korea'"
+        )
+        == 1.25
+    )
+    assert (
+        _scalar(
+            "select usd_billions from marts.ai_investment where edition = 2025 and year = 2023 "
+            "and category = 'Creative, music, video content'"
+        )
+        == 1.5
+    )
     # editions side by side: the 2022 workbook's sheets map to the same table
-    assert _scalar("select usd_billions from marts.ai_investment where edition = 2022 and year = 2021 "
-                   "and geography = 'World' and category = 'private'") == 70.25
-    assert _scalar("select usd_billions from marts.ai_investment where edition = 2022 and year = 2021 "
-                   "and geography = 'China'") == 12.5
+    assert (
+        _scalar(
+            "select usd_billions from marts.ai_investment where edition = 2022 and year = 2021 "
+            "and geography = 'World' and category = 'private'"
+        )
+        == 70.25
+    )
+    assert (
+        _scalar(
+            "select usd_billions from marts.ai_investment where edition = 2022 and year = 2021 and geography = 'China'"
+        )
+        == 12.5
+    )
     assert _scalar("select min(edition) from marts.ai_investment_latest") == 2025
     # the 2021 workbook, a column per year in USD: read long, in billions, its Grand Total as the world
     edition_2021 = "from marts.ai_investment where edition = 2021 and category = 'private'"
-    assert _scalar(f"select usd_billions {edition_2021} and year = 2020 and geography = 'World'") == pytest.approx(34.502)
+    assert _scalar(f"select usd_billions {edition_2021} and year = 2020 and geography = 'World'") == pytest.approx(
+        34.502
+    )
     assert _scalar(f"select usd_billions {edition_2021} and year = 2019 and geography = 'China'") == pytest.approx(8.0)
-    assert _scalar(f"select usd_billions {edition_2021} and year = 2020 and geography = 'Not listed'") == pytest.approx(0.002)
+    assert _scalar(f"select usd_billions {edition_2021} and year = 2020 and geography = 'Not listed'") == pytest.approx(
+        0.002
+    )
     assert _scalar(f"select count(*) {edition_2021}") == 8  # 4 rows x 2 years; the Grand Total column is no year
     # its Event Type pivot (header in its first row, a second table below) and its newly funded companies
-    assert _scalar("select usd_billions from marts.ai_investment where edition = 2021 and year = 2020 "
-                   "and category = 'merger_acquisition'") == pytest.approx(7.0)
-    assert _scalar("select usd_billions from marts.ai_investment where edition = 2021 and year = 2020 "
-                   "and category = 'corporate_total'") == pytest.approx(43.202)
-    assert _scalar("select count(*) from marts.ai_investment where edition = 2021 and category not in "
-                   "('private', 'merger_acquisition', 'minority_stake', 'public_offering', 'corporate_total')") == 0
+    assert _scalar(
+        "select usd_billions from marts.ai_investment where edition = 2021 and year = 2020 "
+        "and category = 'merger_acquisition'"
+    ) == pytest.approx(7.0)
+    assert _scalar(
+        "select usd_billions from marts.ai_investment where edition = 2021 and year = 2020 "
+        "and category = 'corporate_total'"
+    ) == pytest.approx(43.202)
+    assert (
+        _scalar(
+            "select count(*) from marts.ai_investment where edition = 2021 and category not in "
+            "('private', 'merger_acquisition', 'minority_stake', 'public_offering', 'corporate_total')"
+        )
+        == 0
+    )
     # each category says its kind, so a sum stays within one (types, their total, focus areas)
     kinds = dict(_rows("select category, any_value(category_kind) from marts.ai_investment group by 1"))
-    assert {kinds[c] for c in ("private", "merger_acquisition", "minority_stake", "public_offering")} == {"investment_type"}
+    assert {kinds[c] for c in ("private", "merger_acquisition", "minority_stake", "public_offering")} == {
+        "investment_type"
+    }
     assert (kinds["corporate_total"], kinds["generative_ai"]) == ("total", "focus_area")
-    assert _scalar("select count(distinct category_kind) from marts.ai_investment group by category order by 1 desc "
-                   "limit 1") == 1
+    assert (
+        _scalar(
+            "select count(distinct category_kind) from marts.ai_investment group by category order by 1 desc limit 1"
+        )
+        == 1
+    )
     companies = "select companies from marts.newly_funded_companies where edition = ? and year = ? and geography = ?"
-    assert [_scalar(companies, [2021, 2020, "United States"]), _scalar(companies, [2021, 2019, "Not listed"]),
-            _scalar(companies, [2021, 2020, "World"])] == [180, 40, 210]
+    assert [
+        _scalar(companies, [2021, 2020, "United States"]),
+        _scalar(companies, [2021, 2019, "Not listed"]),
+        _scalar(companies, [2021, 2020, "World"]),
+    ] == [180, 40, 210]
     # edition 2024 (the figures HAI publishes on Google Drive, here from the mirror) through the same map
-    assert _scalar("select usd_billions from marts.ai_investment where edition = 2024 and year = 2023 "
-                   "and geography = 'World' and category = 'private'") == 95.99
-    assert _scalar("select usd_billions from marts.ai_investment where edition = 2024 and year = 2023 "
-                   "and category = 'generative_ai'") == 25.23
+    assert (
+        _scalar(
+            "select usd_billions from marts.ai_investment where edition = 2024 and year = 2023 "
+            "and geography = 'World' and category = 'private'"
+        )
+        == 95.99
+    )
+    assert (
+        _scalar(
+            "select usd_billions from marts.ai_investment where edition = 2024 and year = 2023 "
+            "and category = 'generative_ai'"
+        )
+        == 25.23
+    )
     assert [_scalar(companies, [2024, 2023, "World"]), _scalar(companies, [2024, 2023, "United States"])] == [1812, 897]
 
 
@@ -69,38 +138,72 @@ def test_training_cost_estimates():
     # training costs: chips x hours x median rental price within a year (2.0 and 3.0) = 100 x 1000 x 2.5
     assert _scalar("select cost_usd_estimated from marts.training_costs where model = 'Example-LM 1'") == 250_000
     assert _scalar("select cost_usd_published from marts.training_costs where model = 'Example-LM 1'") == 1.5e7
-    assert _scalar("select cost_source from marts.training_costs where model = 'Example-LM 1'") == \
-        "AI Index 2025 fig_1.3.25 (inflation-adjusted USD)"
-    assert _scalar("select epoch_hardware_acquisition_cost_usd from marts.training_costs where model = 'Example-LM 1'") == 3.1e6
+    assert (
+        _scalar("select cost_source from marts.training_costs where model = 'Example-LM 1'")
+        == "AI Index 2025 fig_1.3.25 (inflation-adjusted USD)"
+    )
+    assert (
+        _scalar("select epoch_hardware_acquisition_cost_usd from marts.training_costs where model = 'Example-LM 1'")
+        == 3.1e6
+    )
     # compute only: 3.6e21 FLOP / (1e15 FLOP/s x assumed 0.4) / 3600 = 2,500 chip-hours at the 2025 price of 4.0
     assert _scalar("select chip_hours from marts.training_costs where model = 'Example-LM 2'") == pytest.approx(2500)
-    assert _scalar("select cost_usd_estimated from marts.training_costs where model = 'Example-LM 2'") == pytest.approx(10_000)
-    assert "assumed utilization 0.4" in _scalar("select estimate_method from marts.training_costs where model = 'Example-LM 2'")
-    assert _scalar("select cost_source from marts.training_costs where model = 'Example-LM 2'") == \
-        "Epoch AI notable models: training compute cost (2023 USD)"
+    assert _scalar("select cost_usd_estimated from marts.training_costs where model = 'Example-LM 2'") == pytest.approx(
+        10_000
+    )
+    assert "assumed utilization 0.4" in _scalar(
+        "select estimate_method from marts.training_costs where model = 'Example-LM 2'"
+    )
+    assert (
+        _scalar("select cost_source from marts.training_costs where model = 'Example-LM 2'")
+        == "Epoch AI notable models: training compute cost (2023 USD)"
+    )
     # a model only the AI Index prices still gets its row, with the AI Index date
-    assert str(_scalar("select publication_date from marts.training_costs where model = 'Example-LM 9'")) == "2024-03-01"
+    assert (
+        str(_scalar("select publication_date from marts.training_costs where model = 'Example-LM 9'")) == "2024-03-01"
+    )
     assert _scalar("select cost_usd_published from marts.training_costs where model = 'Example-LM 9'") == 4.2e6
 
 
 def test_gpu_prices_from_every_feed():
     """Canonical names, per-GPU prices, placeholder spot prices never used, every feed beside the others."""
     # GPU prices: canonical names, per-GPU prices, placeholder spot prices never used
-    assert _scalar("select count(*) from marts.gpu_prices where source = 'skypilot_catalog'") == 7  # 6 on-demand + 1 spot
-    assert _scalar("select usd_per_gpu_hour from marts.gpu_prices where instance_type = 'gpu-8x-h100' "
-                   "and pricing = 'on_demand'") == 3.0
+    assert (
+        _scalar("select count(*) from marts.gpu_prices where source = 'skypilot_catalog'") == 7
+    )  # 6 on-demand + 1 spot
+    assert (
+        _scalar(
+            "select usd_per_gpu_hour from marts.gpu_prices where instance_type = 'gpu-8x-h100' "
+            "and pricing = 'on_demand'"
+        )
+        == 3.0
+    )
     assert _scalar("select count(*) from marts.gpu_prices where pricing = 'spot' and source = 'skypilot_catalog'") == 1
-    assert _scalar("select string_agg(distinct gpu_model, ',' order by gpu_model) from marts.gpu_prices") == \
-        "A100 80GB,A16,H100 SXM,RTX 4090,T4,V100 16GB"  # A16: the multicloud feed
-    assert _scalar("select usd_per_gpu_hour from marts.gpu_prices where source = 'gpu_pricing_tracker' "
-                   "and gpu_count = 8") == 18.0 / 8
+    assert (
+        _scalar("select string_agg(distinct gpu_model, ',' order by gpu_model) from marts.gpu_prices")
+        == "A100 80GB,A16,H100 SXM,RTX 4090,T4,V100 16GB"
+    )  # A16: the multicloud feed
+    assert (
+        _scalar("select usd_per_gpu_hour from marts.gpu_prices where source = 'gpu_pricing_tracker' and gpu_count = 8")
+        == 18.0 / 8
+    )
     # the Azure Retail Prices API (a recorded page): 8 H100 SXM per ND96isr H100 v5, Windows prices skipped
-    assert _scalar("select usd_per_gpu_hour from marts.gpu_prices where source = 'azure_retail_prices' "
-                   "and pricing = 'on_demand'") == 90.0 / 8
+    assert (
+        _scalar(
+            "select usd_per_gpu_hour from marts.gpu_prices where source = 'azure_retail_prices' "
+            "and pricing = 'on_demand'"
+        )
+        == 90.0 / 8
+    )
     assert _scalar("select gpu_model from marts.gpu_prices where source = 'azure_retail_prices' limit 1") == "H100 SXM"
     # a feed declared in YAML (ingest/feeds/fsdl_cloud_gpus.yml) lands beside them
-    assert _scalar("select usd_per_gpu_hour from marts.gpu_prices where source = 'fsdl_cloud_gpus' "
-                   "and instance_type = 'ex-a100-8' and pricing = 'spot'") == 12.0 / 8
+    assert (
+        _scalar(
+            "select usd_per_gpu_hour from marts.gpu_prices where source = 'fsdl_cloud_gpus' "
+            "and instance_type = 'ex-a100-8' and pricing = 'spot'"
+        )
+        == 12.0 / 8
+    )
 
 
 def test_training_emissions():
@@ -112,13 +215,16 @@ def test_training_emissions():
     assert _scalar(f"select tco2e_reported {emissions}") == 25.0
     assert _scalar(f"select reported_source {emissions}") == "AI Index 2025 fig_1.4.8"
     assert _scalar(f"select assumptions {emissions}") == (
-        "gpu_hours: hardware quantity x training time; chip_watts: TDP of Example GPU X; PUE 1.1 for Industry; grid of United States (2022)")
+        "gpu_hours: hardware quantity x training time; chip_watts: TDP of Example GPU X; PUE 1.1 for Industry; grid of United States (2022)"
+    )
     # 2,500 chip-hours derived from compute in a named data centre: gcp us-east1's grid (CodeCarbon's 300 g/kWh,
     # the newer vintage) and PUE (1.12, published only by ML CO2 Impact) replace the country's and the default
-    assert _scalar("select tco2e_estimated from marts.training_emissions where model = 'Example-LM 2'") == \
-        pytest.approx(2500 * 700 * 1.12 / 1e6 * 300 / 1000)
-    assert "grid of data centre gcp us-east1 (codecarbon)" in \
-        _scalar("select assumptions from marts.training_emissions where model = 'Example-LM 2'")
+    assert _scalar(
+        "select tco2e_estimated from marts.training_emissions where model = 'Example-LM 2'"
+    ) == pytest.approx(2500 * 700 * 1.12 / 1e6 * 300 / 1000)
+    assert "grid of data centre gcp us-east1 (codecarbon)" in _scalar(
+        "select assumptions from marts.training_emissions where model = 'Example-LM 2'"
+    )
     # a reported-only model under its Epoch name (the AI Index writes "GPT-3")
     assert _scalar("select tco2e_reported from marts.training_emissions where model = 'GPT-3 175B (davinci)'") == 500.5
 
@@ -127,8 +233,9 @@ def test_inference_prices_and_their_decline():
     """KRW at the ECB rate of the day; a threshold's decline from first to cheapest."""
     # inference prices: KRW at the ECB rate of the day; Example-A level got 100x cheaper in 547 days
     krw_2023 = _krw_per_usd("2022-12-30")
-    assert _scalar("select krw_per_million_tokens from marts.inference_prices where model = 'Example-A' "
-                   "and benchmark = 'MMLU'") == pytest.approx(20 * krw_2023)  # 1 Jan 2023: the last rate of 2022
+    assert _scalar(
+        "select krw_per_million_tokens from marts.inference_prices where model = 'Example-A' and benchmark = 'MMLU'"
+    ) == pytest.approx(20 * krw_2023)  # 1 Jan 2023: the last rate of 2022
     decline = "from marts.inference_price_decline where threshold = 'Example-A'"
     assert _scalar(f"select times_cheaper {decline}") == pytest.approx(100)
     assert _scalar(f"select cheapest_model {decline}") == "Example-C"
@@ -150,8 +257,9 @@ def test_the_bill_of_a_frontier_run_and_hardware_prices():
 
     # hardware: release price in KRW at the ECB rate of the release day; monthly price index per chip
     krw_per_usd = _krw_per_usd("2022-09-20")
-    assert _scalar("select release_price_krw from marts.gpu_hardware where gpu_model = 'H100 SXM'") == \
-        pytest.approx(25000 * krw_per_usd)
+    assert _scalar("select release_price_krw from marts.gpu_hardware where gpu_model = 'H100 SXM'") == pytest.approx(
+        25000 * krw_per_usd
+    )
     assert _scalar("select gpu_model from marts.gpu_hardware where hardware_name = 'Example GPU X'") == "Example GPU X"
     march = "from marts.gpu_price_index where month = '2026-03-01' and gpu_model = 'H100 SXM' and pricing = 'on_demand'"
     assert _scalar(f"select median_usd_per_gpu_hour {march}") == 2.4  # 2.5, 18/8 and 2.4 from the tracker
@@ -165,7 +273,9 @@ def test_funding_rounds_converted_and_deduplicated():
     # Funding: ECB conversion on the announcement day (or the last rate before it)
     assert _scalar("select amount_usd from marts.funding_rounds where company = 'Example Robotics'") == 12e6
     eur_usd = _scalar("select units_per_eur from raw.fx_rates where currency = 'USD' and rate_date = '2024-01-15'")
-    assert _scalar("select amount_usd from marts.funding_rounds where company = 'Beispiel KI'") == pytest.approx(2e6 * eur_usd)
+    assert _scalar("select amount_usd from marts.funding_rounds where company = 'Beispiel KI'") == pytest.approx(
+        2e6 * eur_usd
+    )
     assert _scalar("select country from marts.funding_rounds where company = 'Hanguk AI'") == "South Korea"
     assert _scalar("select amount_krw from marts.funding_rounds where company = 'Hanguk AI'") == pytest.approx(5e9)
     # 2024-04-10 was a Wednesday: the rate of that day; a Saturday announcement takes Friday's rate
@@ -176,13 +286,21 @@ def test_funding_rounds_converted_and_deduplicated():
     assert _scalar(f"select count(*) {voice}") == 1
     assert _scalar(f"select source_records {voice}") == 2
     assert _scalar(f"select amount {voice}") == 185e6
-    assert _scalar("select count(distinct source_file) from marts.funding_round_sources where round_id = "
-                   f"(select round_id {voice})") == 2
+    assert (
+        _scalar(
+            "select count(distinct source_file) from marts.funding_round_sources where round_id = "
+            f"(select round_id {voice})"
+        )
+        == 2
+    )
     assert _scalar("select count(*) from marts.funding_rounds where company ilike 'Example Voice'") == 2  # + 2024 round
-    assert _scalar("select status from marts.funding_rounds where company = 'Example Lab' and amount = 2e9") == \
-        "Late discussions"
-    assert _scalar("select usd_per_unit from marts.fx_rates where currency = 'EUR' and rate_date = '2024-01-15'") == \
-        pytest.approx(eur_usd)
+    assert (
+        _scalar("select status from marts.funding_rounds where company = 'Example Lab' and amount = 2e9")
+        == "Late discussions"
+    )
+    assert _scalar(
+        "select usd_per_unit from marts.fx_rates where currency = 'EUR' and rate_date = '2024-01-15'"
+    ) == pytest.approx(eur_usd)
 
 
 def test_the_report_and_the_tables_command(tmp_path, capsys, built_fixture_warehouse):
@@ -191,7 +309,7 @@ def test_the_report_and_the_tables_command(tmp_path, capsys, built_fixture_wareh
     report = tmp_path / "from_cli.html"
     assert main(["report", "--output", str(report)]) == 0
     page = report.read_text()
-    assert page.count("class=\"plotly-graph-div\"") == len(SPECS) and "No data in the warehouse" not in page
+    assert page.count('class="plotly-graph-div"') == len(SPECS) and "No data in the warehouse" not in page
     assert "plotly.js v" in page and page.count("Plotly.newPlot") == len(SPECS)  # plotly.js inline, once
     assert "Stanford HAI" in page and "KRW" in page
     assert built_fixture_warehouse.report.is_file()  # the report asset of the build wrote AIMETRICS_REPORT_PATH
@@ -207,12 +325,14 @@ def test_a_rerun_gives_the_same_marts(monkeypatch, tmp_path, built_fixture_wareh
     assert all(count > 0 for count, _ in first.values())
     _run()  # one rerun over the same sources: the same tables
     assert _fingerprints() == first
-    assert _scalar("select count(*) from raw.deliveries where status = 'loaded'") == \
-        _scalar("select count(distinct (source, source_file)) from raw.deliveries")
+    assert _scalar("select count(*) from raw.deliveries where status = 'loaded'") == _scalar(
+        "select count(distinct (source, source_file)) from raw.deliveries"
+    )
 
 
-def test_a_full_refresh_rebuilds_every_incremental_row_and_gives_the_same_marts(monkeypatch, tmp_path,
-                                                                               built_fixture_warehouse):
+def test_a_full_refresh_rebuilds_every_incremental_row_and_gives_the_same_marts(
+    monkeypatch, tmp_path, built_fixture_warehouse
+):
     """`aimetrics run --full-refresh`: dbt rebuilds its incremental models from all their input (every offer row
     built again), and the marts are the ones the incremental build made."""
     import dagster as dg
@@ -241,11 +361,15 @@ def test_adoption_figures():
     assert _scalar(f"select share_of_respondents {rows} and band = 'Decrease by ≥20%'") == pytest.approx(0.05)
     assert _scalar(f"select measure_key {rows} and band = 'Total Increase'") == "revenue_increase_generative_ai"
     assert _scalar(f"select count(*) {rows} and function = 'Knowledge management and other internal functions'") == 2
-    assert _scalar("select problem from intermediate.int_ai_index__adoption where function = 'Service operations'") == \
-        "the share is blank or not a number"
+    assert (
+        _scalar("select problem from intermediate.int_ai_index__adoption where function = 'Service operations'")
+        == "the share is blank or not a number"
+    )
     assert _scalar(f"select count(*) {rows} and function = 'Service operations'") == 0
-    assert _scalar("select share_of_respondents from marts.ai_adoption where measure_key = 'adoption_ai' "
-                   "and geography = 'World' and year = 2024") == pytest.approx(0.78)
+    assert _scalar(
+        "select share_of_respondents from marts.ai_adoption where measure_key = 'adoption_ai' "
+        "and geography = 'World' and year = 2024"
+    ) == pytest.approx(0.78)
 
 
 def test_epoch_cloud_method():
@@ -256,7 +380,11 @@ def test_epoch_cloud_method():
     assert _scalar(f"select cost_usd_estimated {row}") == pytest.approx(11_000)
     assert _scalar(f"select estimate_kind {row}") == "cloud_method"
     assert _scalar(f"select (cost_vendor, cost_price_type, cost_price_date::varchar, cost_inflation_to) {row}") == (
-        "Amazon Web Services", "3-year committed use", "2023-06-01", "2024-12")
+        "Amazon Web Services",
+        "3-year committed use",
+        "2023-06-01",
+        "2024-12",
+    )
     assert _scalar(f"select chip_hours * usd_per_chip_hour {row}") == pytest.approx(11_000)
     assert _scalar("select count(*) from marts.training_costs where model = 'Example-LM 5 Chat'") == 0  # a fine-tune
     check = "from marts.published_figure_checks where model = 'Example-LM 1' and method like 'Epoch cloud%'"
@@ -271,12 +399,18 @@ def test_the_run_summary_has_three_headlines_and_what_is_new(reading_the_fixture
 
     lines = format_summary(reading_the_fixture_build.summary).splitlines()
     start = lines.index("Headlines:")
-    assert lines[start + 1:start + 4] == [
+    assert lines[start + 1 : start + 4] == [
         "  An H100 SXM rents for a median $6.88 per GPU-hour on demand (₩10,410), 2026-05, 1 provider",
         "  The costliest training run by Epoch AI's cloud method: Example-LM 5, $11,000 (published 2024-01-15)",
-        "  World private AI investment: $80.0B in 2024 (AI Index 2025)"]
-    assert _scalar("select round(median(krw_per_gpu_hour)) from marts.gpu_prices where gpu_model = 'H100 SXM' "
-                   "and pricing = 'on_demand' and source = 'multicloud_daily' and observed_on >= '2026-05-01'") == 10410
+        "  World private AI investment: $80.0B in 2024 (AI Index 2025)",
+    ]
+    assert (
+        _scalar(
+            "select round(median(krw_per_gpu_hour)) from marts.gpu_prices where gpu_model = 'H100 SXM' "
+            "and pricing = 'on_demand' and source = 'multicloud_daily' and observed_on >= '2026-05-01'"
+        )
+        == 10410
+    )
     new = next(line for line in lines if line.startswith("New this run: "))
     loaded = _scalar("select count(*) from raw.deliveries where status = 'loaded'")
     assert new.startswith(f"New this run: {loaded} deliveries from ")  # a first build: every delivery is new

@@ -25,8 +25,10 @@ from warehouse.versions import current_version, list_versions, publish, versions
 pytestmark = [pytest.mark.integration, pytest.mark.xdist_group("fixture_warehouse")]
 
 AIMETRICS = [sys.executable, "-c", "import sys; from orchestration.cli import main; sys.exit(main())"]
-ANSWER = ("select (select version from meta.version) as version, (select count(*) from raw.deliveries) as deliveries, "
-          "(select count(*) from marts.gpu_prices) as offers")
+ANSWER = (
+    "select (select version from meta.version) as version, (select count(*) from raw.deliveries) as deliveries, "
+    "(select count(*) from marts.gpu_prices) as offers"
+)
 
 
 @pytest.fixture
@@ -54,8 +56,10 @@ def _a_newer_tracker_file(tmp_path: Path) -> Path:
     newer = tmp_path / "newer"
     shutil.copytree(FIXTURE_MIRROR / "gpu_pricing_tracker", newer / "gpu_pricing_tracker")
     with (newer / "gpu_pricing_tracker" / "observations.csv").open("a") as tracker:
-        tracker.write("2026-03-03,exampleco,H100_SXM,1,global,on_demand,2.1,2.4,2.9,5,https://example.org,"
-                      "2026-03-03T21:00:10.5+00:00\n")
+        tracker.write(
+            "2026-03-03,exampleco,H100_SXM,1,global,on_demand,2.1,2.4,2.9,5,https://example.org,"
+            "2026-03-03T21:00:10.5+00:00\n"
+        )
     return newer
 
 
@@ -70,15 +74,25 @@ HOLDER = textwrap.dedent("""
 
 def test_readers_and_a_run_never_stop_each_other(published_copy, monkeypatch, tmp_path):
     old = _answers_of(published_copy)
-    holder = subprocess.Popen([sys.executable, "-c", HOLDER, str(published_copy)], stdin=subprocess.PIPE,
-                              stdout=subprocess.PIPE, text=True, cwd=PROJECT_ROOT)
+    holder = subprocess.Popen(
+        [sys.executable, "-c", HOLDER, str(published_copy)],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+        cwd=PROJECT_ROOT,
+    )
     assert holder.stdout.readline().strip() == old[0]
     answers, failures, running = [], [], threading.Event()
 
     def ask_while_the_run_runs():
         while running.is_set():
-            done = subprocess.run([*AIMETRICS, "query", "--format", "json", ANSWER], capture_output=True, text=True,
-                                  cwd=PROJECT_ROOT, env={**os.environ})
+            done = subprocess.run(
+                [*AIMETRICS, "query", "--format", "json", ANSWER],
+                capture_output=True,
+                text=True,
+                cwd=PROJECT_ROOT,
+                env={**os.environ},
+            )
             if done.returncode:
                 failures.append(done.stderr)
             else:
@@ -89,8 +103,9 @@ def test_readers_and_a_run_never_stop_each_other(published_copy, monkeypatch, tm
     asker = threading.Thread(target=ask_while_the_run_runs)
     asker.start()
     try:
-        summary = materialize_everything("refresh_gpu_prices", instance=dg.DagsterInstance.ephemeral(),
-                                         log_level="WARNING")
+        summary = materialize_everything(
+            "refresh_gpu_prices", instance=dg.DagsterInstance.ephemeral(), log_level="WARNING"
+        )
     finally:
         running.clear()
         asker.join(timeout=120)
@@ -111,22 +126,26 @@ def test_readers_and_a_run_never_stop_each_other(published_copy, monkeypatch, tm
 def test_a_run_failing_a_blocking_check_publishes_nothing(published_copy):
     before = current_version()
     with connect_write() as conn:  # a row without its provenance: the raw table's pandera check fails
-        conn.execute("insert into raw.fx_rates select * replace (null as _source_file, now() as _ingested_at) "
-                     "from raw.fx_rates limit 1")
+        conn.execute(
+            "insert into raw.fx_rates select * replace (null as _source_file, now() as _ingested_at) "
+            "from raw.fx_rates limit 1"
+        )
     instance = dg.DagsterInstance.ephemeral()
     summary = materialize_everything("refresh_fx", instance=instance, log_level="CRITICAL")
     assert not summary.ok and summary.published is None
     assert "raw/fx_rates:pandera_schema" in summary.checks_failed
     text = format_summary(summary)
-    assert (f"NOT PUBLISHED: readers keep version {before.id}; held back by check raw/fx_rates:pandera_schema"
-            in text), text
+    assert f"NOT PUBLISHED: readers keep version {before.id}; held back by check raw/fx_rates:pandera_schema" in text, (
+        text
+    )
     assert current_version().id == before.id and _version_of(published_copy) == before.id
     assert [v.id for v in list_versions()] == [before.id]
     # publishing alone afterwards (from the UI, say) audits the checks of the build it would publish: still no
     from orchestration.definitions import defs
 
     alone = defs.resolve_implicit_global_asset_job_def().execute_in_process(
-        asset_selection=[dg.AssetKey(["warehouse", "published"])], instance=instance, raise_on_error=False)
+        asset_selection=[dg.AssetKey(["warehouse", "published"])], instance=instance, raise_on_error=False
+    )
     assert not alone.success
     failure = next(event for event in alone.all_events if event.is_step_failure)
     assert "not published: check raw/fx_rates:pandera_schema" in failure.step_failure_data.error.message
@@ -136,9 +155,12 @@ def test_a_run_failing_a_blocking_check_publishes_nothing(published_copy):
 def test_versions_as_of_and_diff(published_copy, capsys):
     first = current_version()
     with connect_write() as conn:  # the next build: three rounds gone, one amount revised
-        gone = [r for (r,) in conn.execute("select round_id from marts.funding_rounds order by round_id limit 3").fetchall()]
-        revised = conn.execute("select round_id from marts.funding_rounds where amount_usd is not null "
-                               "order by round_id desc limit 1").fetchall()[0][0]
+        gone = [
+            r for (r,) in conn.execute("select round_id from marts.funding_rounds order by round_id limit 3").fetchall()
+        ]
+        revised = conn.execute(
+            "select round_id from marts.funding_rounds where amount_usd is not null order by round_id desc limit 1"
+        ).fetchall()[0][0]
         conn.execute("delete from marts.funding_rounds where round_id in (select unnest(?))", [gone])
         conn.execute("update marts.funding_rounds set amount_usd = amount_usd + 1 where round_id = ?", [revised])
         rounds_now = conn.execute("select count(*) from marts.funding_rounds").fetchall()[0][0]
@@ -151,17 +173,37 @@ def test_versions_as_of_and_diff(published_copy, capsys):
     assert [v["published"] for v in listed] == [True, False]
     assert main(["query", "--as-of", first.id, "--format", "csv", "select count(*) from marts.funding_rounds"]) == 0
     assert capsys.readouterr().out.splitlines()[1] == str(rounds_now + 3)
-    assert main(["query", "--as-of", second.published_at.date().isoformat(), "--format", "csv",
-                 "select version from meta.version"]) == 0
+    assert (
+        main(
+            [
+                "query",
+                "--as-of",
+                second.published_at.date().isoformat(),
+                "--format",
+                "csv",
+                "select version from meta.version",
+            ]
+        )
+        == 0
+    )
     assert capsys.readouterr().out.splitlines()[1] == second.id  # a date: the last version published that day
     assert main(["query", "--as-of", "2001-01-01", "select 1"]) == 3
     assert "no version was published on or before 2001-01-01" in capsys.readouterr().err
 
     assert main(["diff", first.id, second.id, "--format", "json"]) == 0
     marts = {d["mart"]: d for d in json.loads(capsys.readouterr().out)["marts"]}
-    assert marts["funding_rounds"] == {"mart": "funding_rounds", "key": ["round_id"], "rows_before": rounds_now + 3,
-                                       "rows_after": rounds_now, "added": 0, "removed": 3, "changed": 1}
-    assert all(d["added"] == d["removed"] == 0 and not d["changed"] for name, d in marts.items() if name != "funding_rounds")
+    assert marts["funding_rounds"] == {
+        "mart": "funding_rounds",
+        "key": ["round_id"],
+        "rows_before": rounds_now + 3,
+        "rows_after": rounds_now,
+        "added": 0,
+        "removed": 3,
+        "changed": 1,
+    }
+    assert all(
+        d["added"] == d["removed"] == 0 and not d["changed"] for name, d in marts.items() if name != "funding_rounds"
+    )
     assert main(["diff", first.id]) == 0  # against the published version, as a table
     out = capsys.readouterr().out
     assert f"{first.id} -> {second.id}: {len(marts) - 1} of {len(marts)} marts unchanged" in out
@@ -207,8 +249,13 @@ PUBLISHER = textwrap.dedent("""
 
 
 def _publisher(*args: str) -> subprocess.Popen:
-    return subprocess.Popen([sys.executable, "-c", PUBLISHER, *args], stdout=subprocess.PIPE, text=True,
-                            cwd=PROJECT_ROOT, env={**os.environ})
+    return subprocess.Popen(
+        [sys.executable, "-c", PUBLISHER, *args],
+        stdout=subprocess.PIPE,
+        text=True,
+        cwd=PROJECT_ROOT,
+        env={**os.environ},
+    )
 
 
 def _publish_seconds() -> float:

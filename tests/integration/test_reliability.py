@@ -40,18 +40,24 @@ LANDER = textwrap.dedent("""
 
 
 def _lander(source_file: str, pause: float) -> subprocess.Popen:
-    return subprocess.Popen([sys.executable, "-c", LANDER, source_file, str(pause), str(TRACKER)],
-                            cwd=PROJECT_ROOT, stdout=subprocess.PIPE, text=True)
+    return subprocess.Popen(
+        [sys.executable, "-c", LANDER, source_file, str(pause), str(TRACKER)],
+        cwd=PROJECT_ROOT,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
 
 
 def _rows(source_file: str) -> int:
     with connect_read() as conn:
-        exists = conn.execute("select count(*) from information_schema.tables where table_name = "
-                              "'gpu_tracker_observations'").fetchone()[0]
+        exists = conn.execute(
+            "select count(*) from information_schema.tables where table_name = 'gpu_tracker_observations'"
+        ).fetchone()[0]
         if not exists:
             return 0
-        return conn.execute("select count(*) from raw.gpu_tracker_observations where _source_file = ?",
-                            [source_file]).fetchone()[0]
+        return conn.execute(
+            "select count(*) from raw.gpu_tracker_observations where _source_file = ?", [source_file]
+        ).fetchone()[0]
 
 
 def test_a_load_killed_mid_transaction_leaves_no_trace_and_the_next_run_completes_it():
@@ -92,7 +98,9 @@ def test_fetch_retries_then_fails_with_the_url_and_the_reason(monkeypatch):
     settings = source_settings()
     client = httpx.Client(transport=httpx.MockTransport(outage))
     monkeypatch.setattr("tenacity.nap.time.sleep", lambda seconds: None)
-    with pytest.raises(fetch_module.SourceUnavailable, match="could not fetch https://example.org/a.csv after 2 attempts: .*503"):
+    with pytest.raises(
+        fetch_module.SourceUnavailable, match="could not fetch https://example.org/a.csv after 2 attempts: .*503"
+    ):
         fetch_module.fetch("https://example.org/a.csv", settings, client)
     assert len(calls) == 2
 
@@ -106,7 +114,9 @@ def test_fetch_retries_then_fails_with_the_url_and_the_reason(monkeypatch):
         return httpx.Response(200, text="<html>maintenance</html>", headers={"content-type": "text/html"})
 
     with pytest.raises(fetch_module.SourceUnavailable, match="returned an HTML page instead of data"):
-        fetch_module.fetch("https://example.org/c.csv", settings, httpx.Client(transport=httpx.MockTransport(error_page)))
+        fetch_module.fetch(
+            "https://example.org/c.csv", settings, httpx.Client(transport=httpx.MockTransport(error_page))
+        )
 
     def flaky(request):
         calls.append(request.url)
@@ -118,7 +128,9 @@ def test_fetch_retries_then_fails_with_the_url_and_the_reason(monkeypatch):
 
 def test_a_source_outage_fails_its_own_asset_while_others_materialize(monkeypatch):
     def unreachable(url, settings, client=None):
-        raise fetch_module.SourceUnavailable(f"could not fetch {url} after 2 attempts: [Errno -2] Name or service not known")
+        raise fetch_module.SourceUnavailable(
+            f"could not fetch {url} after 2 attempts: [Errno -2] Name or service not known"
+        )
 
     monkeypatch.setattr(fetch_module, "fetch", unreachable)
     monkeypatch.setattr("ingest.sources.skypilot.fetch", unreachable)
@@ -138,8 +150,14 @@ def test_a_source_outage_fails_its_own_asset_while_others_materialize(monkeypatc
 
 
 def _aimetrics_run(env: dict) -> subprocess.Popen:
-    return subprocess.Popen([str(PROJECT_ROOT / ".venv/bin/aimetrics"), "run"], cwd=PROJECT_ROOT, env=env,
-                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    return subprocess.Popen(
+        [str(PROJECT_ROOT / ".venv/bin/aimetrics"), "run"],
+        cwd=PROJECT_ROOT,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
 
 
 def _run_in_its_own_instance(tmp_path) -> tuple[dict, subprocess.Popen]:
@@ -204,8 +222,7 @@ def test_a_build_that_fails_part_way_leaves_every_table_usable(monkeypatch):
         seed.write_text(original)
     assert not failed.success
     with connect_read() as conn:
-        assert conn.execute("select count(*) from reference.gpu_price_bounds").fetchone()[0] == \
-            original.count("\n") - 1
+        assert conn.execute("select count(*) from reference.gpu_price_bounds").fetchone()[0] == original.count("\n") - 1
         assert conn.execute("select count(*) from marts.gpu_prices").fetchone()[0] > 0
         assert conn.execute("select count(*) from marts.price_anomalies").fetchone()[0] >= 0
 
@@ -222,7 +239,9 @@ def test_a_name_that_does_not_resolve_fails_at_once_without_retries(monkeypatch,
         raise httpx.ConnectError("[Errno -2] Name or service not known", request=request)
 
     real_client = httpx.Client
-    monkeypatch.setattr(fetch_module.httpx, "Client", lambda *a, **k: real_client(transport=httpx.MockTransport(offline)))
+    monkeypatch.setattr(
+        fetch_module.httpx, "Client", lambda *a, **k: real_client(transport=httpx.MockTransport(offline))
+    )
     monkeypatch.setenv("AIMETRICS_HTTP_RETRIES", "4")
     started = time.monotonic()
     summary = materialize_everything("refresh_epoch", instance=dg.DagsterInstance.ephemeral(), log_level="ERROR")

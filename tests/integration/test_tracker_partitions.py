@@ -8,7 +8,10 @@ from orchestration.definitions import defs
 from orchestration.jobs import everything_weekly, gpu_prices_daily
 from orchestration.partitions import TRACKER, TRACKER_DAYS_NAME, plan_tracker_run, register_tracker_days
 
-HEADER = "date,provider,gpu_model,gpu_count,region,rental_type,price_min_usd,price_median_usd,price_max_usd,n_offers,source_url,fetched_at\n"
+HEADER = (
+    "date,provider,gpu_model,gpu_count,region,rental_type,price_min_usd,price_median_usd,price_max_usd,"
+    "n_offers,source_url,fetched_at\n"
+)
 
 
 def _record(day: str, gpu: str = "H100_SXM", median: str = "2.5") -> str:
@@ -21,20 +24,30 @@ def tracker_file(isolated_environment, monkeypatch):
     mirror = isolated_environment / "mirror"
     path = mirror / "gpu_pricing_tracker" / "observations.csv"
     path.parent.mkdir(parents=True)
-    path.write_text(HEADER + _record("2026-03-01") + _record("2026-03-01", "A100_80GB", "1.4")
-                    + _record("2026-03-03") + _record("2026-03-03", "B200", "-4.0"))
+    path.write_text(
+        HEADER
+        + _record("2026-03-01")
+        + _record("2026-03-01", "A100_80GB", "1.4")
+        + _record("2026-03-03")
+        + _record("2026-03-03", "B200", "-4.0")
+    )
     monkeypatch.setenv("AIMETRICS_DATA_DIR", str(mirror))
     return path
 
 
 def _land_tracker(instance: dg.DagsterInstance) -> dg.ExecuteInProcessResult:
     return defs.resolve_implicit_global_asset_job_def().execute_in_process(
-        asset_selection=[TRACKER], tags=plan_tracker_run(instance, {TRACKER}).tags, instance=instance, raise_on_error=False)
+        asset_selection=[TRACKER],
+        tags=plan_tracker_run(instance, {TRACKER}).tags,
+        instance=instance,
+        raise_on_error=False,
+    )
 
 
 def _partition_metadata(instance: dg.DagsterInstance, day: str) -> dict:
     record = instance.fetch_materializations(
-        dg.AssetRecordsFilter(asset_key=TRACKER, asset_partitions=[day]), limit=1).records[0]
+        dg.AssetRecordsFilter(asset_key=TRACKER, asset_partitions=[day]), limit=1
+    ).records[0]
     return {name: value.value for name, value in record.asset_materialization.metadata.items()}
 
 
@@ -65,20 +78,28 @@ def test_the_daily_schedule_adds_the_new_days_and_runs_them(tracker_file):
 def _new_days_scheduled(instance: dg.DagsterInstance, tracker_file) -> None:
     first = _scheduled(instance)  # the first tick: every day with records becomes a partition
     assert instance.get_dynamic_partitions(TRACKER_DAYS_NAME) == ["2026-03-01", "2026-03-03"]
-    assert (first.tags["dagster/asset_partition_range_start"], first.tags["dagster/asset_partition_range_end"]) \
-        == ("2026-03-01", "2026-03-03")
+    assert (first.tags["dagster/asset_partition_range_start"], first.tags["dagster/asset_partition_range_end"]) == (
+        "2026-03-01",
+        "2026-03-03",
+    )
     quiet = _scheduled(instance)  # nothing new: the newest day again (the feeds are still polled)
-    assert (quiet.tags["dagster/asset_partition_range_start"], quiet.tags["dagster/asset_partition_range_end"]) \
-        == ("2026-03-03", "2026-03-03")
+    assert (quiet.tags["dagster/asset_partition_range_start"], quiet.tags["dagster/asset_partition_range_end"]) == (
+        "2026-03-03",
+        "2026-03-03",
+    )
     with tracker_file.open("a") as handle:
         handle.write(_record("2026-03-05"))
     later = _scheduled(instance)
     assert instance.get_dynamic_partitions(TRACKER_DAYS_NAME)[-1] == "2026-03-05"
-    assert (later.tags["dagster/asset_partition_range_start"], later.tags["dagster/asset_partition_range_end"]) \
-        == ("2026-03-05", "2026-03-05")
+    assert (later.tags["dagster/asset_partition_range_start"], later.tags["dagster/asset_partition_range_end"]) == (
+        "2026-03-05",
+        "2026-03-05",
+    )
     weekly = _scheduled(instance, everything_weekly)  # the weekly run: every day with records, in one run
-    assert (weekly.tags["dagster/asset_partition_range_start"], weekly.tags["dagster/asset_partition_range_end"]) \
-        == ("2026-03-01", "2026-03-05")
+    assert (weekly.tags["dagster/asset_partition_range_start"], weekly.tags["dagster/asset_partition_range_end"]) == (
+        "2026-03-01",
+        "2026-03-05",
+    )
 
 
 def test_without_a_tracker_day_the_daily_run_polls_the_other_feeds(isolated_environment, monkeypatch):
@@ -91,13 +112,17 @@ def test_without_a_tracker_day_the_daily_run_polls_the_other_feeds(isolated_envi
     assert "dagster/asset_partition_range_start" not in request.tags
 
 
-def test_a_run_takes_every_day_with_records_or_says_why_the_tracker_is_left_out(tracker_file, isolated_environment,
-                                                                                monkeypatch):
+def test_a_run_takes_every_day_with_records_or_says_why_the_tracker_is_left_out(
+    tracker_file, isolated_environment, monkeypatch
+):
     job = defs.resolve_job_def("materialize_everything")
     everything = set(job.asset_layer.selected_asset_keys)
     plan = plan_tracker_run(dg.DagsterInstance.ephemeral(), everything)
-    assert plan.tags == {"dagster/asset_partition_range_start": "2026-03-01",
-                         "dagster/asset_partition_range_end": "2026-03-03"} and plan.selection is None
+    assert (
+        plan.tags
+        == {"dagster/asset_partition_range_start": "2026-03-01", "dagster/asset_partition_range_end": "2026-03-03"}
+        and plan.selection is None
+    )
     tracker_file.write_text(HEADER + _record("2020-01-01"))  # only a record dated before the tracker's first day
     left_out = plan_tracker_run(dg.DagsterInstance.ephemeral(), everything)
     assert TRACKER not in left_out.selection and len(left_out.selection) == len(everything) - 1
@@ -116,13 +141,18 @@ def test_a_past_day_removed_upstream_is_on_record(tracker_file):
     instance = dg.DagsterInstance.ephemeral()
     register_tracker_days(instance)
     assert _land_tracker(instance).success
-    tracker_file.write_text(HEADER + _record("2026-03-03") + _record("2026-03-03", "B200", "-4.0")
-                            + _record("2026-03-04"))
+    tracker_file.write_text(
+        HEADER + _record("2026-03-03") + _record("2026-03-03", "B200", "-4.0") + _record("2026-03-04")
+    )
     register_tracker_days(instance)
     assert _land_tracker(instance).success
     with connect_read() as conn:
         retracted = conn.execute("select source_file, edition from raw.retractions").fetchall()
-        kept = conn.execute("select count(*) from raw.gpu_tracker_observations where _edition = '2026-03-01'").fetchall()
+        kept = conn.execute(
+            "select count(*) from raw.gpu_tracker_observations where _edition = '2026-03-01'"
+        ).fetchall()
     assert retracted == [("gpu_pricing_tracker/observations.csv#date=2026-03-01", "2026-03-01")]
     assert kept == [(2,)]  # a retraction is on record, not a deletion
-    assert "  gpu_pricing_tracker: gpu_pricing_tracker/observations.csv#date=2026-03-01 (2026-03-01)" in attention_lines()
+    assert (
+        "  gpu_pricing_tracker: gpu_pricing_tracker/observations.csv#date=2026-03-01 (2026-03-01)" in attention_lines()
+    )

@@ -7,9 +7,22 @@ import dagster as dg
 from orchestration.run import materialize_everything
 from warehouse.db import connect_read
 
-MARTS = ("ai_investment", "gpu_prices", "gpu_price_index", "gpu_hardware", "funding_rounds", "funding_by_year",
-         "training_costs", "training_emissions", "inference_prices", "frontier_runs", "funding_round_sources",
-         "llm_api_prices", "newly_funded_companies", "serving_cost_estimates")
+MARTS = (
+    "ai_investment",
+    "gpu_prices",
+    "gpu_price_index",
+    "gpu_hardware",
+    "funding_rounds",
+    "funding_by_year",
+    "training_costs",
+    "training_emissions",
+    "inference_prices",
+    "frontier_runs",
+    "funding_round_sources",
+    "llm_api_prices",
+    "newly_funded_companies",
+    "serving_cost_estimates",
+)
 
 
 def run_everything(job: str = "materialize_everything"):
@@ -30,8 +43,11 @@ def scalar(sql: str, params=None):
 
 
 def krw_per_usd(day: str) -> float:
-    return scalar("select k.units_per_eur / u.units_per_eur from raw.fx_rates k join raw.fx_rates u using (rate_date) "
-                  "where k.currency = 'KRW' and u.currency = 'USD' and rate_date = ?", [day])
+    return scalar(
+        "select k.units_per_eur / u.units_per_eur from raw.fx_rates k join raw.fx_rates u using (rate_date) "
+        "where k.currency = 'KRW' and u.currency = 'USD' and rate_date = ?",
+        [day],
+    )
 
 
 def fingerprints() -> dict[str, tuple[int, str]]:
@@ -39,9 +55,14 @@ def fingerprints() -> dict[str, tuple[int, str]]:
     prints = {}
     with connect_read() as conn:
         for mart in MARTS:
-            built = [name for (name,) in conn.execute(
-                "select column_name from information_schema.columns where table_schema = 'marts' and table_name = ? "
-                "and column_name like '%built_at'", [mart]).fetchall()]
+            built = [
+                name
+                for (name,) in conn.execute(
+                    "select column_name from information_schema.columns where table_schema = 'marts' and table_name = ? "
+                    "and column_name like '%built_at'",
+                    [mart],
+                ).fetchall()
+            ]
             columns = f"* exclude ({', '.join(built)})" if built else "*"
             found = sorted(map(repr, conn.execute(f"select {columns} from marts.{mart}").fetchall()))
             prints[mart] = (len(found), hashlib.sha256("\n".join(found).encode()).hexdigest())

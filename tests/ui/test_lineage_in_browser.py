@@ -1,5 +1,6 @@
 """The Dagster UI in Debian's headless Chromium: a cost mart's lineage shows its raw and staging ancestors by
-name, its checks and its column docs are listed, and the report draws every chart. Starts `dg dev` (as `make ui` does) on 127.0.0.1 and stops every process it started."""
+name, its checks and its column docs are listed, and the report draws every chart. Starts `dg dev` (as `make ui`
+does) on 127.0.0.1 and stops every process it started."""
 
 import json
 import os
@@ -20,7 +21,9 @@ CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 ARTIFACTS = PROJECT_ROOT / "test-artifacts"
 pytestmark = [
     pytest.mark.ui,
-    pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="Debian's chromium is not installed (apt-get install chromium)"),
+    pytest.mark.skipif(
+        not Path(CHROMIUM).exists(), reason="Debian's chromium is not installed (apt-get install chromium)"
+    ),
 ]
 
 
@@ -32,14 +35,17 @@ def _free_port() -> int:
 
 def _location_loaded(base: str) -> bool:
     query = '{"query": "{ workspaceOrError { ... on Workspace { locationEntries { loadStatus locationOrLoadError { __typename } } } } }"}'
-    request = urllib.request.Request(f"{base}/graphql", data=query.encode(), headers={"content-type": "application/json"})
+    request = urllib.request.Request(
+        f"{base}/graphql", data=query.encode(), headers={"content-type": "application/json"}
+    )
     try:
         with urllib.request.urlopen(request, timeout=5) as response:
             entries = json.load(response)["data"]["workspaceOrError"]["locationEntries"]
     except (OSError, KeyError, TypeError, ValueError):
         return False
-    return bool(entries) and all(e["loadStatus"] == "LOADED" and e["locationOrLoadError"]["__typename"] ==
-                                 "RepositoryLocation" for e in entries)
+    return bool(entries) and all(
+        e["loadStatus"] == "LOADED" and e["locationOrLoadError"]["__typename"] == "RepositoryLocation" for e in entries
+    )
 
 
 @pytest.fixture
@@ -51,13 +57,28 @@ def dagster_ui(tmp_path, monkeypatch, built_fixture_warehouse):
     monkeypatch.setenv("AIMETRICS_DATA_DIR", str(built_fixture_warehouse.mirror))
     monkeypatch.setenv("AIMETRICS_DUCKDB_PATH", str(built_fixture_warehouse.path))
     port = _free_port()
-    env = {**os.environ, "DAGSTER_HOME": str(home),
-           "PATH": f"{Path(sys.prefix) / 'bin'}{os.pathsep}{os.environ.get('PATH', '')}"}
+    env = {
+        **os.environ,
+        "DAGSTER_HOME": str(home),
+        "PATH": f"{Path(sys.prefix) / 'bin'}{os.pathsep}{os.environ.get('PATH', '')}",
+    }
     log = (tmp_path / "dagster-dev.log").open("w")
     process = subprocess.Popen(
-        ["env", "--default-signal=INT,TERM", str(Path(sys.prefix) / "bin" / "dg"), "dev",
-         "--host", "127.0.0.1", "--port", str(port)],  # what `make ui` runs
-        cwd=PROJECT_ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
+        [
+            "env",
+            "--default-signal=INT,TERM",
+            str(Path(sys.prefix) / "bin" / "dg"),
+            "dev",
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(port),
+        ],  # what `make ui` runs
+        cwd=PROJECT_ROOT,
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
     )
     base = f"http://127.0.0.1:{port}"
     try:
@@ -93,8 +114,14 @@ def test_lineage_of_a_cost_mart_and_its_checks(dagster_ui, built_fixture_warehou
             page.goto(f"{dagster_ui}/assets/marts/gpu_prices?view=lineage&lineageScope=upstream&lineageDepth=12")
             try:
                 # (the graph shortens labels longer than a node: these fit whole, raw file to mart)
-                for ancestor in ("skypilot_offers", "azure_gpu_prices", "gpu_feed_offers", "int_gpu_offers",
-                                 "gpu_model_names", "gpu_providers"):
+                for ancestor in (
+                    "skypilot_offers",
+                    "azure_gpu_prices",
+                    "gpu_feed_offers",
+                    "int_gpu_offers",
+                    "gpu_model_names",
+                    "gpu_providers",
+                ):
                     page.get_by_text(ancestor, exact=True).first.wait_for(timeout=60_000)
             finally:
                 page.screenshot(path=str(ARTIFACTS / "gpu_prices_lineage.png"))
@@ -113,8 +140,9 @@ def test_lineage_of_a_cost_mart_and_its_checks(dagster_ui, built_fixture_warehou
             # the report the build wrote: every chart drawn by plotly from the inline script, offline
             report = built_fixture_warehouse.report
             page.goto(report.as_uri())
-            page.wait_for_function("document.querySelectorAll('.plotly-graph-div .main-svg').length >= 13",
-                                   timeout=60_000)
+            page.wait_for_function(
+                "document.querySelectorAll('.plotly-graph-div .main-svg').length >= 13", timeout=60_000
+            )
             page.screenshot(path=str(ARTIFACTS / "report.png"), full_page=True)
             headlines = page.locator(".headline").all_inner_texts()  # a sentence with its number above each chart
             assert len(headlines) == 13 and all(any(ch.isdigit() for ch in text) for text in headlines), headlines

@@ -97,8 +97,10 @@ def test_workbook_sheets_become_figures_of_their_edition(tmp_path):
     parsed = ai_index.parse(found[0])
     rows = parsed.rows
     assert sorted(rows["figure_id"].unique()) == [
-        "sheet:Global Corporate AI Investment", "sheet:Private AI Investment by Geo (2",
-        "sheet:Private Investment in AI", "sheet:Sheet16",
+        "sheet:Global Corporate AI Investment",
+        "sheet:Private AI Investment by Geo (2",
+        "sheet:Private Investment in AI",
+        "sheet:Sheet16",
     ]
     private = rows.filter(figure_id="sheet:Private Investment in AI", column_name=VALUE_2022)
     assert private["value_number"].to_list() == [30.5, 70.25]
@@ -122,8 +124,9 @@ def test_a_zipped_edition_in_the_inbox_is_unpacked_and_found(tmp_path):
     assert len(found) == 14 and {d.edition for d in found} == {"2025"}
     assert all(d.source_file.startswith("ai_index_2025.zip/") for d in found)
     # the same bytes as the folder's files: checksums agree, so a zipped re-delivery of a folder is recognised
-    assert sorted(d.sha256 for d in found) == sorted(d.sha256 for d in ai_index.deliveries(FIXTURE_MIRROR)
-                                                     if d.edition == "2025")
+    assert sorted(d.sha256 for d in found) == sorted(
+        d.sha256 for d in ai_index.deliveries(FIXTURE_MIRROR) if d.edition == "2025"
+    )
     shutil.rmtree(tmp_path / "extracted")
 
 

@@ -6,8 +6,10 @@ from ingest.settings import source_settings
 from ingest.sources import ai_index
 from ingest.sources.ai_index_by_url import online_figures
 
-BY_TYPE = ("Year,Investment activity,Total investment (in billions of U.S. dollars)\n"
-           "2023,Private Investment,95.99\n2023,Merger/Acquisition,80.61\n2022,Private Investment,103.4\n")
+BY_TYPE = (
+    "Year,Investment activity,Total investment (in billions of U.S. dollars)\n"
+    "2023,Private Investment,95.99\n2023,Merger/Acquisition,80.61\n2022,Private Investment,103.4\n"
+)
 GENERATIVE = "Year,Total investment (in billions of U.S. dollars)\n2023,25.23\n"
 
 

@@ -26,8 +26,9 @@ def _api(responses):
 
 def test_pages_are_followed_through_next_page_link_with_retries_on_rate_limits(monkeypatch):
     monkeypatch.setattr("tenacity.nap.time.sleep", lambda seconds: None)
-    client, seen = _api([httpx.Response(200, json=PAGES[0]), httpx.Response(429, text="slow down"),
-                         httpx.Response(200, json=PAGES[1])])
+    client, seen = _api(
+        [httpx.Response(200, json=PAGES[0]), httpx.Response(429, text="slow down"), httpx.Response(200, json=PAGES[1])]
+    )
     pages = fetch_module.get_json_pages(azure_prices.api_url(), source_settings(), client)
     assert [len(p["Items"]) for p in pages] == [4, 3]
     assert seen[0].startswith("https://prices.azure.com/api/retail/prices?$filter=serviceName%20eq")
@@ -46,7 +47,9 @@ def test_a_poll_is_one_delivery_of_linux_gpu_prices(monkeypatch):
     delivery = azure_prices.locate(source_settings())[0]
     assert delivery.source_file == azure_prices.api_url()
     parsed = azure_prices.parse(delivery)
-    rows = parsed.rows.select("arm_sku_name", "arm_region_name", "gpu_name", "gpu_count", "pricing", "usd_per_hour").rows()
+    rows = parsed.rows.select(
+        "arm_sku_name", "arm_region_name", "gpu_name", "gpu_count", "pricing", "usd_per_hour"
+    ).rows()
     assert rows == [
         ("Standard_ND96isr_H100_v5", "exampleeast", "H100-SXM", 8, "on_demand", 90.0),
         ("Standard_ND96isr_H100_v5", "exampleeast", "H100-SXM", 8, "spot", 36.0),

@@ -22,8 +22,10 @@ def test_grid_intensity_per_country_with_fossil_share():
 
 def test_intensity_per_source_keeps_references_and_skips_the_unit():
     parsed = carbon.parse_per_source(_delivery("codecarbon/carbon_intensity_per_source.json"))
-    assert sorted(parsed.rows.iter_rows()) == [("coal", 1000.0, "https://example.org/coal"),
-                                               ("world_average", 500.0, "https://example.org/world")]
+    assert sorted(parsed.rows.iter_rows()) == [
+        ("coal", 1000.0, "https://example.org/coal"),
+        ("world_average", 500.0, "https://example.org/world"),
+    ]
     assert parsed.quarantine.height == 0
 
 

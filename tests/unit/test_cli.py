@@ -3,7 +3,6 @@
 import csv
 import io
 import json
-from pathlib import Path
 
 import duckdb
 import pytest
@@ -15,8 +14,10 @@ from orchestration.cli import main
 def small_warehouse(warehouse_file):
     conn = duckdb.connect(str(warehouse_file))
     conn.execute("create schema marts; create table marts.t as select * from (values (1, 'a'), (2, 'b')) v(id, name)")
-    conn.execute("create table marts.companies as select * from (values ('=HYPERLINK(\"http://x\")', 57000.0), "
-                 "('@SUM(A1)', 139129106187929.7), ('-1+2', 0.5)) v(company, amount)")
+    conn.execute(
+        "create table marts.companies as select * from (values ('=HYPERLINK(\"http://x\")', 57000.0), "
+        "('@SUM(A1)', 139129106187929.7), ('-1+2', 0.5)) v(company, amount)"
+    )
     conn.execute("create view marts.v as select id from marts.t")
     conn.close()
     return warehouse_file
@@ -45,7 +46,9 @@ def test_numbers_are_readable_in_the_table_view(small_warehouse, capsys):
     assert "| 57,000 |" in out and "| 139,129,106,187,930 |" in out and "| 0.5 |" in out
     assert main(["query", "select 2024 as year, 2025 as edition, 2024 as rounds"]) == 0
     assert "| 2024 | 2025 | 2,024 |" in capsys.readouterr().out  # years and editions are labels, not quantities
-    assert main(["query", "select 1335.27::double as usd, 0.12345678::double as share, (0.1 + 0.2)::double as noise"]) == 0
+    assert (
+        main(["query", "select 1335.27::double as usd, 0.12345678::double as share, (0.1 + 0.2)::double as noise"]) == 0
+    )
     assert "| 1,335.27 | 0.12345678 | 0.3 |" in capsys.readouterr().out  # every digit, no float noise
     assert main(["query", "select repeat('x', 80) as long", "--max-width", "10"]) == 0
     assert "| xxxxxxxxx… |" in capsys.readouterr().out
@@ -61,18 +64,21 @@ def test_sql_from_a_file_or_standard_input(small_warehouse, capsys, tmp_path, mo
     assert {row["column_name"] for row in json.loads(capsys.readouterr().out)} == {"id", "name"}
 
 
-@pytest.mark.parametrize("sql", [
-    "pivot marts.t on name using count(*)",
-    "unpivot (select 1 as a, 2 as b) on a, b into name k value v",
-    "summarize marts.t",
-    "describe marts.t",
-    "show tables",
-    "explain select * from marts.t",
-    "explain analyze select * from marts.t",
-    "explain (format json) select * from marts.t",
-    "from marts.t",
-    "with x as (select 1 as one) select * from x",
-])
+@pytest.mark.parametrize(
+    "sql",
+    [
+        "pivot marts.t on name using count(*)",
+        "unpivot (select 1 as a, 2 as b) on a, b into name k value v",
+        "summarize marts.t",
+        "describe marts.t",
+        "show tables",
+        "explain select * from marts.t",
+        "explain analyze select * from marts.t",
+        "explain (format json) select * from marts.t",
+        "from marts.t",
+        "with x as (select 1 as one) select * from x",
+    ],
+)
 def test_every_kind_of_read_is_accepted(small_warehouse, capsys, sql):
     assert main(["query", sql]) == 0, capsys.readouterr().err
 
@@ -110,11 +116,14 @@ def test_statements_that_write_are_refused_and_change_nothing(small_warehouse, c
     assert not out.exists() and not folder.exists()
 
 
-@pytest.mark.parametrize("sql", [
-    "select * from read_csv('{secret}')",
-    "select * from '{secret}'",
-    "select * from read_text('{secret}')",
-])
+@pytest.mark.parametrize(
+    "sql",
+    [
+        "select * from read_csv('{secret}')",
+        "select * from '{secret}'",
+        "select * from read_text('{secret}')",
+    ],
+)
 def test_a_read_cannot_reach_any_file_but_the_warehouse(small_warehouse, capsys, tmp_path, sql):
     secret = tmp_path / "secret.csv"
     secret.write_text("password\nhunter2\n")
@@ -133,7 +142,7 @@ def test_export_writes_only_its_output_and_escapes_formulas(small_warehouse, cap
     out = tmp_path / "companies.csv"
     assert main(["export", "select * from marts.companies order by amount", "--output", str(out)]) == 0
     rows = list(csv.reader(out.read_text().splitlines()))
-    assert [row[0] for row in rows[1:]] == ["'-1+2", "'=HYPERLINK(\"http://x\")", "'@SUM(A1)"]
+    assert [row[0] for row in rows[1:]] == ["'-1+2", '\'=HYPERLINK("http://x")', "'@SUM(A1)"]
     assert rows[1][1] == "0.5"  # numbers stay numbers
     parquet = tmp_path / "t.parquet"
     assert main(["export", "select * from marts.t", "--format", "parquet", "--output", str(parquet)]) == 0
@@ -197,6 +206,7 @@ def test_run_outside_make_gets_the_makefiles_instance(monkeypatch, tmp_path):
     (tmp_path / "orchestration" / "dagster.yaml").write_text("telemetry:\n  enabled: false\n")
     cli._default_dagster_home()
     import os
+
     assert os.environ["DAGSTER_HOME"] == str(tmp_path / ".dagster_home")
     assert (tmp_path / ".dagster_home" / "dagster.yaml").read_text().startswith("telemetry")
 
@@ -211,13 +221,20 @@ def test_run_on_a_corrupt_warehouse_stops_before_writing(monkeypatch, tmp_path, 
     assert corrupt.read_bytes() == b"\x00garbage" * 500
 
 
-def test_export_never_writes_over_the_warehouse_or_into_the_pipelines_folders(small_warehouse, capsys, tmp_path,
-                                                                              monkeypatch):
+def test_export_never_writes_over_the_warehouse_or_into_the_pipelines_folders(
+    small_warehouse, capsys, tmp_path, monkeypatch
+):
     before = small_warehouse.read_bytes()
     monkeypatch.setenv("AIMETRICS_DATA_DIR", str(tmp_path / "mirror"))
-    for output in (small_warehouse, tmp_path / "warehouse.duckdb.wal", tmp_path / "warehouse.build" / "warehouse.duckdb",
-                   tmp_path / "warehouse.versions" / "x.csv", tmp_path / "inbox" / "funding" / "deals.csv",
-                   tmp_path / "mirror" / "x.csv", tmp_path / "cache" / "x.csv"):
+    for output in (
+        small_warehouse,
+        tmp_path / "warehouse.duckdb.wal",
+        tmp_path / "warehouse.build" / "warehouse.duckdb",
+        tmp_path / "warehouse.versions" / "x.csv",
+        tmp_path / "inbox" / "funding" / "deals.csv",
+        tmp_path / "mirror" / "x.csv",
+        tmp_path / "cache" / "x.csv",
+    ):
         assert main(["export", "select * from marts.t", "--output", str(output)]) == 2
         assert capsys.readouterr().err.startswith("refused: ")
         assert not output.exists() or output == small_warehouse
@@ -252,16 +269,29 @@ def test_a_failed_export_leaves_the_earlier_file_whole(small_warehouse, capsys, 
 
 
 def test_json_is_json_and_names_cannot_rewrite_the_terminal(small_warehouse, capsys):
-    assert main(["query", "select 'nan'::double as a, 'infinity'::double as b, -'infinity'::double as c, 1.5::double as d",
-                 "--format", "json"]) == 0
+    assert (
+        main(
+            [
+                "query",
+                "select 'nan'::double as a, 'infinity'::double as b, -'infinity'::double as c, 1.5::double as d",
+                "--format",
+                "json",
+            ]
+        )
+        == 0
+    )
     out = capsys.readouterr().out
 
     def no_constants(name):
         raise ValueError(f"{name} is not JSON")
 
     assert json.loads(out, parse_constant=no_constants) == [{"a": None, "b": None, "c": None, "d": 1.5}]
-    for name in ("chr(27) || '[2J' || 'cleared'", "'bell' || chr(7)", "'over' || chr(13) || 'written'",
-                 "chr(8238) || 'desrever'"):
+    for name in (
+        "chr(27) || '[2J' || 'cleared'",
+        "'bell' || chr(7)",
+        "'over' || chr(13) || 'written'",
+        "chr(8238) || 'desrever'",
+    ):
         assert main(["query", f"select {name} as company"]) == 0
         out = capsys.readouterr().out
         assert not any(ch in out for ch in "\x1b\x07\r\u202e"), repr(out)

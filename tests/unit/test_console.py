@@ -17,16 +17,22 @@ def _line(message: str, level: int = logging.INFO) -> str:
 
 
 def test_a_step_says_what_it_did_in_one_short_line():
-    assert _line(f"{RUN} - raw__fx_rates - ecb_fx: 1 found, 1 loaded") == \
-        "22:13:20 INFO raw__fx_rates - ecb_fx: 1 found, 1 loaded"
+    assert (
+        _line(f"{RUN} - raw__fx_rates - ecb_fx: 1 found, 1 loaded")
+        == "22:13:20 INFO raw__fx_rates - ecb_fx: 1 found, 1 loaded"
+    )
 
 
 def test_a_failure_keeps_its_reason_and_loses_its_stack_trace():
-    message = (f"{RUN} - 8677 - raw__epoch_notable_models - STEP_FAILURE - Execution of step failed.\n"
-               "dagster._core.definitions.events.Failure: epoch_notable_models: cannot reach https://x\n\n"
-               "Stack Trace:\n  File \"x.py\", line 1")
-    assert _line(message, logging.ERROR) == ("22:13:20 ERROR raw__epoch_notable_models - STEP_FAILURE - Execution of "
-                                             "step failed. epoch_notable_models: cannot reach https://x")
+    message = (
+        f"{RUN} - 8677 - raw__epoch_notable_models - STEP_FAILURE - Execution of step failed.\n"
+        "dagster._core.definitions.events.Failure: epoch_notable_models: cannot reach https://x\n\n"
+        'Stack Trace:\n  File "x.py", line 1'
+    )
+    assert _line(message, logging.ERROR) == (
+        "22:13:20 ERROR raw__epoch_notable_models - STEP_FAILURE - Execution of "
+        "step failed. epoch_notable_models: cannot reach https://x"
+    )
 
 
 def test_a_line_not_from_a_run_is_left_as_it_is():

@@ -11,8 +11,14 @@ def _dbt_lines(total: int = 40) -> list[str]:
         lines.append(f"{n} of {total} START sql table model marts.m{n} .......... [RUN]")
         status = "\x1b[31mERROR\x1b[0m" if n == 7 else "WARN 3" if n == 30 else "\x1b[32mOK\x1b[0m"
         lines.append(f"{n} of {total} {status} created sql table model marts.m{n} .......... [{status} in 0.1s]")
-    return lines + ["Completed with 1 error, 0 partial successes, and 1 warning:", "Failure in model m7 (models/m7.sql)",
-                    "  Runtime Error in model m7", "  Binder Error: column x not found", "", "Done. PASS=38 WARN=1 ERROR=1 SKIP=0 NO-OP=0 TOTAL=40"]
+    return lines + [
+        "Completed with 1 error, 0 partial successes, and 1 warning:",
+        "Failure in model m7 (models/m7.sql)",
+        "  Runtime Error in model m7",
+        "  Binder Error: column x not found",
+        "",
+        "Done. PASS=38 WARN=1 ERROR=1 SKIP=0 NO-OP=0 TOTAL=40",
+    ]
 
 
 def test_the_progress_is_a_line_per_tenth_and_nothing_notable_is_lost():
@@ -23,9 +29,12 @@ def test_the_progress_is_a_line_per_tenth_and_nothing_notable_is_lost():
     assert [line for line in shown if line.endswith(" nodes")] == [f"dbt: {n} of 40 nodes" for n in range(4, 41, 4)]
     assert "dbt: 7 of 40 ERROR created sql table model marts.m7 .......... [ERROR in 0.1s]" in shown  # colours gone
     assert "dbt: 30 of 40 WARN 3 created sql table model marts.m30 .......... [WARN 3 in 0.1s]" in shown
-    assert shown[-5:] == ["dbt: Completed with 1 error, 0 partial successes, and 1 warning:",
-                          "dbt: Failure in model m7 (models/m7.sql)", "dbt:   Runtime Error in model m7",
-                          "dbt:   Binder Error: column x not found",  # what failed, whole
-                          "dbt: Done. PASS=38 WARN=1 ERROR=1 SKIP=0 NO-OP=0 TOTAL=40"]
+    assert shown[-5:] == [
+        "dbt: Completed with 1 error, 0 partial successes, and 1 warning:",
+        "dbt: Failure in model m7 (models/m7.sql)",
+        "dbt:   Runtime Error in model m7",
+        "dbt:   Binder Error: column x not found",  # what failed, whole
+        "dbt: Done. PASS=38 WARN=1 ERROR=1 SKIP=0 NO-OP=0 TOTAL=40",
+    ]
     assert not any("START" in line or "\x1b" in line for line in shown)
     assert len(shown) < len(_dbt_lines()) / 5

@@ -13,34 +13,56 @@ HEADER = "Model,Organization,Publication date,Training compute (FLOP),Training t
 
 
 def _vintage(models: int = 30, header: str = HEADER, compute: str = "{:.1e}") -> str:
-    lines = [header] + [f"Model {i},Lab {i % 3},2024-01-{1 + i % 28:02d},{compute.format(1e22 * (i + 1))},{100 + i},"
-                        f"NVIDIA H100 SXM5 80GB" for i in range(models)]
+    lines = [header] + [
+        f"Model {i},Lab {i % 3},2024-01-{1 + i % 28:02d},{compute.format(1e22 * (i + 1))},{100 + i},"
+        f"NVIDIA H100 SXM5 80GB"
+        for i in range(models)
+    ]
     return "\n".join(lines) + "\n"
 
 
-def _land(tmp_path, edition: str, text: str, source: str = EPOCH, source_file: str = "epoch_ai_models/notable_ai_models.csv"):
+def _land(
+    tmp_path, edition: str, text: str, source: str = EPOCH, source_file: str = "epoch_ai_models/notable_ai_models.csv"
+):
     path = tmp_path / edition / source_file.rsplit("/", 1)[-1]
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(text)
-    return land_source(SOURCES[source], deliveries=[Delivery.from_file(source, edition, source_file, path)]).deliveries[0].outcome
+    return (
+        land_source(SOURCES[source], deliveries=[Delivery.from_file(source, edition, source_file, path)])
+        .deliveries[0]
+        .outcome
+    )
 
 
 def _newest_vintage_compute() -> tuple:
     with connect_read() as conn:
-        return conn.execute("select _edition, count(*), count(training_compute_flop) from raw.epoch_notable_models "
-                            "group by 1 order by 1 desc limit 1").fetchall()[0]
+        return conn.execute(
+            "select _edition, count(*), count(training_compute_flop) from raw.epoch_notable_models "
+            "group by 1 order by 1 desc limit 1"
+        ).fetchall()[0]
 
 
-@pytest.mark.parametrize("broken, reason", [
-    (_vintage(header=HEADER.replace("Training compute (FLOP)", "Training Compute (FLOP)")),  # a header respelled
-     "columns filled far less often than in the loaded version (2026-01-01): training_compute_flop 0% (was 100%)"),
-    (_vintage(header=HEADER.replace("Training time (hours)", "Training time")),  # a header renamed
-     "training_time_hours 0% (was 100%)"),
-    (_vintage(compute="{:.1e} FLOP"),  # values that changed type: a number written with its unit
-     "this version gives 0 rows where the loaded version (2026-01-01) has 30 (quarantined: 30)"),
-    (_vintage(models=10),  # a truncated download: a third of the models
-     "this version gives 10 rows where the loaded version (2026-01-01) has 30"),
-])
+@pytest.mark.parametrize(
+    "broken, reason",
+    [
+        (
+            _vintage(header=HEADER.replace("Training compute (FLOP)", "Training Compute (FLOP)")),  # a header respelled
+            "columns filled far less often than in the loaded version (2026-01-01): training_compute_flop 0% (was 100%)",
+        ),
+        (
+            _vintage(header=HEADER.replace("Training time (hours)", "Training time")),  # a header renamed
+            "training_time_hours 0% (was 100%)",
+        ),
+        (
+            _vintage(compute="{:.1e} FLOP"),  # values that changed type: a number written with its unit
+            "this version gives 0 rows where the loaded version (2026-01-01) has 30 (quarantined: 30)",
+        ),
+        (
+            _vintage(models=10),  # a truncated download: a third of the models
+            "this version gives 10 rows where the loaded version (2026-01-01) has 30",
+        ),
+    ],
+)
 def test_a_new_vintage_that_parses_worse_is_rejected_and_the_earlier_stays(tmp_path, broken, reason):
     assert _land(tmp_path, "2026-01-01", _vintage()).status == "loaded"
     outcome = _land(tmp_path, "2026-02-01", broken)
@@ -54,8 +76,10 @@ def test_a_good_new_vintage_replaces_and_a_real_change_can_be_accepted(tmp_path,
     assert _land(tmp_path, "2026-02-01", _vintage(models=32)).status == "loaded"  # grown: fine
     assert _newest_vintage_compute() == ("2026-02-01", 32, 32)
     monkeypatch.setenv("AIMETRICS_ACCEPT_SMALLER", EPOCH)  # the publisher really dropped the column
-    assert _land(tmp_path, "2026-03-01", _vintage(header=HEADER.replace("Training compute (FLOP)", "Compute"))
-                 ).status == "loaded"
+    assert (
+        _land(tmp_path, "2026-03-01", _vintage(header=HEADER.replace("Training compute (FLOP)", "Compute"))).status
+        == "loaded"
+    )
     assert _newest_vintage_compute() == ("2026-03-01", 30, 0)
 
 
@@ -75,8 +99,12 @@ def test_a_redelivered_catalog_whose_column_went_missing_is_rejected(tmp_path):
 
 FIGURE = "ai_index_2025/4. Economy/Data/fig_4.3.1.csv"
 VALUE_HEADER = "Total investment (in billions of US dollars)"
-FIGURE_ROWS = ["2023,Merger/Acquisition,30.0", "2023,Private Investment,60.125", "2024,Private Investment,80.0",
-               "2024,Public Offering,2.25"]
+FIGURE_ROWS = [
+    "2023,Merger/Acquisition,30.0",
+    "2023,Private Investment,60.125",
+    "2024,Private Investment,80.0",
+    "2024,Public Offering,2.25",
+]
 
 
 def _figure(value_header: str = VALUE_HEADER, rows: list[str] = FIGURE_ROWS) -> str:
@@ -85,15 +113,20 @@ def _figure(value_header: str = VALUE_HEADER, rows: list[str] = FIGURE_ROWS) -> 
 
 def _figure_cells() -> list[tuple]:
     with connect_read() as conn:
-        return conn.execute("select column_name, count(*) from raw.ai_index_figure_values where _source_file = ? "
-                            "group by 1 order by 1", [FIGURE]).fetchall()
+        return conn.execute(
+            "select column_name, count(*) from raw.ai_index_figure_values where _source_file = ? group by 1 order by 1",
+            [FIGURE],
+        ).fetchall()
 
 
-@pytest.mark.parametrize("value_header", [
-    "Value",  # the value column renamed
-    "Total Investment (In Billions Of US Dollars)",  # respelled (case)
-    "Total investment (USD billions)",  # reworded
-])
+@pytest.mark.parametrize(
+    "value_header",
+    [
+        "Value",  # the value column renamed
+        "Total Investment (In Billions Of US Dollars)",  # respelled (case)
+        "Total investment (USD billions)",  # reworded
+    ],
+)
 def test_an_ai_index_figure_redelivered_with_its_value_column_renamed_is_rejected(tmp_path, value_header):
     assert _land(tmp_path, "2025", _figure(), source="ai_index", source_file=FIGURE).status == "loaded"
     before = _figure_cells()
@@ -109,8 +142,11 @@ def _redeliver(tmp_path, text: str):
     path = tmp_path / "again" / "fig_4.3.1.csv"
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(text)
-    return land_source(SOURCES["ai_index"], deliveries=[Delivery.from_file("ai_index", "2025", FIGURE, path)]
-                       ).deliveries[0].outcome
+    return (
+        land_source(SOURCES["ai_index"], deliveries=[Delivery.from_file("ai_index", "2025", FIGURE, path)])
+        .deliveries[0]
+        .outcome
+    )
 
 
 def test_an_ai_index_figure_redelivered_with_revised_values_and_rows_replaces_the_old(tmp_path):

@@ -20,7 +20,11 @@ def test_notable_models_typed_columns_lists_and_extra():
     rows = {r["model"]: r for r in parsed.rows.iter_rows(named=True)}
     assert list(rows) == ["Example-LM 1", "Example-LM 2"]
     first = rows["Example-LM 1"]
-    assert (first["training_compute_flop"], first["hardware_quantity"], first["training_time_hours"]) == (2.5e22, 100.0, 1000.0)
+    assert (first["training_compute_flop"], first["hardware_quantity"], first["training_time_hours"]) == (
+        2.5e22,
+        100.0,
+        1000.0,
+    )
     assert first["publication_date"] == date(2023, 12, 20)
     assert first["country"] == "United States of America"  # duplicated list entries collapsed
     extra = json.loads(first["extra"])
@@ -93,11 +97,16 @@ def test_dollar_strings_in_the_full_view():
     assert costs == {"Example-LM 1": 250000.5, "Example-LM 2": 12345.6, "Example-LM 5": None, "Example-LM 5 Chat": None}
     # the inputs of Epoch's cost methods are typed
     lm5 = parsed.rows.filter(model="Example-LM 5").row(0, named=True)
-    assert (lm5["training_hardware"], lm5["hardware_quantity"], lm5["training_time_hours"], lm5["base_model"]) == \
-        ("Example GPU Y", 10.0, 1000.0, None)
+    assert (lm5["training_hardware"], lm5["hardware_quantity"], lm5["training_time_hours"], lm5["base_model"]) == (
+        "Example GPU Y",
+        10.0,
+        1000.0,
+        None,
+    )
     assert parsed.rows.filter(model="Example-LM 5 Chat")["base_model"].to_list() == ["Example-LM 5"]
     assert parsed.rows.filter(model="Example-LM 2")["training_data_center"].to_list() == [
-        "Google us-east (either us-east1 or us-east5)"]
+        "Google us-east (either us-east1 or us-east5)"
+    ]
 
 
 def test_the_price_index_is_a_source():

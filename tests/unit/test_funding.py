@@ -11,7 +11,9 @@ TODAY = date(2026, 1, 1)
 
 def _parse(folder: str):
     path = FIXTURE_MIRROR / folder / "funding_rounds.csv"
-    return funding.parse(Delivery.from_file("funding_exports", "export", f"{folder}/funding_rounds.csv", path), today=TODAY)
+    return funding.parse(
+        Delivery.from_file("funding_exports", "export", f"{folder}/funding_rounds.csv", path), today=TODAY
+    )
 
 
 def test_crunchbase_layout_amounts_currencies_and_quarantine():
@@ -90,8 +92,10 @@ def test_a_user_layout_needs_no_code(tmp_path, monkeypatch):
     )
     monkeypatch.setenv("AIMETRICS_FUNDING_LAYOUTS_DIR", str(layouts))
     path = tmp_path / "deals.csv"
-    path.write_text('Startup,Date,Amount (INR),Stage\nExample Pvt,03/04/2024,"20,00,00,000",Series A\n'
-                    'Other Pvt,25/04/2024,"5,00,000",Seed\n')
+    path.write_text(
+        'Startup,Date,Amount (INR),Stage\nExample Pvt,03/04/2024,"20,00,00,000",Series A\n'
+        'Other Pvt,25/04/2024,"5,00,000",Seed\n'
+    )
     parsed = funding.parse(Delivery.from_file("funding_exports", "export", "deals.csv", path), today=TODAY)
     rows = {r["company"]: r for r in parsed.rows.iter_rows(named=True)}
     # 25/04 only reads day-first, so the whole file is day-first: 03/04 is 3 April, not 4 March
@@ -113,9 +117,11 @@ def test_money_in_an_unknown_notation_is_quarantined():
 
 def test_a_currency_code_the_ecb_never_published_is_quarantined(tmp_path):
     path = tmp_path / "rounds.csv"
-    path.write_text("company_name,country_code,funding_round_type,announced_on,raised_amount_usd,raised_amount,"
-                    "raised_amount_currency_code,investor_names,funding_round_uuid\n"
-                    "X,USA,seed,2024-01-02,,100,XYZ,,r-1\nY,USA,seed,2024-01-02,,100,gbp,,r-2\n")
+    path.write_text(
+        "company_name,country_code,funding_round_type,announced_on,raised_amount_usd,raised_amount,"
+        "raised_amount_currency_code,investor_names,funding_round_uuid\n"
+        "X,USA,seed,2024-01-02,,100,XYZ,,r-1\nY,USA,seed,2024-01-02,,100,gbp,,r-2\n"
+    )
     parsed = funding.parse(Delivery.from_file("funding_exports", "export", "rounds.csv", path), today=TODAY)
     assert parsed.rows["currency"].to_list() == ["GBP"]
     assert parsed.quarantine["reason"].to_list() == ["unknown currency code 'XYZ'"]
@@ -123,8 +129,9 @@ def test_a_currency_code_the_ecb_never_published_is_quarantined(tmp_path):
 
 def test_epoch_rounds_in_discussion_are_dated_by_their_report():
     path = FIXTURE_MIRROR / "epoch_ai_companies" / "ai_companies_funding_rounds.csv"
-    parsed = funding.parse(Delivery.from_file("funding_exports", "export", "ai_companies_funding_rounds.csv", path),
-                           today=date(2026, 1, 1))
+    parsed = funding.parse(
+        Delivery.from_file("funding_exports", "export", "ai_companies_funding_rounds.csv", path), today=date(2026, 1, 1)
+    )
     rows = {r["source_round_id"]: r for r in parsed.rows.iter_rows(named=True)}
     assert rows["Example Lab Series A"]["announced_on"] == date(2024, 3, 15)
     assert rows["Example Lab Series B"]["announced_on"] == date(2025, 9, 19)

@@ -1,4 +1,4 @@
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from ingest.settings import source_settings
 from ingest.sources import gpu_marketplace
@@ -15,10 +15,10 @@ def _parsed(monkeypatch):
 def test_each_provider_of_each_snapshot_is_a_row_per_gpu_hour(monkeypatch):
     parsed = _parsed(monkeypatch)
     gpu_marketplace.MarketplaceSnapshots.validate(parsed.rows)
-    first = datetime(2025, 10, 19, 21, 1, 58, 727366, tzinfo=timezone.utc)
-    assert parsed.rows.filter(snapshot_at=first).select("gpu_name", "provider", "offers", "min_usd_per_gpu_hour",
-                                                        "avg_usd_per_gpu_hour").rows() == [
-        ("H100_80GB SXM5", "runpod", 4, 2.69, 2.79), ("H100_80GB SXM5", "lambdalabs", 1, 2.99, 2.99)]
+    first = datetime(2025, 10, 19, 21, 1, 58, 727366, tzinfo=UTC)
+    assert parsed.rows.filter(snapshot_at=first).select(
+        "gpu_name", "provider", "offers", "min_usd_per_gpu_hour", "avg_usd_per_gpu_hour"
+    ).rows() == [("H100_80GB SXM5", "runpod", 4, 2.69, 2.79), ("H100_80GB SXM5", "lambdalabs", 1, 2.99, 2.99)]
     assert set(parsed.rows["price_unit"]) == {"gpu_hour"}
     assert parsed.rows.height == 5  # 2 + 2 (broken_co set aside) + 1
 

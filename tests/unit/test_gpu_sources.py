@@ -78,8 +78,9 @@ def test_catalog_urls_are_fetched_per_configured_cloud(monkeypatch, tmp_path):
 
 
 def test_tracker_duplicates_and_bad_prices_are_quarantined():
-    delivery = Delivery.from_file("gpu_pricing_tracker", "latest", gpu_tracker.MIRROR_PATH,
-                                  FIXTURE_MIRROR / gpu_tracker.MIRROR_PATH)
+    delivery = Delivery.from_file(
+        "gpu_pricing_tracker", "latest", gpu_tracker.MIRROR_PATH, FIXTURE_MIRROR / gpu_tracker.MIRROR_PATH
+    )
     parsed = gpu_tracker.parse(delivery)
     assert parsed.rows.height == 4
     assert dict(zip(parsed.quarantine["row_number"], parsed.quarantine["reason"])) == {
@@ -95,12 +96,17 @@ def test_tracker_duplicates_and_bad_prices_are_quarantined():
 def test_the_tracker_is_landed_one_observation_day_at_a_time(tmp_path):
     path = tmp_path / "observations.csv"
     TRACKER_HEADER = (FIXTURE_MIRROR / gpu_tracker.MIRROR_PATH).read_text().splitlines()[0]
-    path.write_text("\n".join([
-        TRACKER_HEADER,
-        "2026-03-01,a,H100_SXM,1,global,on_demand,1,2,3,1,https://example.org,",
-        "2026-03-02,a,H100_SXM,1,global,on_demand,1,2,3,1,https://example.org,",
-        "../../etc/passwd';--,a,H100_SXM,1,global,on_demand,1,2,3,1,https://example.org,",
-    ]) + "\n")
+    path.write_text(
+        "\n".join(
+            [
+                TRACKER_HEADER,
+                "2026-03-01,a,H100_SXM,1,global,on_demand,1,2,3,1,https://example.org,",
+                "2026-03-02,a,H100_SXM,1,global,on_demand,1,2,3,1,https://example.org,",
+                "../../etc/passwd';--,a,H100_SXM,1,global,on_demand,1,2,3,1,https://example.org,",
+            ]
+        )
+        + "\n"
+    )
     whole = Delivery.from_file("gpu_pricing_tracker", "latest", gpu_tracker.MIRROR_PATH, path)
     slices = gpu_tracker_days.day_slices(whole, {"2026-03-02"}, tmp_path / "days")
     assert [(d.edition, d.source_file) for d in slices] == [
@@ -111,6 +117,9 @@ def test_the_tracker_is_landed_one_observation_day_at_a_time(tmp_path):
     assert gpu_tracker.parse(slices[0]).rows["observed_on"].to_list() == [date(2026, 3, 2)]
     assert gpu_tracker.parse(slices[1]).quarantine["reason"].to_list() == ["date is not YYYY-MM-DD"]
     # the same day's records give the same checksum, whatever else the file holds: an unchanged day is skipped
-    again = gpu_tracker_days.day_slices(Delivery.from_file("gpu_pricing_tracker", "latest", gpu_tracker.MIRROR_PATH, path),
-                                   {"2026-03-01", "2026-03-02"}, tmp_path / "other")
+    again = gpu_tracker_days.day_slices(
+        Delivery.from_file("gpu_pricing_tracker", "latest", gpu_tracker.MIRROR_PATH, path),
+        {"2026-03-01", "2026-03-02"},
+        tmp_path / "other",
+    )
     assert {d.edition: d.sha256 for d in again}["2026-03-02"] == slices[0].sha256

@@ -7,10 +7,10 @@ import pytest
 from ingest.delivery import Delivery, quarantine_frame
 from ingest.settings import source_settings
 from ingest.sources import SOURCES
+from tests.conftest import FIXTURE_MIRROR
 from warehouse import load
 from warehouse.db import connect_read, connect_write
 from warehouse.land import land_source
-from tests.conftest import FIXTURE_MIRROR
 
 TRACKER = SOURCES["gpu_pricing_tracker"]
 TRACKER_FILE = FIXTURE_MIRROR / "gpu_pricing_tracker" / "observations.csv"
@@ -25,7 +25,9 @@ def _snapshot() -> dict:
         return {
             "rows": conn.execute("select * from raw.gpu_tracker_observations order by all").fetchall(),
             "quarantine": conn.execute("select reason, row_number from raw.quarantine order by all").fetchall(),
-            "deliveries": conn.execute("select sha256, status, rows_accepted from raw.deliveries order by all").fetchall(),
+            "deliveries": conn.execute(
+                "select sha256, status, rows_accepted from raw.deliveries order by all"
+            ).fetchall(),
         }
 
 
@@ -86,11 +88,21 @@ def test_a_failure_part_way_through_a_load_leaves_no_trace(monkeypatch):
         raise RuntimeError("simulated crash after the inserts")
 
     monkeypatch.setattr(load, "_log_delivery", crash_after_rows_are_inserted)
-    key = load.DeliveryKey("gpu_pricing_tracker", "latest", "gpu_pricing_tracker/observations.csv", "f" * 64,
-                           _tracker_delivery().retrieved_at)
+    key = load.DeliveryKey(
+        "gpu_pricing_tracker",
+        "latest",
+        "gpu_pricing_tracker/observations.csv",
+        "f" * 64,
+        _tracker_delivery().retrieved_at,
+    )
     with connect_write() as conn, pytest.raises(RuntimeError, match="simulated crash"):
-        load.load_deliveries(conn, TRACKER.raw_table, [key], "1",
-                             [load.tagged(pl.DataFrame({"provider": ["x"]}), quarantine_frame([]), 0)])
+        load.load_deliveries(
+            conn,
+            TRACKER.raw_table,
+            [key],
+            "1",
+            [load.tagged(pl.DataFrame({"provider": ["x"]}), quarantine_frame([]), 0)],
+        )
     monkeypatch.setattr(load, "_log_delivery", original)
     assert _snapshot() == before
 
@@ -122,8 +134,18 @@ def test_every_source_lands_from_the_fixture_mirror(monkeypatch):
     rows = {name: land_source(source, settings=settings).table_rows for name, source in SOURCES.items()}
     assert rows["ai_index"] > 0 and rows["skypilot_catalog"] == 6 and rows["funding_exports"] == 11
     with connect_read() as conn:
-        tables = {t for (t,) in conn.execute("select table_name from information_schema.tables where table_schema='raw'").fetchall()}
-    assert {s.raw_table for s in SOURCES.values()} | {"deliveries", "quarantine", "retractions", "delivery_profiles"} == tables
+        tables = {
+            t
+            for (t,) in conn.execute(
+                "select table_name from information_schema.tables where table_schema='raw'"
+            ).fetchall()
+        }
+    assert {s.raw_table for s in SOURCES.values()} | {
+        "deliveries",
+        "quarantine",
+        "retractions",
+        "delivery_profiles",
+    } == tables
 
 
 def test_a_reader_meeting_a_writer_gets_a_clear_message(warehouse_file):
@@ -134,12 +156,20 @@ def test_a_reader_meeting_a_writer_gets_a_clear_message(warehouse_file):
     import sys
     import textwrap
 
-    holder = subprocess.Popen([sys.executable, "-c", textwrap.dedent(f"""
+    holder = subprocess.Popen(
+        [
+            sys.executable,
+            "-c",
+            textwrap.dedent(f"""
         import duckdb, sys, time
         conn = duckdb.connect({str(warehouse_file)!r})
         print("ready", flush=True)
         time.sleep(20)
-    """)], stdout=subprocess.PIPE, text=True)
+    """),
+        ],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
     try:
         assert holder.stdout.readline().strip() == "ready"
         with pytest.raises(WarehouseBusy, match=r"is in use by process \d+ \(.*python"):
@@ -164,8 +194,7 @@ def test_a_group_with_a_file_only_the_careful_parser_reads_loads_file_by_file():
     assert [d.outcome.rows_quarantined for d in report.deliveries] == [1, 1, 1]
     with connect_read() as conn:
         reasons = dict(conn.execute("select _source_file, reason from raw.quarantine").fetchall())
-        per_file = dict(conn.execute(
-            "select _source_file, count(*) from raw.skypilot_offers group by all").fetchall())
+        per_file = dict(conn.execute("select _source_file, count(*) from raw.skypilot_offers group by all").fetchall())
     assert "record has 8 fields" in reasons["v7/truncated/vms.csv"]
     assert "on-demand price '-2.0'" in reasons["v7/negative_price/vms.csv"]
     assert per_file == {d.source_file: d.outcome.rows_accepted for d in report.deliveries if d.outcome.rows_accepted}
@@ -174,8 +203,10 @@ def test_a_group_with_a_file_only_the_careful_parser_reads_loads_file_by_file():
 def test_a_group_with_a_rejected_file_keeps_every_other_file(tmp_path):
     """Funding exports load together; an export in no known layout is rejected on its own and the others load."""
     bad = FIXTURE_MIRROR.parent / "bad" / "funding"
-    deliveries = [Delivery.from_file("funding_exports", "export", f"funding/{name}", bad / name)
-                  for name in ("negative_amount.csv", "unknown_layout.csv", "zero_amount.csv")]
+    deliveries = [
+        Delivery.from_file("funding_exports", "export", f"funding/{name}", bad / name)
+        for name in ("negative_amount.csv", "unknown_layout.csv", "zero_amount.csv")
+    ]
     report = land_source(SOURCES["funding_exports"], deliveries=deliveries)
     outcomes = {d.source_file: d.outcome for d in report.deliveries}
     assert outcomes["funding/unknown_layout.csv"].status == "rejected"

@@ -34,8 +34,10 @@ def published(warehouse_file):
 
 
 def test_query_and_export_stream_a_large_result(published, tmp_path):
-    baseline = {"query": _peak_mb("query", "select 1", "--format", "csv"),
-                "export": _peak_mb("export", "select 1 as i", "--format", "parquet", "--output", str(tmp_path / "one.parquet"))}
+    baseline = {
+        "query": _peak_mb("query", "select 1", "--format", "csv"),
+        "export": _peak_mb("export", "select 1 as i", "--format", "parquet", "--output", str(tmp_path / "one.parquet")),
+    }
     grown = {fmt: _peak_mb("query", BIG, "--format", fmt) - baseline["query"] for fmt in ("csv", "json")}
     out = tmp_path / "big.parquet"
     grown["parquet"] = _peak_mb("export", BIG, "--format", "parquet", "--output", str(out)) - baseline["export"]

@@ -19,28 +19,32 @@ def outside(tmp_path):
     return secret
 
 
-@pytest.mark.parametrize("source, link", [
-    ("ai_index", "ai_index_2030/4. Economy/Data/fig_4.3.2.csv"),
-    ("skypilot_catalog", "gpu_prices/skypilot_catalog/v7/evilcloud/vms.csv"),
-    ("funding_exports", "crunchbase_evil/funding_rounds.csv"),
-    ("gpu_pricing_tracker", "gpu_pricing_tracker/observations.csv"),
-    ("epoch_notable_models", "epoch_ai_models/notable_ai_models.csv"),
-])
+@pytest.mark.parametrize(
+    "source, link",
+    [
+        ("ai_index", "ai_index_2030/4. Economy/Data/fig_4.3.2.csv"),
+        ("skypilot_catalog", "gpu_prices/skypilot_catalog/v7/evilcloud/vms.csv"),
+        ("funding_exports", "crunchbase_evil/funding_rounds.csv"),
+        ("gpu_pricing_tracker", "gpu_pricing_tracker/observations.csv"),
+        ("epoch_notable_models", "epoch_ai_models/notable_ai_models.csv"),
+    ],
+)
 def test_a_link_out_of_the_mirror_is_refused_and_not_read(tmp_path, monkeypatch, outside, source, link):
     mirror = tmp_path / "mirror"
     (mirror / link).parent.mkdir(parents=True)
     (mirror / link).symlink_to(outside)
     monkeypatch.setenv("AIMETRICS_DATA_DIR", str(mirror))
     if source == "gpu_pricing_tracker":
-        from ingest.sources import gpu_tracker
         report = land_source(SOURCES[source], deliveries=gpu_tracker_days.day_deliveries(source_settings(), None))
     else:
         report = land_source(SOURCES[source])
     assert [(d.source_file, d.outcome.status) for d in report.deliveries] == [(link, "rejected")]
     assert "outside the data root" in report.deliveries[0].outcome.reason
     with connect_read() as conn:
-        assert conn.execute("select reason from raw.deliveries where source_file = ?", [link]).fetchone()[0] == \
-            report.deliveries[0].outcome.reason
+        assert (
+            conn.execute("select reason from raw.deliveries where source_file = ?", [link]).fetchone()[0]
+            == report.deliveries[0].outcome.reason
+        )
         assert conn.execute(f"select count(*) from raw.{SOURCES[source].raw_table}").fetchone()[0] == 0
         assert conn.execute("select count(*) from raw.quarantine").fetchone()[0] == 0
 

@@ -13,14 +13,25 @@ from warehouse.db import build_path, warehouse_path
 from warehouse.land import land_source
 
 
-@pytest.mark.parametrize("setting, value, reason", [
-    ("AIMETRICS_DATA_DIR", "../no/such/shared/data", "AIMETRICS_DATA_DIR=../no/such/shared/data: no such folder "
-                                                       "(relative to the current folder"),
-    ("AIMETRICS_GPU_FEEDS_DIR", "/no/such/feeds", "AIMETRICS_GPU_FEEDS_DIR=/no/such/feeds: no such folder"),
-    ("AIMETRICS_FUNDING_LAYOUTS_DIR", "/no/such/layouts", "AIMETRICS_FUNDING_LAYOUTS_DIR=/no/such/layouts: no such"),
-])
-def test_a_configured_folder_that_does_not_exist_stops_the_run_before_anything_runs(monkeypatch, capsys, setting,
-                                                                                      value, reason):
+@pytest.mark.parametrize(
+    "setting, value, reason",
+    [
+        (
+            "AIMETRICS_DATA_DIR",
+            "../no/such/shared/data",
+            "AIMETRICS_DATA_DIR=../no/such/shared/data: no such folder (relative to the current folder",
+        ),
+        ("AIMETRICS_GPU_FEEDS_DIR", "/no/such/feeds", "AIMETRICS_GPU_FEEDS_DIR=/no/such/feeds: no such folder"),
+        (
+            "AIMETRICS_FUNDING_LAYOUTS_DIR",
+            "/no/such/layouts",
+            "AIMETRICS_FUNDING_LAYOUTS_DIR=/no/such/layouts: no such",
+        ),
+    ],
+)
+def test_a_configured_folder_that_does_not_exist_stops_the_run_before_anything_runs(
+    monkeypatch, capsys, setting, value, reason
+):
     monkeypatch.setenv(setting, value)
     assert main(["run"]) == 2
     err = capsys.readouterr().err
@@ -52,14 +63,18 @@ def test_funding_exports_and_ai_index_editions_in_the_inbox_are_read_with_a_mirr
     inbox = source_settings().inbox_dir
     (inbox / "funding").mkdir(parents=True)
     (inbox / "funding" / "my_deals.csv").write_text(
-        (FIXTURE_MIRROR / "crunchbase_demo_export" / "funding_rounds.csv").read_text()
-        .replace("Example Robotics", "My Own Robotics"))
+        (FIXTURE_MIRROR / "crunchbase_demo_export" / "funding_rounds.csv")
+        .read_text()
+        .replace("Example Robotics", "My Own Robotics")
+    )
     shutil.copytree(FIXTURE_MIRROR / "ai_index_2024", inbox / "ai_index" / "ai_index_2024")
     shutil.copytree(FIXTURE_MIRROR / "ai_index_2025", inbox / "ai_index" / "ai_index_2025")  # the mirror's is read
 
     report = land_source(SOURCES["funding_exports"])
     assert {d.source_file: d.outcome.status for d in report.deliveries} == {
-        "crunchbase_demo_export/funding_rounds.csv": "loaded", "my_deals.csv": "loaded"}
+        "crunchbase_demo_export/funding_rounds.csv": "loaded",
+        "my_deals.csv": "loaded",
+    }
     editions = [d.edition for d in SOURCES["ai_index"].locate(source_settings())]
     mirrored = [d for d in SOURCES["ai_index"].locate(source_settings()) if d.edition == "2025"]
     assert set(editions) == {"2024", "2025"}

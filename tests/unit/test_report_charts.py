@@ -10,19 +10,31 @@ YEARS = Spec("investment", "", "", "billion USD")
 BARS = Spec("rounds", "", "", "billion USD", kind="bar")
 DIAGONAL = Spec("estimates", "", "", "estimated USD (log)", log_y=True, kind="scatter", diagonal=True)
 
-PRICE_ROWS = [(date(2024, 1, 1), 4.0, "H100 SXM"), (date(2024, 2, 1), 3.0, "H100 SXM"), (date(2024, 3, 1), 2.0, "H100 SXM"),
-              (date(2024, 1, 1), 1.5, "A100 80GB"), (date(2024, 3, 1), 1.2, "A100 80GB")]
+PRICE_ROWS = [
+    (date(2024, 1, 1), 4.0, "H100 SXM"),
+    (date(2024, 2, 1), 3.0, "H100 SXM"),
+    (date(2024, 3, 1), 2.0, "H100 SXM"),
+    (date(2024, 1, 1), 1.5, "A100 80GB"),
+    (date(2024, 3, 1), 1.2, "A100 80GB"),
+]
 
 
 def test_a_headline_says_the_charts_number():
-    assert headline(PRICES, PRICE_ROWS) == ("H100 SXM: 4 in 2024-01 to 2 median USD per GPU-hour in 2024-03, 2x lower "
-                                            "(2 series).")
-    assert headline(YEARS, [(2013, 5.0, "AI Index 2025"), (2024, 150.0, "AI Index 2025")]) == \
-        "AI Index 2025: 5 in 2013 to 150 billion USD in 2024, 30x higher (1 series)."
-    assert headline(BARS, [("OpenAI (2025-03)", 40.0, "epoch"), ("xAI (2024-12)", 6.0, "epoch")]) == \
-        "Largest: OpenAI (2025-03) at 40 billion USD (epoch), of 2 bars."
-    assert headline(DIAGONAL, [(100.0, 100.0, "a"), (100.0, 110.0, "b"), (100.0, 300.0, "c")]) == \
-        "Median estimate / published: 1.10 over 3 models (2 within 1.25x)."
+    assert headline(PRICES, PRICE_ROWS) == (
+        "H100 SXM: 4 in 2024-01 to 2 median USD per GPU-hour in 2024-03, 2x lower (2 series)."
+    )
+    assert (
+        headline(YEARS, [(2013, 5.0, "AI Index 2025"), (2024, 150.0, "AI Index 2025")])
+        == "AI Index 2025: 5 in 2013 to 150 billion USD in 2024, 30x higher (1 series)."
+    )
+    assert (
+        headline(BARS, [("OpenAI (2025-03)", 40.0, "epoch"), ("xAI (2024-12)", 6.0, "epoch")])
+        == "Largest: OpenAI (2025-03) at 40 billion USD (epoch), of 2 bars."
+    )
+    assert (
+        headline(DIAGONAL, [(100.0, 100.0, "a"), (100.0, 110.0, "b"), (100.0, 300.0, "c")])
+        == "Median estimate / published: 1.10 over 3 models (2 within 1.25x)."
+    )
     assert headline(PRICES, []) == ""
 
 
@@ -30,8 +42,9 @@ def test_an_entity_keeps_its_colour_from_chart_to_chart():
     other = [(date(2024, 1, 1), 9.0, "B200"), (date(2024, 1, 1), 2.0, "H100 SXM")]
     colours = colours_for([(PRICES, PRICE_ROWS), (PRICES, other)])
     first, second = draw(PRICES, PRICE_ROWS, colours), draw(PRICES, other, colours)
-    colour = {trace.name: trace.line.color for figure in (first, second) for trace in figure.data
-              if trace.name == "H100 SXM"}
+    colour = {
+        trace.name: trace.line.color for figure in (first, second) for trace in figure.data if trace.name == "H100 SXM"
+    }
     assert colour == {"H100 SXM": colours["H100 SXM"]} and len(set(colours.values())) == 3
 
 

@@ -29,17 +29,26 @@ LANDER = textwrap.dedent("""
 SIZE = 512 << 20
 
 
-@pytest.mark.parametrize("source, edition, name", [
-    ("funding_exports", "export", "funding/deals.csv"),          # the careful CSV reader
-    ("skypilot_catalog", "2026-01-01", "v7/examplecloud/vms.csv"),  # the streamed CSV reader
-    ("azure_retail_prices", "2026-01-01", "page1.json"),          # a JSON document
-])
+@pytest.mark.parametrize(
+    "source, edition, name",
+    [
+        ("funding_exports", "export", "funding/deals.csv"),  # the careful CSV reader
+        ("skypilot_catalog", "2026-01-01", "v7/examplecloud/vms.csv"),  # the streamed CSV reader
+        ("azure_retail_prices", "2026-01-01", "page1.json"),  # a JSON document
+    ],
+)
 def test_a_sparse_half_gigabyte_is_refused_without_being_read(tmp_path, source, edition, name):
     sparse = tmp_path / "sparse.bin"
     with sparse.open("wb") as handle:
         handle.truncate(SIZE)  # a file of holes: no disk used, all NUL bytes when read
-    done = subprocess.run([sys.executable, "-c", LANDER, source, edition, name, str(sparse)], capture_output=True,
-                          text=True, cwd=PROJECT_ROOT, env={**os.environ}, timeout=300)
+    done = subprocess.run(
+        [sys.executable, "-c", LANDER, source, edition, name, str(sparse)],
+        capture_output=True,
+        text=True,
+        cwd=PROJECT_ROOT,
+        env={**os.environ},
+        timeout=300,
+    )
     assert done.returncode == 0, done.stderr[-2000:]
     result = json.loads(done.stdout.strip().splitlines()[-1])
     assert result["status"] == "rejected"
@@ -76,5 +85,6 @@ def test_a_nul_byte_deep_in_a_file_is_quarantined_by_both_readers_never_stored(t
     assert (outcome.rows_accepted, outcome.rows_quarantined) == (199, 1)
     with connect_read() as conn:
         assert conn.execute("select row_number, reason, record from raw.quarantine").fetchall() == careful.rows()
-        assert conn.execute("select count(*) from raw.skypilot_offers where instance_type like '%' || chr(0) || '%'"
-                            ).fetchall() == [(0,)]
+        assert conn.execute(
+            "select count(*) from raw.skypilot_offers where instance_type like '%' || chr(0) || '%'"
+        ).fetchall() == [(0,)]

@@ -78,12 +78,18 @@ def test_tracker_streamed_equals_careful_on_fixtures_and_bad_corpus(monkeypatch)
 def test_streamed_equals_careful_on_the_real_files(shared_data):
     catalogs = _skypilot_files(shared_data / "gpu_prices" / "skypilot_catalog")
     assert catalogs, "no SkyPilot catalogs in the real data"
-    outcomes = [_assert_same(skypilot, Delivery.from_file(skypilot.SOURCE, "2026-01-01",
-                                                          path.relative_to(shared_data).as_posix(), path))
-                for path in catalogs]
+    outcomes = [
+        _assert_same(
+            skypilot, Delivery.from_file(skypilot.SOURCE, "2026-01-01", path.relative_to(shared_data).as_posix(), path)
+        )
+        for path in catalogs
+    ]
     assert outcomes.count("same") >= len(catalogs) - 1
     tracker = shared_data / gpu_tracker.MIRROR_PATH
-    assert _assert_same(gpu_tracker, Delivery.from_file(gpu_tracker.SOURCE, "latest", gpu_tracker.MIRROR_PATH, tracker)) == "same"
+    assert (
+        _assert_same(gpu_tracker, Delivery.from_file(gpu_tracker.SOURCE, "latest", gpu_tracker.MIRROR_PATH, tracker))
+        == "same"
+    )
 
 
 def test_streaming_reader_refuses_what_it_cannot_read_exactly(tmp_path):
@@ -112,8 +118,31 @@ def test_tracker_day_slices_are_the_same_days_streamed_or_careful(tmp_path, monk
 
 
 def test_number_expression_follows_parse_number():
-    texts = ["1", "1.", ".5", "$1,234.5", "83.33%", "US$3", "20,00,00,000", "nan", "", "  ", "abc", "1e3", "-2.0",
-             "NaN", "1,2", " 3 ", "99999999", "+4", None, "1\u00a0000", "12,345,67", "n/a", "--"]
+    texts = [
+        "1",
+        "1.",
+        ".5",
+        "$1,234.5",
+        "83.33%",
+        "US$3",
+        "20,00,00,000",
+        "nan",
+        "",
+        "  ",
+        "abc",
+        "1e3",
+        "-2.0",
+        "NaN",
+        "1,2",
+        " 3 ",
+        "99999999",
+        "+4",
+        None,
+        "1\u00a0000",
+        "12,345,67",
+        "n/a",
+        "--",
+    ]
     got = pl.DataFrame({"t": texts}, schema={"t": pl.Utf8}).select(number_expr(pl.col("t")).alias("n"))["n"].to_list()
     assert got == [parse_number(t) for t in texts]
 
@@ -187,8 +216,9 @@ def test_tracker_daily_run_reads_only_what_was_appended_and_falls_back_when_the_
     assert [s.edition for s in rewritten] == [later]
 
 
-def test_the_tracker_days_are_found_from_the_appended_part_and_again_whole_after_a_rewrite(isolated_environment,
-                                                                                        monkeypatch):
+def test_the_tracker_days_are_found_from_the_appended_part_and_again_whole_after_a_rewrite(
+    isolated_environment, monkeypatch
+):
     from datetime import date, timedelta
 
     from benchmarks.generate import append_tracker_days, tracker_days
@@ -205,7 +235,8 @@ def test_the_tracker_days_are_found_from_the_appended_part_and_again_whole_after
     append_tracker_days(path, first + timedelta(days=6), 1, 20)  # 7 March; 6 March has no records
     assert gpu_tracker_days.observation_days(source_settings()) == days[:5] + days[6:]
     assert read[-1] == "_dates.csv"  # only what was appended (from the last day seen before)
-    path.write_text("".join(line for line in path.read_text().splitlines(keepends=True)
-                            if not line.startswith(days[0])))  # 1 March removed upstream: the file is read whole
+    path.write_text(
+        "".join(line for line in path.read_text().splitlines(keepends=True) if not line.startswith(days[0]))
+    )  # 1 March removed upstream: the file is read whole
     assert gpu_tracker_days.observation_days(source_settings()) == days[1:5] + days[6:]
     assert read[-1] == "observations.csv"

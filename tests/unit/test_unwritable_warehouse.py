@@ -18,8 +18,10 @@ def read_only_warehouse(warehouse_file):
         conn.execute("create schema marts; create table marts.t as select 42 as answer")
     folder = warehouse_file.parent
     locked = [warehouse_file, folder]
-    if not shutil.which("chattr") or subprocess.run(["chattr", "+i", *map(str, locked)],
-                                                    capture_output=True).returncode:
+    if (
+        not shutil.which("chattr")
+        or subprocess.run(["chattr", "+i", *map(str, locked)], capture_output=True).returncode
+    ):
         pytest.skip("chattr +i is not available on this file system: cannot make a folder read-only for root")
     try:
         yield warehouse_file
@@ -48,7 +50,9 @@ def test_a_writer_says_it_may_not_write_and_changes_nothing(read_only_warehouse)
 
 
 @pytest.mark.parametrize("locked_part", ["", "history/runs", "storage"])
-def test_a_dagster_home_that_may_not_be_written_stops_a_run_with_one_message(tmp_path, monkeypatch, capsys, locked_part):
+def test_a_dagster_home_that_may_not_be_written_stops_a_run_with_one_message(
+    tmp_path, monkeypatch, capsys, locked_part
+):
     """The instance records runs in DAGSTER_HOME: the folder or a folder in it made immutable is named, with no
     traceback and nothing run (a read-only home once ended in a PermissionError from deep inside Dagster)."""
     home = tmp_path / "dagster_home"
@@ -70,5 +74,6 @@ def test_a_dagster_home_that_may_not_be_written_stops_a_run_with_one_message(tmp
 def test_a_dagster_home_that_does_not_exist_is_named(tmp_path, monkeypatch, capsys):
     monkeypatch.setenv("DAGSTER_HOME", str(tmp_path / "nowhere"))
     assert main(["run"]) == 2
-    assert capsys.readouterr().err.strip() == (f"not run: DAGSTER_HOME={tmp_path / 'nowhere'} is not a folder; "
-                                               "create it, or point DAGSTER_HOME at one")
+    assert capsys.readouterr().err.strip() == (
+        f"not run: DAGSTER_HOME={tmp_path / 'nowhere'} is not a folder; create it, or point DAGSTER_HOME at one"
+    )

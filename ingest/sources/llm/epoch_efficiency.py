@@ -23,23 +23,32 @@ _PRICE_COLUMNS = (
 
 DATASETS = (
     Dataset(
-        name="epoch_llm_prices_aa", raw_table="epoch_llm_prices_aa",
-        mirror_path=f"{FOLDER}/aa_data_with_math5.csv", url=REPO.format(path="data/aa_data_with_math5.csv"),
-        key=("model",), columns=_PRICE_COLUMNS,
+        name="epoch_llm_prices_aa",
+        raw_table="epoch_llm_prices_aa",
+        mirror_path=f"{FOLDER}/aa_data_with_math5.csv",
+        url=REPO.format(path="data/aa_data_with_math5.csv"),
+        key=("model",),
+        columns=_PRICE_COLUMNS,
         description="Epoch AI: Artificial Analysis model prices (3:1 blended USD per 1M tokens) with benchmark scores.",
     ),
     Dataset(
-        name="epoch_llm_prices_other", raw_table="epoch_llm_prices_other",
+        name="epoch_llm_prices_other",
+        raw_table="epoch_llm_prices_other",
         mirror_path=f"{FOLDER}/epoch_ai_price_data_not_in_aa_with_benchmarks.csv",
         url=REPO.format(path="data/epoch_ai_price_data_not_in_aa_with_benchmarks.csv"),
-        key=("model",), columns=_PRICE_COLUMNS,
+        key=("model",),
+        columns=_PRICE_COLUMNS,
         description="Epoch AI: prices of models Artificial Analysis does not cover, with benchmark scores.",
     ),
     Dataset(
-        name="epoch_llm_lowest_prices", raw_table="epoch_llm_lowest_prices",
+        name="epoch_llm_lowest_prices",
+        raw_table="epoch_llm_lowest_prices",
         mirror_path=f"{FOLDER}/lowest_price_models_data.csv",
-        url=REPO.format(path="results/default/lowest_price_models_above_previous_frontier/lowest_price_models_data.csv"),
-        key=("benchmark", "threshold_model", "model", "release_date"), unique_key=False,
+        url=REPO.format(
+            path="results/default/lowest_price_models_above_previous_frontier/lowest_price_models_data.csv"
+        ),
+        key=("benchmark", "threshold_model", "model", "release_date"),
+        unique_key=False,
         columns=(
             ("bench", "benchmark", "text"),
             ("threshold_model", "threshold_model", "text"),

@@ -14,9 +14,9 @@ import json
 import re
 from datetime import date
 
-from ingest.read.careful import load_json, read_text
 from ingest.delivery import Delivery, Parsed, RejectedDelivery, frame_for, quarantine_frame
 from ingest.fetch import locate_file
+from ingest.read.careful import load_json, read_text
 from ingest.settings import SourceSettings
 from ingest.sources.llm.prices import ListPrices
 from ingest.versions import dated_versions
@@ -26,11 +26,15 @@ RAW_TABLE = "litellm_prices"
 PARSER_VERSION = "2"
 URL = "https://raw.githubusercontent.com/BerriAI/litellm/main/model_prices_and_context_window.json"
 MIRROR_VERSIONS = "llm_prices/litellm/*.json"
-NOT_MODELS = {"sample_spec": "the list's documentation of its own fields, not a model",
-              "fallback_generalizations": "name-matching rules of the list, not a model"}
+NOT_MODELS = {
+    "sample_spec": "the list's documentation of its own fields, not a model",
+    "fallback_generalizations": "name-matching rules of the list, not a model",
+}
 
-_PRICE = re.compile(r"^(?P<kind>input|output)_cost_per_(?P<unit>[a-z0-9_]+?)"
-                    r"(?:_(?P<tier>batches|priority|flex|cache_hit|above_\w+))?$")
+_PRICE = re.compile(
+    r"^(?P<kind>input|output)_cost_per_(?P<unit>[a-z0-9_]+?)"
+    r"(?:_(?P<tier>batches|priority|flex|cache_hit|above_\w+))?$"
+)
 _CACHE = re.compile(r"^cache_(?P<kind>read|creation)_input_(?P<unit>token|audio_token)_cost(?:_(?P<tier>\w+))?$")
 
 
@@ -63,8 +67,15 @@ def _entries(text: str, source_file: str) -> tuple[list[tuple[str, object]], lis
     if not isinstance(top, _Pairs):
         raise RejectedDelivery(f"{source_file}: not a JSON object of models")
     last = {key: index for index, (key, _) in enumerate(top)}
-    duplicates = [(index + 1, f"{key!r} is published again later in the file; the later entry is kept",
-                   json.dumps({key: _plain(value)})[:2000]) for index, (key, value) in enumerate(top) if last[key] != index]
+    duplicates = [
+        (
+            index + 1,
+            f"{key!r} is published again later in the file; the later entry is kept",
+            json.dumps({key: _plain(value)})[:2000],
+        )
+        for index, (key, value) in enumerate(top)
+        if last[key] != index
+    ]
     return [(key, _plain(value)) for index, (key, value) in enumerate(top) if last[key] == index], duplicates
 
 
@@ -89,18 +100,39 @@ def parse(delivery: Delivery) -> Parsed:
             continue
         provider, mode = value.get("litellm_provider"), value.get("mode")
         if not any(price_field(field) for field in value):
-            bad.append((number, f"{key}: no price published (no *_cost_* field)", json.dumps({key: value}, default=str)[:2000]))
+            bad.append(
+                (number, f"{key}: no price published (no *_cost_* field)", json.dumps({key: value}, default=str)[:2000])
+            )
             continue
         for field, price in value.items():
             described = price_field(field)
             if described is None:
                 continue
             if not isinstance(price, (int, float)) or isinstance(price, bool) or price < 0:
-                bad.append((number, f"{key}: price field {field} is not a non-negative number ({type(price).__name__})",
-                            json.dumps({key: {field: price}}, default=str)[:2000]))
+                bad.append(
+                    (
+                        number,
+                        f"{key}: price field {field} is not a non-negative number ({type(price).__name__})",
+                        json.dumps({key: {field: price}}, default=str)[:2000],
+                    )
+                )
                 continue
             kind, unit, tier = described
-            rows.append((observed_on, key, provider if isinstance(provider, str) else None,
-                         mode if isinstance(mode, str) else None, kind, unit, tier, None, "USD", float(price), 1.0,
-                         basis, None))
+            rows.append(
+                (
+                    observed_on,
+                    key,
+                    provider if isinstance(provider, str) else None,
+                    mode if isinstance(mode, str) else None,
+                    kind,
+                    unit,
+                    tier,
+                    None,
+                    "USD",
+                    float(price),
+                    1.0,
+                    basis,
+                    None,
+                )
+            )
     return Parsed(rows=frame_for(ListPrices, rows), quarantine=quarantine_frame(bad))

@@ -11,9 +11,9 @@ from __future__ import annotations
 import re
 from datetime import date
 
-from ingest.read.careful import record_json, required_records
 from ingest.delivery import Delivery, Parsed, frame_for, quarantine_frame
 from ingest.fetch import locate_file
+from ingest.read.careful import record_json, required_records
 from ingest.settings import SourceSettings
 from ingest.sources.llm.prices import ListPrices
 from ingest.values import parse_number
@@ -55,8 +55,10 @@ def locate(settings: SourceSettings) -> list[Delivery]:
 def _tier(record: dict[str, str]) -> str | None:
     """The processing tier and the context-length tier (`tier_label`, else the token range), when not standard."""
     low, high = record.get("token_tier_min", "").strip(), record.get("token_tier_max", "").strip()
-    parts = [record.get("processing_tier", "").strip(),
-             record.get("tier_label", "").strip() or (f"tokens {low}-{high}" if low or high else "")]
+    parts = [
+        record.get("processing_tier", "").strip(),
+        record.get("tier_label", "").strip() or (f"tokens {low}-{high}" if low or high else ""),
+    ]
     return ", ".join(dict.fromkeys(p for p in parts if p and p != "standard")) or None
 
 
@@ -69,10 +71,14 @@ def parse(delivery: Delivery) -> Parsed:
         record = dict(zip(header, fields))
         currency = record["price_unit"].strip().upper()
         if not re.fullmatch(r"[A-Z]{3}", currency):
-            bad.append((number, f"price_unit {record['price_unit']!r} is not a currency code", record_json(header, fields)))
+            bad.append(
+                (number, f"price_unit {record['price_unit']!r} is not a currency code", record_json(header, fields))
+            )
             continue
         if not any(record.get(column, "").strip() for column in PRICED):
-            bad.append((number, f"{record['model_slug']}: no price published in this record", record_json(header, fields)))
+            bad.append(
+                (number, f"{record['model_slug']}: no price published in this record", record_json(header, fields))
+            )
             continue
         for column, (kind, unit, per) in PRICED.items():
             text = record.get(column, "").strip()
@@ -82,8 +88,21 @@ def parse(delivery: Delivery) -> Parsed:
             if price is None or price < 0:
                 bad.append((number, f"{column} {text!r} is not a non-negative number", record_json(header, fields)))
                 continue
-            rows.append((observed_on, record["model_slug"].strip(), record["provider_slug"].strip() or None,
-                         record.get("model_type", "").strip() or None, kind, unit, _tier(record),
-                         record.get("region", "").strip() or None, currency, price, per, basis,
-                         record.get("source_url", "").strip() or None))
+            rows.append(
+                (
+                    observed_on,
+                    record["model_slug"].strip(),
+                    record["provider_slug"].strip() or None,
+                    record.get("model_type", "").strip() or None,
+                    kind,
+                    unit,
+                    _tier(record),
+                    record.get("region", "").strip() or None,
+                    currency,
+                    price,
+                    per,
+                    basis,
+                    record.get("source_url", "").strip() or None,
+                )
+            )
     return Parsed(rows=frame_for(ListPrices, rows), quarantine=quarantine_frame(bad))

@@ -12,9 +12,9 @@ from __future__ import annotations
 import json
 from datetime import date
 
-from ingest.read.careful import load_json, read_text
 from ingest.delivery import Delivery, Parsed, RejectedDelivery, frame_for, quarantine_frame
 from ingest.fetch import locate_file
+from ingest.read.careful import load_json, read_text
 from ingest.settings import SourceSettings
 from ingest.sources.llm.prices import ListPrices
 from ingest.values import parse_number
@@ -27,10 +27,18 @@ URL = "https://openrouter.ai/api/v1/models"
 SNAPSHOTS = "llm_prices/openrouter/snapshots/*_output.json"
 LEDGER = "llm_prices/openrouter/prices_history_ledger.json"
 # published pricing key -> (kind, unit)
-PRICED = {"prompt": ("input", "token"), "completion": ("output", "token"), "input_cache_read": ("cache_read", "token"),
-          "input_cache_write": ("cache_write", "token"), "internal_reasoning": ("reasoning", "token"),
-          "request": ("request", "request"), "image": ("image", "image"), "web_search": ("other", "web_search"),
-          "audio": ("input", "audio_token"), "image_output": ("output", "image_token")}
+PRICED = {
+    "prompt": ("input", "token"),
+    "completion": ("output", "token"),
+    "input_cache_read": ("cache_read", "token"),
+    "input_cache_write": ("cache_write", "token"),
+    "internal_reasoning": ("reasoning", "token"),
+    "request": ("request", "request"),
+    "image": ("image", "image"),
+    "web_search": ("other", "web_search"),
+    "audio": ("input", "audio_token"),
+    "image_output": ("output", "image_token"),
+}
 
 
 def locate(settings: SourceSettings) -> list[Delivery]:
@@ -69,8 +77,10 @@ def _listed_twice(model: dict, number: int, listed: dict[str, list[tuple[int, st
     none is used), or a repeat of an earlier entry with the same prices (kept once)."""
     entries = listed[str(model["id"])]
     if len({pricing for _, pricing in entries}) > 1:
-        return (f"{model['id']}: listed {len(entries)} times with different prices (entries "
-                f"{', '.join(str(n) for n, _ in entries)}): none is used")
+        return (
+            f"{model['id']}: listed {len(entries)} times with different prices (entries "
+            f"{', '.join(str(n) for n, _ in entries)}): none is used"
+        )
     if number != entries[0][0]:
         return f"{model['id']}: listed again with the same prices (entry {entries[0][0]} is kept)"
     return None
@@ -96,13 +106,31 @@ def _snapshot(data: dict, delivery: Delivery) -> Parsed:
                 continue
             price = parse_number(str(text)) if text is not None else None
             if price is None or price < 0:
-                reason = ("variable price (-1: the router chooses the model)" if str(text).strip() == "-1"
-                          else f"price {key}={text!r} is not a number")
+                reason = (
+                    "variable price (-1: the router chooses the model)"
+                    if str(text).strip() == "-1"
+                    else f"price {key}={text!r} is not a number"
+                )
                 bad.append((number, f"{model['id']}: {reason}", json.dumps({"id": model["id"], key: text})))
                 continue
             kind, unit = PRICED[key]
-            rows.append((observed_on, model["id"], "openrouter", modality, kind, unit, None, None, "USD", price, 1.0,
-                         basis, None))
+            rows.append(
+                (
+                    observed_on,
+                    model["id"],
+                    "openrouter",
+                    modality,
+                    kind,
+                    unit,
+                    None,
+                    None,
+                    "USD",
+                    price,
+                    1.0,
+                    basis,
+                    None,
+                )
+            )
     return Parsed(rows=frame_for(ListPrices, rows), quarantine=quarantine_frame(bad))
 
 
@@ -113,22 +141,48 @@ def _ledger(data: dict, delivery: Delivery) -> Parsed:
     for number, (model_id, entry) in enumerate(data["models"].items(), 1):
         points: dict[str, list] = {}  # a day's last change point is its price: an earlier one that day is superseded
         for point in (entry or {}).get("points") or []:
-            day, problem = (point[0], None) if isinstance(point, list) and len(point) == 3 else (None, "not [date, prompt, completion]")
+            day, problem = (
+                (point[0], None)
+                if isinstance(point, list) and len(point) == 3
+                else (None, "not [date, prompt, completion]")
+            )
             problem = problem or version_problem(str(day))
             if problem:
                 bad.append((number, f"{model_id}: change point {problem}", json.dumps(point)))
                 continue
             if day in points:
-                bad.append((number, f"{model_id}: change point of {day} superseded by a later one of the same day",
-                            json.dumps(points[day])))
+                bad.append(
+                    (
+                        number,
+                        f"{model_id}: change point of {day} superseded by a later one of the same day",
+                        json.dumps(points[day]),
+                    )
+                )
             points[day] = point
         for day, point in points.items():
             for kind, price in (("input", point[1]), ("output", point[2])):
                 if price is None:
-                    bad.append((number, f"{model_id}: unpriced ({kind}) at the change point of {day}", json.dumps(point)))
+                    bad.append(
+                        (number, f"{model_id}: unpriced ({kind}) at the change point of {day}", json.dumps(point))
+                    )
                 elif isinstance(price, (int, float)) and price >= 0:
-                    rows.append((date.fromisoformat(day), model_id, "openrouter", None, kind, "token", None, None, "USD",
-                                 float(price), 1e6, "change point (ledger)", None))
+                    rows.append(
+                        (
+                            date.fromisoformat(day),
+                            model_id,
+                            "openrouter",
+                            None,
+                            kind,
+                            "token",
+                            None,
+                            None,
+                            "USD",
+                            float(price),
+                            1e6,
+                            "change point (ledger)",
+                            None,
+                        )
+                    )
                 else:
                     bad.append((number, f"{model_id}: {kind} price {price!r} is not a number", json.dumps(point)))
     return Parsed(rows=frame_for(ListPrices, rows), quarantine=quarantine_frame(bad))

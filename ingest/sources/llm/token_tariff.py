@@ -11,9 +11,9 @@ from __future__ import annotations
 
 from datetime import date
 
-from ingest.read.careful import record_json, required_records
 from ingest.delivery import Delivery, Parsed, frame_for, quarantine_frame
 from ingest.fetch import locate_file
+from ingest.read.careful import record_json, required_records
 from ingest.settings import SourceSettings
 from ingest.sources.llm.prices import ListPrices
 from ingest.values import parse_date, parse_number
@@ -23,8 +23,15 @@ RAW_TABLE = "token_tariff_prices"
 PARSER_VERSION = "1"
 URL = "https://raw.githubusercontent.com/Prajwalsrinvas/token-tariff/main/timeline.csv"
 MIRROR_PATH = "llm_prices/token_tariff/timeline.csv"
-REQUIRED = ("model", "vendor", "release_date", "launch_price_in", "launch_price_out", "current_price_in",
-            "current_price_out")
+REQUIRED = (
+    "model",
+    "vendor",
+    "release_date",
+    "launch_price_in",
+    "launch_price_out",
+    "current_price_in",
+    "current_price_out",
+)
 
 
 def locate(settings: SourceSettings) -> list[Delivery]:
@@ -39,20 +46,45 @@ def parse(delivery: Delivery) -> Parsed:
     for number, fields in records:
         record = {k: v.strip() for k, v in zip(header, fields)}
         released = parse_date(record["release_date"], ("%Y-%m-%d",))
-        for when, day, basis in (("launch", released, "release date (launch price)"),
-                                 ("current", vintage, current_basis)):
+        for when, day, basis in (
+            ("launch", released, "release date (launch price)"),
+            ("current", vintage, current_basis),
+        ):
             prices = [(kind, record[f"{when}_price_{side}"]) for kind, side in (("input", "in"), ("output", "out"))]
             if day is None or not all(text for _, text in prices):
-                reason = ("launch price or release date blank (not verified by the publisher)" if when == "launch"
-                          else "current price blank (not listed now)")
+                reason = (
+                    "launch price or release date blank (not verified by the publisher)"
+                    if when == "launch"
+                    else "current price blank (not listed now)"
+                )
                 bad.append((number, f"{record['model']}: {reason}", record_json(header, fields)))
                 continue
             for kind, text in prices:
                 price = parse_number(text)
                 if price is None or price < 0:
-                    bad.append((number, f"{record['model']}: {when} {kind} price {text!r} is not a number",
-                                record_json(header, fields)))
+                    bad.append(
+                        (
+                            number,
+                            f"{record['model']}: {when} {kind} price {text!r} is not a number",
+                            record_json(header, fields),
+                        )
+                    )
                     continue
-                rows.append((day, record["model"], record["vendor"] or None, "chat", kind, "token", None, None, "USD",
-                             price, 1e6, basis, record.get("source_url") or None))
+                rows.append(
+                    (
+                        day,
+                        record["model"],
+                        record["vendor"] or None,
+                        "chat",
+                        kind,
+                        "token",
+                        None,
+                        None,
+                        "USD",
+                        price,
+                        1e6,
+                        basis,
+                        record.get("source_url") or None,
+                    )
+                )
     return Parsed(rows=frame_for(ListPrices, rows), quarantine=quarantine_frame(bad))
