@@ -12,7 +12,7 @@ export DAGSTER_HOME ?= $(CURDIR)/.dagster_home
 # The project's own tools first (dagster dev prepares the dbt manifest with the `dbt` it finds on the PATH).
 export PATH := $(CURDIR)/$(VENV)/bin:$(PATH)
 
-.PHONY: run test lint ui setup docs report clean bench ducklake-env
+.PHONY: run test lint site ui setup docs report clean bench ducklake-env
 
 run: setup ## install, then materialize every asset into the warehouse and print a summary
 	$(VENV)/bin/aimetrics run
@@ -24,6 +24,9 @@ test: setup ducklake-env ## install (both environments), then run the whole test
 lint: setup ## ruff's lint rules and format check over the Python (configured in pyproject.toml)
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+
+site: setup ## the documentation (docs/) as a site in site/, warnings as errors (mkdocs-material)
+	NO_MKDOCS_2_WARNING=1 $(VENV)/bin/mkdocs build --strict --quiet
 
 ui: setup ## the Dagster UI on 127.0.0.1:$(PORT) (Ctrl-C stops it)
 	env --default-signal=INT,TERM $(VENV)/bin/dg dev --host 127.0.0.1 --port $(PORT)
@@ -60,4 +63,4 @@ ducklake-env: setup ## a second environment with DuckDB 1.4.4 and the DuckLake e
 		duckdb==1.4.4 duckdb-ext-ducklake==1.4.4.20260205
 
 clean: ## remove the virtualenv, dbt build files and the Dagster home (the warehouse file is kept)
-	rm -rf $(VENV) $(DUCKLAKE_VENV) .tools .dagster_home dbt_project/target dbt_project/logs bench-results
+	rm -rf $(VENV) $(DUCKLAKE_VENV) .tools .dagster_home dbt_project/target dbt_project/logs bench-results site

@@ -302,7 +302,7 @@ def attention_lines() -> list[str]:
 def publication_line(summary: RunSummary) -> str:
     """Whether readers now see this run's build, and if not, what held it back and what they see instead."""
     if warehouse_target().kind != "file":
-        return "Published: a shared engine's readers see each commit (see the README's Beyond one machine)"
+        return "Published: a shared engine's readers see each commit (see docs/scaling.md, Beyond one machine)"
     if summary.published:
         return (
             f"Published: version {summary.published}, now what readers open at {warehouse_path()} (aimetrics versions)"

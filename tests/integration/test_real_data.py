@@ -270,15 +270,15 @@ def _assert_llm_prices_on_real_data():
 
 
 def _assert_every_readme_query_returns_rows():
-    """Every ```sql block of the README runs on the version published from the shared data and returns rows (but
-    those that say they are empty when nothing needs attention)."""
-    readme = (PROJECT_ROOT / "README.md").read_text()
-    blocks = re.findall(r"```sql\n(.*?)```", readme, flags=re.S)
-    assert len(blocks) >= 15
+    """Every ```sql block of the README and the docs runs on the version published from the shared data and returns
+    rows (but those that say they are empty when nothing needs attention)."""
+    pages = [PROJECT_ROOT / "README.md", *sorted((PROJECT_ROOT / "docs").glob("*.md"))]
+    blocks = [block for page in pages for block in re.findall(r"```sql\n(.*?)```", page.read_text(), flags=re.S)]
+    assert len(blocks) >= 30
     with connect_published() as conn:  # what a user's query reads: the published version, with its meta schema
         for sql in blocks:
             rows = conn.execute(sql).fetchall()
-            assert rows or "-- empty when" in sql, f"no rows from the README query:\n{sql}"
+            assert rows or "-- empty when" in sql, f"no rows from the documented query:\n{sql}"
 
 
 def _assert_published_methods_reproduced():
