@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import difflib
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from functools import partial
@@ -61,7 +62,35 @@ class Source:
     re-delivery of the same edition."""
 
 
+OPTIONAL_DECLARATIONS = {
+    "parse_batches": None,
+    "FRESHNESS_DAYS": None,
+    "EDITIONS_ARE_DAYS": False,
+    "OBSERVED_COLUMN": "observed_on",
+    "FEEDS_NAMED_BY": None,
+    "CELLS_NAMED_BY": (),
+}
+"""What a source module may declare beside SOURCE, RAW_TABLE, PARSER_VERSION, locate and parse, with the default."""
+
+
+class MisspeltDeclaration(NameError):
+    """A source module names a declaration almost like a known one (a check would silently be off)."""
+
+
+def _declared(module: ModuleType, name: str):
+    """The module's declaration `name`, or its default; a constant named almost like it (`FRESHNES_DAYS`) fails at
+    import instead of leaving the declaration at its default unseen."""
+    constants = [own for own in vars(module) if own.isupper() and own not in OPTIONAL_DECLARATIONS]
+    for own in constants if name.isupper() else []:
+        if difflib.SequenceMatcher(None, own, name).ratio() > 0.85:
+            raise MisspeltDeclaration(
+                f"{module.__name__}.{own}: did you mean {name}? (a source declares {', '.join(OPTIONAL_DECLARATIONS)})"
+            )
+    return getattr(module, name, OPTIONAL_DECLARATIONS[name])
+
+
 def _source(module: ModuleType, schema: type, arrives_as: str, subject: str) -> Source:
+    declared = {name.lower(): _declared(module, name) for name in OPTIONAL_DECLARATIONS}
     return Source(
         name=module.SOURCE,
         raw_table=module.RAW_TABLE,
@@ -72,12 +101,7 @@ def _source(module: ModuleType, schema: type, arrives_as: str, subject: str) -> 
         description=(module.__doc__ or "").strip().splitlines()[0],
         arrives_as=arrives_as,
         subject=subject,
-        parse_batches=getattr(module, "parse_batches", None),
-        freshness_days=getattr(module, "FRESHNESS_DAYS", None),
-        editions_are_days=getattr(module, "EDITIONS_ARE_DAYS", False),
-        observed_column=getattr(module, "OBSERVED_COLUMN", "observed_on"),
-        feeds_named_by=getattr(module, "FEEDS_NAMED_BY", None),
-        cells_named_by=getattr(module, "CELLS_NAMED_BY", ()),
+        **declared,
     )
 
 

@@ -123,3 +123,22 @@ def test_the_tracker_is_landed_one_observation_day_at_a_time(tmp_path):
         tmp_path / "other",
     )
     assert {d.edition: d.sha256 for d in again}["2026-03-02"] == slices[0].sha256
+
+
+def test_a_misspelt_source_declaration_fails_instead_of_turning_a_check_off():
+    """`FRESHNES_DAYS` once left a feed without its freshness check, silently; now the registry refuses it."""
+    import types
+
+    import pytest
+
+    from ingest.sources import MisspeltDeclaration, _source, skypilot
+
+    module = types.ModuleType("my_feed", "A feed of my own.")
+    for name in ("SOURCE", "RAW_TABLE", "PARSER_VERSION", "locate", "parse"):
+        setattr(module, name, getattr(skypilot, name))
+    module.FRESHNES_DAYS = 3
+    with pytest.raises(MisspeltDeclaration, match="my_feed.FRESHNES_DAYS: did you mean FRESHNESS_DAYS"):
+        _source(module, skypilot.SkypilotOffers, "url", "gpu_prices")
+    del module.FRESHNES_DAYS
+    module.FRESHNESS_DAYS = 3
+    assert _source(module, skypilot.SkypilotOffers, "url", "gpu_prices").freshness_days == 3
