@@ -135,4 +135,6 @@ def test_units_anomalies_jumps_staleness_and_unknown_names(trust_mirror):
     assert again.success and again.checks_failed == []
     assert _scalar("select usd_per_gpu_hour from marts.gpu_prices where gpu_model = 'Quadro P4000'") == 0.51
     assert _rows("select source_gpu_name from marts.unmapped_gpu_names") == [("GPU+",)]
+    # the catalog is a dated snapshot (paperspace/2026-03-02/vms.csv): a plain copy would be dated by the copy and
+    # stay out of the index
     assert _scalar("select offers from marts.gpu_price_index where gpu_model = 'Quadro P4000'") == 1
