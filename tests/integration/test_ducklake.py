@@ -11,26 +11,16 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import PROJECT_ROOT
+from tests.integration.warehouse_queries import MARTS as SHARED_MARTS
 from warehouse.db import connect_read
 
 pytestmark = pytest.mark.integration
 
 LAKE_ENV = PROJECT_ROOT / ".venv-ducklake"
 EXTENSIONS = next(iter(sorted(LAKE_ENV.glob("lib/python3*/site-packages/duckdb_ext/extensions"))), None)
-MARTS = (
-    "ai_investment",
-    "gpu_prices",
-    "gpu_price_index",
-    "gpu_hardware",
-    "funding_rounds",
-    "funding_by_year",
-    "training_costs",
-    "training_emissions",
-    "inference_prices",
-    "frontier_runs",
-    "funding_round_sources",
-    "fx_rates",
-)
+MARTS = (*SHARED_MARTS[:11], "fx_rates")
+"""The marts every integration test reads (the first eleven), and the FX rates the DuckLake build converts with."""
+
 COUNTS_SQL = " union all ".join(f"select '{m}' as mart, count(*) as n from marts.{m}" for m in MARTS)
 
 

@@ -252,15 +252,6 @@ def _assert_llm_prices_on_real_data():
     epoch = "from marts.inference_price_decline where source = 'Epoch AI'"
     assert 9 < _scalar(f"select min(fitted_yearly_decline_factor) {epoch}") < 10
     assert 800 < _scalar(f"select max(fitted_yearly_decline_factor) {epoch}") < 900
-    assert (
-        round(
-            _scalar(
-                "select times_cheaper from marts.inference_price_decline where source = 'AI Index' "
-                "and benchmark = 'MMLU'"
-            )
-        )
-        == 286
-    )
     # "serving GPT-class chat costs about 900M KRW a day": SemiAnalysis's $694,444 at the ECB rate of its day
     serving = "from marts.serving_cost_estimates where estimate = 'chatgpt_2023_02'"
     assert 850e6 < _scalar(f"select any_value(published_krw_per_day) {serving}") < 900e6
