@@ -63,11 +63,11 @@ def pipeline_ingest(db: str) -> None:
 
 def _land_history(mirror: Path) -> None:
     """Land every source from the mirror (all raw tables exist, most empty), the tracker day by day."""
-    from ingest.settings import source_settings
+    from ingest.settings import load_settings
     from ingest.sources import SOURCES, gpu_tracker, gpu_tracker_days
     from warehouse.land import land_source
 
-    settings = source_settings()
+    settings = load_settings()
     for source in SOURCES.values():
         if source.name == gpu_tracker.SOURCE:
             land_source(source, settings=settings, deliveries=gpu_tracker_days.day_deliveries(settings, None))

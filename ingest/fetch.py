@@ -17,7 +17,7 @@ import httpx
 from tenacity import retry, retry_if_exception, stop_after_attempt, wait_exponential
 
 from ingest.delivery import Delivery, modified_day
-from ingest.settings import SourceSettings
+from ingest.settings import Settings, secret
 
 log = logging.getLogger(__name__)
 _PLACEHOLDER = re.compile(r"\$\{([A-Z_][A-Z0-9_]*)\}")
@@ -54,7 +54,7 @@ def _retryable(error: BaseException) -> bool:
     return isinstance(error, httpx.TransportError) and not is_unreachable(error)
 
 
-def _with_retries(settings: SourceSettings):
+def _with_retries(settings: Settings):
     """Retries with exponential backoff for timeouts, 429 and 5xx; none for a host that cannot be reached."""
     return retry(
         retry=retry_if_exception(_retryable),
@@ -84,7 +84,7 @@ def _unavailable(error: Exception, url: str, shown: str, failed: str) -> SourceU
 
 def get_json_pages(
     url: str,
-    settings: SourceSettings,
+    settings: Settings,
     client: httpx.Client | None = None,
     next_key: str = "NextPageLink",
     max_pages: int = 500,
@@ -110,7 +110,7 @@ def get_json_pages(
     return pages
 
 
-def cache_path_for(url: str, settings: SourceSettings) -> Path:
+def cache_path_for(url: str, settings: Settings) -> Path:
     name = Path(urlparse(url).path).name or "index"
     return settings.cache_dir / hashlib.sha256(url.encode()).hexdigest()[:16] / name
 
@@ -119,14 +119,15 @@ def expand_secrets(template: str) -> str:
     """`${NAME}` placeholders filled from the environment, so keys live in the environment, never in files."""
 
     def value(match: re.Match) -> str:
-        if match[1] not in os.environ:
+        value = secret(match[1])
+        if value is None:
             raise SourceUnavailable(f"{template}: environment variable {match[1]} is not set")
-        return os.environ[match[1]]
+        return value
 
     return _PLACEHOLDER.sub(value, template)
 
 
-def fetch(url: str, settings: SourceSettings, client: httpx.Client | None = None) -> Path:
+def fetch(url: str, settings: Settings, client: httpx.Client | None = None) -> Path:
     """Fetch `url` into the cache and return the local path. Raises SourceUnavailable after the retries.
 
     `url` may hold `${NAME}` placeholders (API keys): they are filled from the environment for the request
@@ -160,7 +161,7 @@ def fetch(url: str, settings: SourceSettings, client: httpx.Client | None = None
 
 
 def locate_file(
-    source: str, mirror_path: str, url: str, settings: SourceSettings, edition: str | None = None
+    source: str, mirror_path: str, url: str, settings: Settings, edition: str | None = None
 ) -> list[Delivery]:
     """One file: from the mirror when one is set (nothing if it lacks the file), else fetched from `url`.
 

@@ -3,22 +3,18 @@ mirror in which no source finds a file. A run over such a setting would succeed 
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
-from ingest.settings import SourceSettings, source_settings
-
-FOLDER_SETTINGS = ("AIMETRICS_DATA_DIR", "AIMETRICS_FUNDING_LAYOUTS_DIR", "AIMETRICS_GPU_FEEDS_DIR")
+from ingest.settings import FOLDER_FIELDS, Settings, env_name, load_settings
 
 
-def problems(settings: SourceSettings | None = None) -> list[str]:
-    settings = settings or source_settings()
+def problems(settings: Settings | None = None) -> list[str]:
+    settings = settings or load_settings()
     found = []
-    for name in FOLDER_SETTINGS:
-        value = os.environ.get(name, "").strip()
-        if value and not Path(value).expanduser().is_dir():
-            where = "" if Path(value).expanduser().is_absolute() else f" (relative to the current folder, {Path.cwd()})"
-            found.append(f"{name}={value}: no such folder{where}")
+    for field in FOLDER_FIELDS:
+        folder = getattr(settings, field)
+        if folder and not folder.is_dir():
+            found.append(f"{env_name(field)}: no such folder {folder} (a relative path is read from {Path.cwd()})")
     if settings.mirror_dir and settings.mirror_dir.is_dir() and not _mirror_is_read(settings):
         found.append(
             f"AIMETRICS_DATA_DIR={settings.mirror_dir}: no source finds a file in it; a mirror is laid out like "
@@ -27,7 +23,7 @@ def problems(settings: SourceSettings | None = None) -> list[str]:
     return found
 
 
-def _mirror_is_read(settings: SourceSettings) -> bool:
+def _mirror_is_read(settings: Settings) -> bool:
     from ingest.sources import SOURCES
 
     mirror = settings.mirror_dir.resolve()

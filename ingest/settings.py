@@ -1,37 +1,113 @@
-"""Where sources are read from, configured by environment variables (read on every call, never cached)."""
+"""Every setting of aimetrics, typed, in one object: the only place that reads the environment. Each call of
+`load_settings()` reads it afresh (a test or a long-lived process sees a change), and a wrong value (a count that is
+not a number) is an error naming the variable. docs/configuration.md lists exactly these fields (a test holds it)."""
 
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
+
+from pydantic import Field, ValidationError, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
-
-@dataclass(frozen=True)
-class SourceSettings:
-    mirror_dir: Path | None
-    """AIMETRICS_DATA_DIR: a local folder laid out like ../shared/data. When set, every source reads it."""
-    inbox_dir: Path
-    """AIMETRICS_INBOX_DIR: where file-drop sources (AI Index downloads, funding exports) are placed."""
-    cache_dir: Path
-    """AIMETRICS_CACHE_DIR: where fetched URLs are kept."""
-    http_timeout_s: float
-    http_retries: int
+SKYPILOT_CLOUDS = (
+    "aws,azure,gcp,lambda,runpod,vast,nebius,cudo,fluidstack,paperspace,hyperbolic,shadeform,primeintellect"
+)
+AZURE_VM_PRICES = "serviceName eq 'Virtual Machines' and priceType eq 'Consumption' and currencyCode eq 'USD'"
 
 
-def _path(value: str) -> Path:
-    path = Path(value).expanduser()
-    return path if path.is_absolute() else (Path.cwd() / path).resolve()
+class Settings(BaseSettings):
+    """AIMETRICS_<FIELD> for every field (DAGSTER_HOME as itself). Empty values count as unset."""
+
+    model_config = SettingsConfigDict(env_prefix="AIMETRICS_", env_ignore_empty=True, extra="ignore", frozen=True)
+
+    # where things are
+    duckdb_path: Path = Field(PROJECT_ROOT / "data" / "warehouse.duckdb")
+    keep_versions: int = Field(7, ge=1)
+    data_dir: Path | None = None
+    inbox_dir: Path = PROJECT_ROOT / "data" / "inbox"
+    cache_dir: Path = PROJECT_ROOT / "data" / "cache"
+    report_path: Path = PROJECT_ROOT / "reports" / "aimetrics.html"
+    dagster_home: Path | None = Field(None, validation_alias="DAGSTER_HOME")
+    # fetching
+    http_timeout_s: float = Field(30.0, gt=0)
+    http_retries: int = Field(4, ge=1)
+    skypilot_version: str = "v7"
+    skypilot_clouds: str = SKYPILOT_CLOUDS
+    azure_filter: str = AZURE_VM_PRICES
+    fx_url: str | None = None
+    # what users add
+    funding_layouts_dir: Path | None = None
+    gpu_feeds_dir: Path | None = None
+    tracker_first_day: date = date(2026, 2, 11)
+    accept_smaller: str = ""
+    # a shared warehouse and workers
+    warehouse: str = "duckdb"
+    ducklake_data_path: str | None = None
+    duckdb_extension_dir: str | None = None
+    executor: str = "in_process"
+    celery_broker: str | None = None
+    celery_backend: str | None = None
+    dbt_threads: int | None = Field(None, ge=1)
+    # waiting for others
+    run_wait_s: float = Field(600.0, ge=0)
+    warehouse_wait_s: float = Field(30.0, ge=0)
+
+    @field_validator(
+        "duckdb_path", "data_dir", "inbox_dir", "cache_dir", "report_path", "dagster_home", "funding_layouts_dir",
+        "gpu_feeds_dir", mode="after",
+    )  # fmt: skip
+    @classmethod
+    def _from_the_current_folder(cls, path: Path | None) -> Path | None:
+        if path is None:
+            return None
+        path = path.expanduser()
+        return path if path.is_absolute() else (Path.cwd() / path).resolve()
+
+    @property
+    def mirror_dir(self) -> Path | None:
+        """AIMETRICS_DATA_DIR: a local folder laid out like shared/data; when set, every source reads it."""
+        return self.data_dir
+
+    def clouds(self) -> list[str]:
+        return [cloud.strip() for cloud in self.skypilot_clouds.split(",") if cloud.strip()]
+
+    def accepts_smaller(self, source: str) -> bool:
+        allowed = {name.strip() for name in self.accept_smaller.split(",") if name.strip()}
+        return "all" in allowed or source in allowed
 
 
-def source_settings() -> SourceSettings:
-    mirror = os.environ.get("AIMETRICS_DATA_DIR", "").strip()
-    return SourceSettings(
-        mirror_dir=_path(mirror) if mirror else None,
-        inbox_dir=_path(os.environ.get("AIMETRICS_INBOX_DIR", str(PROJECT_ROOT / "data" / "inbox"))),
-        cache_dir=_path(os.environ.get("AIMETRICS_CACHE_DIR", str(PROJECT_ROOT / "data" / "cache"))),
-        http_timeout_s=float(os.environ.get("AIMETRICS_HTTP_TIMEOUT_S", "30")),
-        http_retries=int(os.environ.get("AIMETRICS_HTTP_RETRIES", "4")),
-    )
+FOLDER_FIELDS = ("data_dir", "funding_layouts_dir", "gpu_feeds_dir")
+"""Folders a user names: one that does not exist is an error before a run (ingest/preflight.py)."""
+
+
+def load_settings() -> Settings:
+    return Settings()
+
+
+def settings_problems() -> list[str]:
+    """What is wrong with the environment's settings, one line per variable (empty when they are all valid)."""
+    try:
+        load_settings()
+    except ValidationError as error:
+        return [f"{_variable(problem['loc'])}={problem.get('input')!r}: {problem['msg']}" for problem in error.errors()]
+    return []
+
+
+def _variable(location: tuple) -> str:
+    field = str(location[0]) if location else ""
+    return env_name(field) if field in Settings.model_fields else field
+
+
+def env_name(field: str) -> str:
+    """The environment variable behind a field."""
+    alias = Settings.model_fields[field].validation_alias
+    return alias if isinstance(alias, str) else f"AIMETRICS_{field.upper()}"
+
+
+def secret(name: str) -> str | None:
+    """A value a feed file names as `${NAME}` (an API key): read from the environment, never from a file."""
+    return os.environ.get(name)

@@ -8,7 +8,7 @@ from dataclasses import replace
 from datetime import date
 
 from ingest.delivery import Delivery
-from ingest.settings import SourceSettings
+from ingest.settings import Settings
 from ingest.values import latest_observation_day
 
 
@@ -22,9 +22,7 @@ def version_problem(day: str) -> str | None:
     return None
 
 
-def dated_versions(
-    source: str, settings: SourceSettings, pattern: str, dated_by_folder: bool = False
-) -> list[Delivery]:
+def dated_versions(source: str, settings: Settings, pattern: str, dated_by_folder: bool = False) -> list[Delivery]:
     """Every file of the mirror matching `pattern` (a glob), as a delivery of the version its name dates (or
     its folder's name, with `dated_by_folder`: `<YYYY-MM-DD>_<commit>/models.csv`)."""
     if not settings.mirror_dir:

@@ -17,6 +17,7 @@ from pathlib import Path
 
 import duckdb
 
+from ingest.settings import load_settings, settings_problems
 from warehouse.db import (
     PROJECT_ROOT,
     WarehouseBusy,
@@ -59,7 +60,7 @@ def _stop_on_sigterm(signum, frame):
 
 def _default_dagster_home() -> None:
     """Outside `make`, the same instance as the Makefile's: .dagster_home with orchestration/dagster.yaml."""
-    if os.environ.get("DAGSTER_HOME"):
+    if load_settings().dagster_home:
         return
     home = PROJECT_ROOT / ".dagster_home"
     home.mkdir(exist_ok=True)
@@ -70,7 +71,7 @@ def _default_dagster_home() -> None:
 
 def dagster_home_problem() -> str | None:
     """Why the Dagster instance in DAGSTER_HOME cannot record a run (it writes runs, events and logs there), or None."""
-    home = Path(os.environ["DAGSTER_HOME"])
+    home = load_settings().dagster_home
     advice = "make it writable, or point DAGSTER_HOME at a folder that is"
     if not home.is_dir():
         return f"DAGSTER_HOME={home} is not a folder; create it, or point DAGSTER_HOME at one"
@@ -246,11 +247,11 @@ def _query(args: argparse.Namespace) -> int:
 def _refused_output(output: Path) -> str | None:
     """Why an export may not be written to `output`: it would land on the warehouse, its build or versions,
     or in a folder the pipeline reads (the project's data folder, the mirror, the inbox, the cache)."""
-    from ingest.settings import source_settings
+    from ingest.settings import load_settings
 
     target = output.expanduser().resolve()
     published = warehouse_path().resolve()
-    settings = source_settings()
+    settings = load_settings()
     guarded = [
         build_path(published).parent,
         versions_root(published),
@@ -532,6 +533,9 @@ def main(argv: list[str] | None = None) -> int:
     diff.add_argument("--all", action="store_true", help="list the unchanged marts too")
     diff.set_defaults(handler=_diff)
     args = parser.parse_args(argv)
+    if problems := settings_problems():
+        print("not run: " + "; ".join(problems), file=sys.stderr)
+        return 2
     try:
         return args.handler(args)
     except (WarehouseBusy, WarehouseMissing, WarehouseCorrupt, WarehouseNotWritable, VersionNotFound) as error:

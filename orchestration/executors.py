@@ -8,10 +8,9 @@ Steps on other processes or machines cannot share one DuckDB file, so `celery` a
 warehouse (AIMETRICS_WAREHOUSE=ducklake:... or md:...); asking for them with the local file is an error.
 """
 
-import os
-
 import dagster as dg
 
+from ingest.settings import env_name, load_settings
 from warehouse.db import warehouse_target
 
 # Every step needs the warehouse and source settings; secrets (catalog password, MOTHERDUCK_TOKEN, feed API keys)
@@ -29,7 +28,7 @@ DISTRIBUTED = ("celery", "k8s")
 
 
 def selected_executor() -> dg.ExecutorDefinition:
-    name = os.environ.get("AIMETRICS_EXECUTOR", "in_process").strip() or "in_process"
+    name = load_settings().executor.strip() or "in_process"
     if name == "in_process":
         return dg.in_process_executor
     if name not in DISTRIBUTED:
@@ -44,8 +43,9 @@ def selected_executor() -> dg.ExecutorDefinition:
 
         return celery_executor.configured(
             {
-                "broker": {"env": "AIMETRICS_CELERY_BROKER"},
-                "backend": {"env": "AIMETRICS_CELERY_BACKEND"},
+                # named, not read: Dagster reads them, so a URL with a password never shows in a run's config
+                "broker": {"env": env_name("celery_broker")},
+                "backend": {"env": env_name("celery_backend")},
             },
             name="celery_executor",
         )

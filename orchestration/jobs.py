@@ -7,7 +7,7 @@ import json
 
 import dagster as dg
 
-from ingest.settings import source_settings
+from ingest.settings import load_settings
 from orchestration.partitions import plan_tracker_run
 
 EVERYTHING = dg.AssetSelection.all()
@@ -114,7 +114,7 @@ def inbox_fingerprint(folder) -> dict[str, str]:
 @dg.sensor(job=ingest_inbox, minimum_interval_seconds=60, default_status=dg.DefaultSensorStatus.RUNNING)
 def inbox_sensor(context: dg.SensorEvaluationContext):
     """Request a run when files appear or change in the AI Index or funding inbox folders."""
-    inbox = source_settings().inbox_dir
+    inbox = load_settings().inbox_dir
     previous = json.loads(context.cursor) if context.cursor else {}
     current = {name: inbox_fingerprint(inbox / name) for name in INBOX_ASSETS}
     changed = [name for name in INBOX_ASSETS if current[name] and current[name] != previous.get(name)]

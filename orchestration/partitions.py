@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 import dagster as dg
 
 from ingest.fetch import SourceUnavailable
-from ingest.settings import source_settings
+from ingest.settings import load_settings
 from ingest.sources import gpu_tracker_days
 
 TRACKER_DAYS_NAME = "gpu_tracker_days"
@@ -21,7 +21,7 @@ def register_tracker_days(instance: dg.DagsterInstance) -> list[str]:
     """Add the days the tracker file has records for and that are not partitions yet, in day order; returns them.
     Raises SourceUnavailable when the file cannot be fetched."""
     known = set(instance.get_dynamic_partitions(tracker_days.name))
-    new = [day for day in gpu_tracker_days.observation_days(source_settings()) if day not in known]
+    new = [day for day in gpu_tracker_days.observation_days(load_settings()) if day not in known]
     if new:
         instance.add_dynamic_partitions(tracker_days.name, new)
     return new

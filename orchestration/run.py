@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import os
 import time
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
 import dagster as dg
 
+from ingest.settings import load_settings
 from orchestration.assets.publish import sorted_checks
 from orchestration.constants import FULL_REFRESH_TAG
 from orchestration.partitions import TrackerPlan, plan_tracker_run
@@ -56,7 +56,7 @@ def materialize_everything(
     started, started_at = time.monotonic(), datetime.now(UTC)
     instance = instance or dg.DagsterInstance.get()
     # a run killed earlier keeps its warehouse slot: free it; wait (bounded, with a message) for a live one
-    wait_for_the_warehouse_pool(instance, float(os.environ.get("AIMETRICS_RUN_WAIT_S", "600")))
+    wait_for_the_warehouse_pool(instance, load_settings().run_wait_s)
     job = defs.resolve_job_def(job_name)
     plan = plan_tracker_run(instance, set(job.asset_layer.selected_asset_keys)) if job.partitions_def else TrackerPlan()
     result = job.execute_in_process(

@@ -20,12 +20,12 @@ the comparison holds when the replaced rows are already gone. `AIMETRICS_ACCEPT_
 
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass
 
 import duckdb
 
 from ingest.delivery import RejectedDelivery
+from ingest.settings import load_settings
 from warehouse.schema import PROVENANCE_COLUMNS
 
 SHRINK_FLOOR = 20
@@ -77,8 +77,7 @@ def profiles(
 
 
 def _accepts_less(source: str) -> bool:
-    allowed = {name.strip() for name in os.environ.get("AIMETRICS_ACCEPT_SMALLER", "").split(",") if name.strip()}
-    return "all" in allowed or source in allowed
+    return load_settings().accepts_smaller(source)
 
 
 def _replaced(conn, key, across_editions: bool) -> tuple[str, int, Profile | None] | None:

@@ -25,8 +25,9 @@ from pathlib import Path
 
 import duckdb
 
+from ingest.settings import load_settings
+
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
-DEFAULT_PATH = PROJECT_ROOT / "data" / "warehouse.duckdb"
 
 
 class WarehouseBusy(RuntimeError):
@@ -39,11 +40,7 @@ class WarehouseMissing(FileNotFoundError):
 
 def warehouse_path() -> Path:
     """AIMETRICS_DUCKDB_PATH, or data/warehouse.duckdb in the project."""
-    value = os.environ.get("AIMETRICS_DUCKDB_PATH", "").strip()
-    if not value:
-        return DEFAULT_PATH
-    path = Path(value).expanduser()
-    return path if path.is_absolute() else (Path.cwd() / path).resolve()
+    return load_settings().duckdb_path
 
 
 def unwritable_reason() -> str | None:
@@ -87,11 +84,12 @@ class Target:
 
 def warehouse_target() -> Target:
     """AIMETRICS_WAREHOUSE: unset or `duckdb` for the file, `ducklake:<catalog>` or `md:<database>`."""
-    value = os.environ.get("AIMETRICS_WAREHOUSE", "").strip()
+    settings = load_settings()
+    value = settings.warehouse.strip()
     if value in ("", "duckdb"):
-        return Target("file", str(warehouse_path()))
+        return Target("file", str(settings.duckdb_path))
     if value.startswith("ducklake:"):
-        return Target("ducklake", value, os.environ.get("AIMETRICS_DUCKLAKE_DATA_PATH", "").strip() or None)
+        return Target("ducklake", value, settings.ducklake_data_path)
     if value.startswith("md:"):
         return Target("motherduck", value)
     raise ValueError(
@@ -105,7 +103,7 @@ def _quoted(text: str) -> str:
 
 def _connect_shared(target: Target, read_only: bool) -> duckdb.DuckDBPyConnection:
     """An in-process DuckDB with the shared warehouse attached and in use (USE), so `raw.x` means the same."""
-    extensions = os.environ.get("AIMETRICS_DUCKDB_EXTENSION_DIR", "").strip()
+    extensions = load_settings().duckdb_extension_dir
     config = {"extension_directory": extensions} if extensions else {}
     if target.kind == "motherduck":
         return duckdb.connect(target.location, read_only=read_only, config=config)
@@ -182,7 +180,7 @@ def _busy(path, error: Exception) -> WarehouseBusy:
 
 
 def _shared_wait_s() -> float:
-    return float(os.environ.get("AIMETRICS_WAREHOUSE_WAIT_S", "30"))
+    return load_settings().warehouse_wait_s
 
 
 def _waiting(connect, wait_s: float, where) -> duckdb.DuckDBPyConnection:

@@ -13,7 +13,7 @@ import polars as pl
 from ingest.delivery import Delivery, Parsed, RejectedDelivery
 from ingest.read.records import stream_group
 from ingest.read.streamed import NeedsCarefulParse
-from ingest.settings import SourceSettings, source_settings
+from ingest.settings import Settings, load_settings
 from ingest.sources import Source
 from ingest.validate import empty_frame, split_by_schema
 from warehouse.db import connect_write
@@ -78,7 +78,7 @@ def _key(delivery: Delivery) -> DeliveryKey:
 def land_source(
     source: Source,
     db_path: Path | None = None,
-    settings: SourceSettings | None = None,
+    settings: Settings | None = None,
     deliveries: list[Delivery] | None = None,
     count_editions: bool = False,
     present: set[str] | None = None,
@@ -86,7 +86,7 @@ def land_source(
     """Land the given deliveries (default: all that the source locates) into raw.<source.raw_table>. `present`:
     every delivery the source holds now, when only some are given (the tracker's days): loaded ones missing from
     it are noted as retractions, fetched from a URL or not."""
-    settings = settings or source_settings()
+    settings = settings or load_settings()
     table = checked_identifier(source.raw_table)
     found = source.locate(settings) if deliveries is None else deliveries
     report = LandingReport(source=source.name, raw_table=table)

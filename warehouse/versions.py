@@ -23,9 +23,9 @@ from pathlib import Path
 
 import duckdb
 
+from ingest.settings import load_settings
 from warehouse.db import PROJECT_ROOT, connect_write, seeded_build, warehouse_path
 
-DEFAULT_KEEP = 7
 MANIFEST = "manifest.json"
 
 
@@ -54,10 +54,7 @@ def versions_root(published: Path | None = None) -> Path:
 
 
 def keep_versions() -> int:
-    value = int(os.environ.get("AIMETRICS_KEEP_VERSIONS", str(DEFAULT_KEEP)))
-    if value < 1:
-        raise ValueError(f"AIMETRICS_KEEP_VERSIONS={value}: keep at least the published version (1)")
-    return value
+    return load_settings().keep_versions
 
 
 def list_versions(published: Path | None = None) -> list[Version]:

@@ -9,7 +9,7 @@ from functools import partial
 from types import ModuleType
 
 from ingest.delivery import Delivery, Parsed
-from ingest.settings import SourceSettings
+from ingest.settings import Settings
 from ingest.sources import (
     ai_index,
     azure_prices,
@@ -33,7 +33,7 @@ class Source:
     raw_table: str
     parser_version: str
     schema: type
-    locate: Callable[[SourceSettings], list[Delivery]]
+    locate: Callable[[Settings], list[Delivery]]
     parse: Callable[[Delivery], Parsed]
     description: str
     arrives_as: str

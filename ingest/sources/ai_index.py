@@ -18,7 +18,7 @@ import polars as pl
 
 from ingest.delivery import Delivery, Parsed, RejectedDelivery, frame_for, quarantine_frame, sha256_of
 from ingest.read.careful import folded_header, read_csv_records, record_json
-from ingest.settings import SourceSettings
+from ingest.settings import Settings
 from ingest.sources.ai_index_by_url import online_figures, url_deliveries
 from ingest.values import parse_date, parse_number
 
@@ -137,7 +137,7 @@ def _check_zip(zipped: Path, target: Path) -> None:
             )
 
 
-def locate(settings: SourceSettings) -> list[Delivery]:
+def locate(settings: Settings) -> list[Delivery]:
     """The mirror's `ai_index_<edition>/` folders (when a mirror is set), the editions dropped (as folders or zips)
     into `<inbox>/ai_index/` in both modes (an edition the mirror has is read from the mirror), and without a
     mirror, for an edition published only online that the inbox lacks, its figures fetched by URL."""

@@ -15,7 +15,7 @@ import yaml
 
 from ingest.delivery import Delivery
 from ingest.fetch import SourceUnavailable, fetch
-from ingest.settings import SourceSettings
+from ingest.settings import Settings
 
 log = logging.getLogger(__name__)
 LAYOUT = Path(__file__).resolve().parent.parent / "layouts" / "ai_index_by_url.yml"
@@ -43,7 +43,7 @@ def online_figures() -> dict[str, OnlineFigure]:
     return figures
 
 
-def url_deliveries(source: str, settings: SourceSettings, editions_present: set[str]) -> list[Delivery]:
+def url_deliveries(source: str, settings: Settings, editions_present: set[str]) -> list[Delivery]:
     """A delivery per online figure of an edition not already present. A figure that cannot be fetched is a
     refused delivery with the reason; a machine that cannot reach the host at all stops trying (one warning)."""
     found = []

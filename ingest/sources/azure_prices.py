@@ -8,7 +8,6 @@ prices of the VM sizes listed in `ingest/layouts/azure_gpu_skus.yml` are offers;
 from __future__ import annotations
 
 import json
-import os
 from datetime import UTC, date, datetime
 from functools import lru_cache
 from pathlib import Path
@@ -21,7 +20,7 @@ import yaml
 from ingest.delivery import Delivery, Parsed, RejectedDelivery, frame_for, modified_day, quarantine_frame
 from ingest.fetch import get_json_pages
 from ingest.read.careful import load_json, read_text
-from ingest.settings import SourceSettings
+from ingest.settings import Settings
 from ingest.values import parse_number
 
 SOURCE = "azure_retail_prices"
@@ -31,7 +30,6 @@ FRESHNESS_DAYS = 3  # polled daily
 EDITIONS_ARE_DAYS = True  # an unchanged price list on a new day still says that day's prices
 PRICE_UNIT = "instance_hour"  # the Retail Prices API quotes a VM size per hour
 API = "https://prices.azure.com/api/retail/prices"
-DEFAULT_FILTER = "serviceName eq 'Virtual Machines' and priceType eq 'Consumption' and currencyCode eq 'USD'"
 SKU_FILE = Path(__file__).resolve().parent.parent / "layouts" / "azure_gpu_skus.yml"
 
 
@@ -40,11 +38,11 @@ def gpu_skus() -> dict[str, tuple[str, int]]:
     return {sku: (gpu, int(count)) for sku, (gpu, count) in yaml.safe_load(SKU_FILE.read_text()).items()}
 
 
-def api_url() -> str:
-    return f"{API}?$filter={quote(os.environ.get('AIMETRICS_AZURE_FILTER', DEFAULT_FILTER))}"
+def api_url(settings: Settings) -> str:
+    return f"{API}?$filter={quote(settings.azure_filter)}"
 
 
-def locate(settings: SourceSettings) -> list[Delivery]:
+def locate(settings: Settings) -> list[Delivery]:
     """Recorded pages in `<mirror>/azure_retail_prices/` (one delivery each), else a live poll of the API."""
     if settings.mirror_dir:
         folder = settings.mirror_dir / "azure_retail_prices"
@@ -59,12 +57,12 @@ def locate(settings: SourceSettings) -> list[Delivery]:
             else []
         )
     now = datetime.now(UTC)
-    pages = get_json_pages(api_url(), settings)
+    pages = get_json_pages(api_url(settings), settings)
     items = [item for page in pages for item in page.get("Items", [])]
     target = settings.cache_dir / SOURCE / f"{now.date().isoformat()}.json"
     target.parent.mkdir(parents=True, exist_ok=True)
     target.write_text(json.dumps({"Items": items, "pages": len(pages)}))
-    return [Delivery.from_file(SOURCE, now.date().isoformat(), api_url(), target, now)]
+    return [Delivery.from_file(SOURCE, now.date().isoformat(), api_url(settings), target, now)]
 
 
 class AzureGpuPrices(pa.DataFrameModel):

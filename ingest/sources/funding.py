@@ -9,7 +9,6 @@ with the reason recorded. The date format is decided once per file (never guesse
 from __future__ import annotations
 
 import hashlib
-import os
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from functools import lru_cache
@@ -21,7 +20,7 @@ import yaml
 
 from ingest.delivery import Delivery, Parsed, RejectedDelivery, frame_for, quarantine_frame
 from ingest.read.careful import read_csv_records, record_json, whole_records
-from ingest.settings import SourceSettings
+from ingest.settings import Settings, load_settings
 from ingest.sources.ecb_fx import known_currencies
 from ingest.values import DECIMAL_COMMA, is_missing, parse_date, parse_money, parse_number
 
@@ -83,9 +82,9 @@ def load_layout(path: Path) -> Layout:
 
 def layouts() -> list[Layout]:
     folders = [LAYOUT_DIR]
-    extra = os.environ.get("AIMETRICS_FUNDING_LAYOUTS_DIR", "").strip()
+    extra = load_settings().funding_layouts_dir
     if extra:
-        folders.append(Path(extra))
+        folders.append(extra)
     return [load_layout(path) for folder in folders if folder.is_dir() for path in sorted(folder.glob("*.yml"))]
 
 
@@ -99,7 +98,7 @@ def detect_layout(header: list[str], candidates: list[Layout] | None = None) -> 
     raise RejectedDelivery(f"header matches no funding layout ({known}): {header[:8]}")
 
 
-def locate(settings: SourceSettings) -> list[Delivery]:
+def locate(settings: Settings) -> list[Delivery]:
     """The mirror's exports (when a mirror is set) and, in both modes, those dropped into `<inbox>/funding/`."""
     roots = [(settings.mirror_dir, MIRROR_GLOBS)] if settings.mirror_dir else []
     roots.append((settings.inbox_dir / "funding", ("**/*.csv",)))

@@ -13,7 +13,6 @@ from __future__ import annotations
 import fnmatch
 import json
 import logging
-import os
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -25,7 +24,7 @@ import yaml
 from ingest.delivery import Delivery, Parsed, RejectedDelivery, frame_for, modified_day, quarantine_frame
 from ingest.fetch import locate_file
 from ingest.read.careful import load_json, read_csv_records, read_text, whole_records
-from ingest.settings import SourceSettings
+from ingest.settings import Settings, load_settings
 from ingest.values import parse_number
 from ingest.versions import dated_versions, version_problem
 
@@ -115,13 +114,12 @@ def load_feed(path: Path) -> Feed:
 
 
 def feeds() -> list[Feed]:
-    folders = [FEED_DIR] + (
-        [Path(os.environ["AIMETRICS_GPU_FEEDS_DIR"])] if os.environ.get("AIMETRICS_GPU_FEEDS_DIR") else []
-    )
+    extra = load_settings().gpu_feeds_dir
+    folders = [FEED_DIR] + ([extra] if extra else [])
     return [load_feed(p) for folder in folders if folder.is_dir() for p in sorted(folder.glob("*.yml"))]
 
 
-def locate(settings: SourceSettings) -> list[Delivery]:
+def locate(settings: Settings) -> list[Delivery]:
     """Every feed's file (or dated versions). A mirror copy with the same bytes as a dated version is that version,
     already observed on its date: it is left out, rather than observed again on the copy's modification day."""
     versions, copies = [], []

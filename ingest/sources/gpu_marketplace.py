@@ -17,7 +17,7 @@ import polars as pl
 from ingest.delivery import Delivery, Parsed, RejectedDelivery, frame_for, quarantine_frame
 from ingest.fetch import locate_file
 from ingest.read.careful import load_json, read_text
-from ingest.settings import SourceSettings
+from ingest.settings import Settings
 from ingest.values import latest_observation_day, whole_number_problem
 
 SOURCE = "gpu_marketplace"
@@ -54,7 +54,7 @@ class MarketplaceSnapshots(pa.DataFrameModel):
         strict = True
 
 
-def locate(settings: SourceSettings) -> list[Delivery]:
+def locate(settings: Settings) -> list[Delivery]:
     if settings.mirror_dir:
         folder = settings.mirror_dir / MIRROR_FOLDER
         names = sorted(p.stem for p in folder.glob("*.jsonl")) if folder.is_dir() else []

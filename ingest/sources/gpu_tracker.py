@@ -10,7 +10,6 @@ day's records, so a new day costs that day's work and a day whose records did no
 
 from __future__ import annotations
 
-import os
 import re
 from collections.abc import Iterable, Iterator, Sequence
 from datetime import UTC, date, datetime
@@ -22,7 +21,7 @@ from ingest.delivery import Delivery, Parsed, frame_for, quarantine_frame
 from ingest.fetch import locate_file
 from ingest.read.careful import record_json
 from ingest.read.records import Records, parse_carefully, parse_streamed
-from ingest.settings import SourceSettings
+from ingest.settings import Settings, load_settings
 from ingest.values import latest_observation_day, number_expr, too_large_for_int64
 
 SOURCE = "gpu_pricing_tracker"
@@ -50,9 +49,14 @@ COLUMNS = (
 
 UNDATED = "undated"
 OUT_OF_RANGE = "out_of_range"
-FIRST_DAY = os.environ.get("AIMETRICS_TRACKER_FIRST_DAY", "").strip() or "2026-02-11"
-"""The tracker's first day of observations (its daily partitions start here; a tracker file of other days, such as
-the benchmarks' synthetic one, sets AIMETRICS_TRACKER_FIRST_DAY)."""
+
+
+def first_day() -> str:
+    """The tracker's first day of observations (its daily partitions start here; a tracker file of other days, such
+    as the benchmarks' synthetic one, sets AIMETRICS_TRACKER_FIRST_DAY)."""
+    return load_settings().tracker_first_day.isoformat()
+
+
 _ISO_DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
 
@@ -61,10 +65,10 @@ def last_day() -> str:
 
 
 def outside_days(day: str) -> bool:
-    return day < FIRST_DAY or day > last_day()
+    return day < first_day() or day > last_day()
 
 
-def locate(settings: SourceSettings) -> list[Delivery]:
+def locate(settings: Settings) -> list[Delivery]:
     return locate_file(SOURCE, MIRROR_PATH, URL, settings, edition="latest")
 
 
@@ -137,14 +141,14 @@ def _parse_batch(value: pl.DataFrame, names: list[str], header: list[str], seen:
         pl.when(pl.col("_observed_on").is_null())
         .then(pl.lit("date is not YYYY-MM-DD"))
         .when(
-            (pl.col("_observed_on") < date.fromisoformat(FIRST_DAY))
+            (pl.col("_observed_on") < date.fromisoformat(first_day()))
             | (pl.col("_observed_on") > date.fromisoformat(last_day()))
         )
         .then(
             pl.format(
                 "date {} is outside the tracker's days ({} to {})",
                 pl.col("date"),
-                pl.lit(FIRST_DAY),
+                pl.lit(first_day()),
                 pl.lit(last_day()),
             )
         )

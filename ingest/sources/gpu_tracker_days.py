@@ -14,15 +14,15 @@ from ingest.delivery import Delivery, RejectedDelivery
 from ingest.read.careful import read_csv_records
 from ingest.read.records import Records, careful_records, streamed_records
 from ingest.read.streamed import FILE_COLUMN, NeedsCarefulParse, read_header, string_batches
-from ingest.settings import SourceSettings
+from ingest.settings import Settings
 from ingest.sources import gpu_tracker_tail as tail
-from ingest.sources.gpu_tracker import _ISO_DAY, FIRST_DAY, OUT_OF_RANGE, UNDATED, last_day, locate, outside_days
+from ingest.sources.gpu_tracker import _ISO_DAY, OUT_OF_RANGE, UNDATED, first_day, last_day, locate, outside_days
 
 _SLICED, _DATED = "appended.json", "dates.json"
 """What the day slicer and the day finder remember of the file (gpu_tracker_tail.py), in the cache folder."""
 
 
-def observation_days(settings: SourceSettings, located: list[Delivery] | None = None) -> list[str]:
+def observation_days(settings: Settings, located: list[Delivery] | None = None) -> list[str]:
     """The days (in order) that the located tracker file (`located`, else located now) has records for, within
     the tracker's days: its partitions. A file that only grew since the last call is read from where its last
     day began."""
@@ -39,7 +39,7 @@ def observation_days(settings: SourceSettings, located: list[Delivery] | None = 
     return sorted(date for date in dates if not outside_days(date))
 
 
-def present_day_files(settings: SourceSettings, located: list[Delivery]) -> set[str]:
+def present_day_files(settings: Settings, located: list[Delivery]) -> set[str]:
     """The day deliveries (`<file>#date=<day>`) the located file holds now: a loaded day missing from them was
     removed upstream (noted as a retraction; its rows are kept)."""
     files = [delivery.source_file for delivery in located if not delivery.refused]
@@ -75,9 +75,7 @@ def _date_position(header: list[str]) -> int | None:
     return names.index("date") if "date" in names else None
 
 
-def day_deliveries(
-    settings: SourceSettings, days: set[str] | None, located: list[Delivery] | None = None
-) -> list[Delivery]:
+def day_deliveries(settings: Settings, days: set[str] | None, located: list[Delivery] | None = None) -> list[Delivery]:
     """The located tracker file(s) (`located`, else located now) cut into one delivery per day in `days` (every
     day when None)."""
     return [
@@ -137,7 +135,7 @@ def _write_day_files_streamed(
         undated_sql = (
             (
                 f" or not regexp_full_match(value, '{_ISO_DAY.pattern[1:-1]}')"
-                f" or value < '{FIRST_DAY}' or value > '{last_day()}'"
+                f" or value < '{first_day()}' or value > '{last_day()}'"
             )
             if undated
             else ""
@@ -148,7 +146,7 @@ def _write_day_files_streamed(
         keyed = batch.with_columns(
             _day=pl.when(~text.str.contains(_ISO_DAY.pattern))
             .then(pl.lit(UNDATED))
-            .when((text < FIRST_DAY) | (text > last_day()))
+            .when((text < first_day()) | (text > last_day()))
             .then(pl.lit(OUT_OF_RANGE))
             .otherwise(text)
         )

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import ast
 import json
-import os
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import replace
 from datetime import UTC, date, datetime
@@ -24,7 +23,7 @@ from ingest.fetch import fetch
 from ingest.read.careful import record_json
 from ingest.read.records import Records, parse_carefully, parse_streamed
 from ingest.read.streamed import unique_names
-from ingest.settings import SourceSettings
+from ingest.settings import Settings
 from ingest.values import latest_observation_day, number_expr
 
 SOURCE = "skypilot_catalog"
@@ -36,10 +35,6 @@ EDITIONS_ARE_DAYS = True  # an unchanged price list on a new day still says that
 PRICE_UNIT = "instance_hour"  # SkyPilot's Price and SpotPrice are the hourly price of the whole instance
 CATALOG_URL = (
     "https://raw.githubusercontent.com/skypilot-org/skypilot-catalog/master/catalogs/{version}/{cloud}/vms.csv"
-)
-DEFAULT_VERSION = "v7"
-DEFAULT_CLOUDS = (
-    "aws,azure,gcp,lambda,runpod,vast,nebius,cudo,fluidstack,paperspace,hyperbolic,shadeform,primeintellect"
 )
 PLACEHOLDER_SPOT_MIN = 99_999.0
 
@@ -76,10 +71,9 @@ def _is_day(name: str) -> bool:
         return False
 
 
-def url_deliveries(settings: SourceSettings) -> list[Delivery]:
+def url_deliveries(settings: Settings) -> list[Delivery]:
     """Fetch today's catalog of every configured cloud (AIMETRICS_SKYPILOT_CLOUDS, AIMETRICS_SKYPILOT_VERSION)."""
-    version = os.environ.get("AIMETRICS_SKYPILOT_VERSION", DEFAULT_VERSION)
-    clouds = [c.strip() for c in os.environ.get("AIMETRICS_SKYPILOT_CLOUDS", DEFAULT_CLOUDS).split(",") if c.strip()]
+    version, clouds = settings.skypilot_version, settings.clouds()
     now = datetime.now(UTC)
     found = []
     for cloud in clouds:
@@ -88,7 +82,7 @@ def url_deliveries(settings: SourceSettings) -> list[Delivery]:
     return found
 
 
-def locate(settings: SourceSettings) -> list[Delivery]:
+def locate(settings: Settings) -> list[Delivery]:
     return mirror_deliveries(settings.mirror_dir) if settings.mirror_dir else url_deliveries(settings)
 
 

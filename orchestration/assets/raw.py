@@ -5,7 +5,7 @@ from datetime import UTC, datetime, time
 import dagster as dg
 
 from ingest.fetch import SourceUnavailable
-from ingest.settings import source_settings
+from ingest.settings import load_settings
 from ingest.sources import SOURCES, Source, gpu_tracker, gpu_tracker_days
 from orchestration.constants import OWNERS, WAREHOUSE_POOL
 from orchestration.drop_checks import drop_check_result, drop_check_spec
@@ -35,7 +35,7 @@ def _deliveries_markdown(report: LandingReport, limit: int = 25) -> str:
 def _tracker_days(context: dg.AssetExecutionContext, source: Source) -> LandingReport:
     """Land the requested observation days of the tracker file, one delivery per day; each day's partition
     records its own counts (the run's totals stay on the materialization as a whole)."""
-    settings = source_settings()
+    settings = load_settings()
     days = context.partition_keys
     located = source.locate(settings)  # once: a fetched tracker file is downloaded by each locate
     report = land_source(
@@ -91,9 +91,7 @@ def build_raw_asset(source: Source) -> dg.AssetsDefinition:
                 raise dg.Failure(description=f"{source.name}: {error}", allow_retries=False) from None
             raise
         if not report.deliveries:
-            where = (
-                f"mirror {settings.mirror_dir}" if (settings := source_settings()).mirror_dir else "its URL or inbox"
-            )
+            where = f"mirror {settings.mirror_dir}" if (settings := load_settings()).mirror_dir else "its URL or inbox"
             context.log.warning(f"{source.name}: no deliveries found in {where}; the table keeps what it had")
         else:  # the run's progress, one line per source
             context.log.info(

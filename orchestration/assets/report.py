@@ -2,13 +2,12 @@
 lineage shows what it rests on, a run that publishes rewrites it, and it is drawn from what readers see
 (AIMETRICS_REPORT_PATH, default reports/aimetrics.html)."""
 
-import os
 import re
 from pathlib import Path
 
 import dagster as dg
 
-from ingest.settings import PROJECT_ROOT
+from ingest.settings import load_settings
 from orchestration.assets.publish import PUBLISHED_KEY
 from orchestration.constants import OWNERS
 from warehouse.report import write_report
@@ -18,7 +17,7 @@ REPORT_KEY = dg.AssetKey(["report", "aimetrics_html"])
 
 
 def report_path() -> Path:
-    return Path(os.environ.get("AIMETRICS_REPORT_PATH") or PROJECT_ROOT / "reports" / "aimetrics.html")
+    return load_settings().report_path
 
 
 def report_inputs() -> list[dg.AssetKey]:

@@ -10,7 +10,7 @@ import httpx
 import pytest
 
 from ingest import fetch as fetch_module
-from ingest.settings import source_settings
+from ingest.settings import load_settings
 from orchestration.definitions import defs
 from tests.conftest import FIXTURE_MIRROR, PROJECT_ROOT
 from warehouse.db import connect_read
@@ -95,7 +95,7 @@ def test_fetch_retries_then_fails_with_the_url_and_the_reason(monkeypatch):
         calls.append(request.url)
         return httpx.Response(503, text="upstream unavailable")
 
-    settings = source_settings()
+    settings = load_settings()
     client = httpx.Client(transport=httpx.MockTransport(outage))
     monkeypatch.setattr("tenacity.nap.time.sleep", lambda seconds: None)
     with pytest.raises(

@@ -7,7 +7,7 @@ import pytest
 
 from ingest import fetch as fetch_module
 from ingest.delivery import Delivery, RejectedDelivery
-from ingest.settings import source_settings
+from ingest.settings import load_settings
 from ingest.sources import azure_prices
 from tests.conftest import FIXTURES
 
@@ -29,7 +29,7 @@ def test_pages_are_followed_through_next_page_link_with_retries_on_rate_limits(m
     client, seen = _api(
         [httpx.Response(200, json=PAGES[0]), httpx.Response(429, text="slow down"), httpx.Response(200, json=PAGES[1])]
     )
-    pages = fetch_module.get_json_pages(azure_prices.api_url(), source_settings(), client)
+    pages = fetch_module.get_json_pages(azure_prices.api_url(load_settings()), load_settings(), client)
     assert [len(p["Items"]) for p in pages] == [4, 3]
     assert seen[0].startswith("https://prices.azure.com/api/retail/prices?$filter=serviceName%20eq")
     assert seen[1] == seen[2] == PAGES[0]["NextPageLink"].replace(":443", "")  # the 429 was retried
@@ -39,13 +39,13 @@ def test_a_truncated_page_fails_with_the_page_number(monkeypatch):
     monkeypatch.setattr("tenacity.nap.time.sleep", lambda seconds: None)
     client, _ = _api([httpx.Response(200, json=PAGES[0]), httpx.Response(200, text='{"Items": [{"retail')])
     with pytest.raises(fetch_module.SourceUnavailable, match="could not fetch page 2 of"):
-        fetch_module.get_json_pages(azure_prices.api_url(), source_settings(), client)
+        fetch_module.get_json_pages(azure_prices.api_url(load_settings()), load_settings(), client)
 
 
 def test_a_poll_is_one_delivery_of_linux_gpu_prices(monkeypatch):
     monkeypatch.setattr(azure_prices, "get_json_pages", lambda url, settings: PAGES)
-    delivery = azure_prices.locate(source_settings())[0]
-    assert delivery.source_file == azure_prices.api_url()
+    delivery = azure_prices.locate(load_settings())[0]
+    assert delivery.source_file == azure_prices.api_url(load_settings())
     parsed = azure_prices.parse(delivery)
     rows = parsed.rows.select(
         "arm_sku_name", "arm_region_name", "gpu_name", "gpu_count", "pricing", "usd_per_hour"

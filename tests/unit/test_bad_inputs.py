@@ -6,7 +6,7 @@ import shutil
 import pytest
 
 from ingest.delivery import Delivery
-from ingest.settings import source_settings
+from ingest.settings import Settings
 from ingest.sources import SOURCES
 from tests.conftest import FIXTURE_MIRROR, FIXTURES
 from warehouse.db import connect_read
@@ -114,8 +114,8 @@ CASES = [
 def baseline(tmp_path_factory):
     """A warehouse with every fixture source loaded, copied for each case."""
     path = tmp_path_factory.mktemp("baseline") / "warehouse.duckdb"
-    settings = source_settings().__class__(
-        mirror_dir=FIXTURE_MIRROR,
+    settings = Settings(
+        data_dir=FIXTURE_MIRROR,
         inbox_dir=path.parent / "inbox",
         cache_dir=path.parent / "cache",
         http_timeout_s=1,

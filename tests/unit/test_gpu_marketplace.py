@@ -1,13 +1,13 @@
 from datetime import UTC, datetime
 
-from ingest.settings import source_settings
+from ingest.settings import load_settings
 from ingest.sources import gpu_marketplace
 from tests.conftest import FIXTURE_MIRROR
 
 
 def _parsed(monkeypatch):
     monkeypatch.setenv("AIMETRICS_DATA_DIR", str(FIXTURE_MIRROR))
-    found = gpu_marketplace.locate(source_settings())
+    found = gpu_marketplace.locate(load_settings())
     assert [d.source_file for d in found] == ["gpu_prices/primeintellect/data/summary/H100_80GB_SXM5.jsonl"]
     return gpu_marketplace.parse(found[0])
 

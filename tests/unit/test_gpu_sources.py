@@ -70,9 +70,9 @@ def test_catalog_urls_are_fetched_per_configured_cloud(monkeypatch, tmp_path):
 
     monkeypatch.setattr(skypilot, "fetch", fake_fetch)
     monkeypatch.setenv("AIMETRICS_SKYPILOT_CLOUDS", "lambda, runpod")
-    from ingest.settings import source_settings
+    from ingest.settings import load_settings
 
-    found = skypilot.locate(source_settings())
+    found = skypilot.locate(load_settings())
     assert fetched == [skypilot.CATALOG_URL.format(version="v7", cloud=c) for c in ("lambda", "runpod")]
     assert [d.source_file for d in found] == fetched
 

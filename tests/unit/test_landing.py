@@ -5,7 +5,7 @@ import polars as pl
 import pytest
 
 from ingest.delivery import Delivery, quarantine_frame
-from ingest.settings import source_settings
+from ingest.settings import load_settings
 from ingest.sources import SOURCES
 from tests.conftest import FIXTURE_MIRROR
 from warehouse import load
@@ -130,7 +130,7 @@ def test_table_names_reaching_sql_are_checked():
 
 def test_every_source_lands_from_the_fixture_mirror(monkeypatch):
     monkeypatch.setenv("AIMETRICS_DATA_DIR", str(FIXTURE_MIRROR))
-    settings = source_settings()
+    settings = load_settings()
     rows = {name: land_source(source, settings=settings).table_rows for name, source in SOURCES.items()}
     assert rows["ai_index"] > 0 and rows["skypilot_catalog"] == 6 and rows["funding_exports"] == 11
     with connect_read() as conn:

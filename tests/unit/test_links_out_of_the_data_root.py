@@ -3,7 +3,7 @@ local delivery (a figure, a catalog, a funding export, a single-file source)."""
 
 import pytest
 
-from ingest.settings import source_settings
+from ingest.settings import load_settings
 from ingest.sources import SOURCES, gpu_tracker_days
 from warehouse.db import connect_read
 from warehouse.land import land_source
@@ -35,7 +35,7 @@ def test_a_link_out_of_the_mirror_is_refused_and_not_read(tmp_path, monkeypatch,
     (mirror / link).symlink_to(outside)
     monkeypatch.setenv("AIMETRICS_DATA_DIR", str(mirror))
     if source == "gpu_pricing_tracker":
-        report = land_source(SOURCES[source], deliveries=gpu_tracker_days.day_deliveries(source_settings(), None))
+        report = land_source(SOURCES[source], deliveries=gpu_tracker_days.day_deliveries(load_settings(), None))
     else:
         report = land_source(SOURCES[source])
     assert [(d.source_file, d.outcome.status) for d in report.deliveries] == [(link, "rejected")]
@@ -59,5 +59,5 @@ def test_a_link_inside_the_mirror_is_followed(tmp_path, monkeypatch):
     (mirror / "gpu_pricing_tracker").mkdir()
     (mirror / "gpu_pricing_tracker/observations.csv").symlink_to(target)
     monkeypatch.setenv("AIMETRICS_DATA_DIR", str(mirror))
-    found = SOURCES["gpu_pricing_tracker"].locate(source_settings())
+    found = SOURCES["gpu_pricing_tracker"].locate(load_settings())
     assert len(found) == 1 and found[0].refused is None

@@ -6,7 +6,7 @@ from datetime import date
 import pytest
 
 from ingest.delivery import Delivery
-from ingest.settings import source_settings
+from ingest.settings import load_settings
 from ingest.sources.llm import litellm, llmrates, openrouter, token_tariff
 from ingest.sources.llm.prices import ListPrices
 from tests.conftest import FIXTURE_MIRROR
@@ -15,7 +15,7 @@ from tests.conftest import FIXTURE_MIRROR
 @pytest.fixture
 def mirror(monkeypatch):
     monkeypatch.setenv("AIMETRICS_DATA_DIR", str(FIXTURE_MIRROR))
-    return source_settings()
+    return load_settings()
 
 
 def _rows(parsed, **match) -> list[tuple]:

@@ -222,7 +222,7 @@ def test_the_tracker_days_are_found_from_the_appended_part_and_again_whole_after
     from datetime import date, timedelta
 
     from benchmarks.generate import append_tracker_days, tracker_days
-    from ingest.settings import source_settings
+    from ingest.settings import load_settings
 
     first = date(2026, 3, 1)
     path = tracker_days(isolated_environment / "mirror", 5, 20, first_day=first)
@@ -231,12 +231,12 @@ def test_the_tracker_days_are_found_from_the_appended_part_and_again_whole_after
     dates_in = gpu_tracker_days._dates_in
     monkeypatch.setattr(gpu_tracker_days, "_dates_in", lambda p: read.append(p.name) or dates_in(p))
     days = [(first + timedelta(days=n)).isoformat() for n in range(7)]
-    assert gpu_tracker_days.observation_days(source_settings()) == days[:5] and read == ["observations.csv"]
+    assert gpu_tracker_days.observation_days(load_settings()) == days[:5] and read == ["observations.csv"]
     append_tracker_days(path, first + timedelta(days=6), 1, 20)  # 7 March; 6 March has no records
-    assert gpu_tracker_days.observation_days(source_settings()) == days[:5] + days[6:]
+    assert gpu_tracker_days.observation_days(load_settings()) == days[:5] + days[6:]
     assert read[-1] == "_dates.csv"  # only what was appended (from the last day seen before)
     path.write_text(
         "".join(line for line in path.read_text().splitlines(keepends=True) if not line.startswith(days[0]))
     )  # 1 March removed upstream: the file is read whole
-    assert gpu_tracker_days.observation_days(source_settings()) == days[1:5] + days[6:]
+    assert gpu_tracker_days.observation_days(load_settings()) == days[1:5] + days[6:]
     assert read[-1] == "observations.csv"

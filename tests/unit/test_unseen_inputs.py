@@ -65,7 +65,7 @@ def test_a_replacement_that_parses_far_worse_does_not_replace_silently(tmp_path,
 
 
 def test_tracker_rows_dated_outside_its_days_are_quarantined_not_lost(tmp_path, monkeypatch):
-    from ingest.settings import source_settings
+    from ingest.settings import load_settings
     from tests.conftest import FIXTURE_MIRROR
 
     mirror = tmp_path / "mirror"
@@ -75,7 +75,7 @@ def test_tracker_rows_dated_outside_its_days_are_quarantined_not_lost(tmp_path, 
     (mirror / "gpu_pricing_tracker/observations.csv").write_text("\n".join(lines) + "\n")
     monkeypatch.setenv("AIMETRICS_DATA_DIR", str(mirror))
     # the daily run asks for one day: the records of no day still arrive, as their own delivery
-    pieces = gpu_tracker_days.day_deliveries(source_settings(), {"2026-03-01"})
+    pieces = gpu_tracker_days.day_deliveries(load_settings(), {"2026-03-01"})
     assert sorted(d.edition for d in pieces) == ["2026-03-01", "out_of_range"]
     land_source(SOURCES["gpu_pricing_tracker"], deliveries=pieces)
     with connect_read() as conn:

@@ -17,7 +17,7 @@ from datetime import date
 from ingest.delivery import Delivery, Parsed, RejectedDelivery, frame_for, quarantine_frame
 from ingest.fetch import locate_file
 from ingest.read.careful import load_json, read_text
-from ingest.settings import SourceSettings
+from ingest.settings import Settings
 from ingest.sources.llm.prices import ListPrices
 from ingest.versions import dated_versions
 
@@ -38,7 +38,7 @@ _PRICE = re.compile(
 _CACHE = re.compile(r"^cache_(?P<kind>read|creation)_input_(?P<unit>token|audio_token)_cost(?:_(?P<tier>\w+))?$")
 
 
-def locate(settings: SourceSettings) -> list[Delivery]:
+def locate(settings: Settings) -> list[Delivery]:
     if settings.mirror_dir:
         return dated_versions(SOURCE, settings, MIRROR_VERSIONS)
     return locate_file(SOURCE, "", URL, settings)

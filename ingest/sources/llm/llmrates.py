@@ -14,7 +14,7 @@ from datetime import date
 from ingest.delivery import Delivery, Parsed, frame_for, quarantine_frame
 from ingest.fetch import locate_file
 from ingest.read.careful import record_json, required_records
-from ingest.settings import SourceSettings
+from ingest.settings import Settings
 from ingest.sources.llm.prices import ListPrices
 from ingest.values import parse_number
 from ingest.versions import dated_versions
@@ -46,7 +46,7 @@ PRICED = {
 REQUIRED = ("provider_slug", "model_slug", "price_unit", "input_price_per_million", "output_price_per_million")
 
 
-def locate(settings: SourceSettings) -> list[Delivery]:
+def locate(settings: Settings) -> list[Delivery]:
     if settings.mirror_dir:
         return dated_versions(SOURCE, settings, MIRROR_VERSIONS, dated_by_folder=True)
     return locate_file(SOURCE, "", URL, settings)

@@ -15,7 +15,7 @@ from datetime import date
 from ingest.delivery import Delivery, Parsed, RejectedDelivery, frame_for, quarantine_frame
 from ingest.fetch import locate_file
 from ingest.read.careful import load_json, read_text
-from ingest.settings import SourceSettings
+from ingest.settings import Settings
 from ingest.sources.llm.prices import ListPrices
 from ingest.values import parse_number
 from ingest.versions import dated_versions, version_problem
@@ -41,7 +41,7 @@ PRICED = {
 }
 
 
-def locate(settings: SourceSettings) -> list[Delivery]:
+def locate(settings: Settings) -> list[Delivery]:
     if not settings.mirror_dir:
         return locate_file(SOURCE, "", URL, settings)
     ledger = settings.mirror_dir / LEDGER

@@ -14,7 +14,7 @@ from datetime import date
 from ingest.delivery import Delivery, Parsed, frame_for, quarantine_frame
 from ingest.fetch import locate_file
 from ingest.read.careful import record_json, required_records
-from ingest.settings import SourceSettings
+from ingest.settings import Settings
 from ingest.sources.llm.prices import ListPrices
 from ingest.values import parse_date, parse_number
 
@@ -34,7 +34,7 @@ REQUIRED = (
 )
 
 
-def locate(settings: SourceSettings) -> list[Delivery]:
+def locate(settings: Settings) -> list[Delivery]:
     return locate_file(SOURCE, MIRROR_PATH, URL, settings)
 
 
