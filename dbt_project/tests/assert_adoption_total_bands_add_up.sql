@@ -21,5 +21,5 @@ bands as (
 
 select totals.*, bands.summed, bands.bands
 from totals
-join bands using (edition, figure_id, year, geography, industry, function, technology, measure)
+inner join bands using (edition, figure_id, year, geography, industry, function, technology, measure)
 where abs(totals.total - bands.summed) > 0.02

@@ -12,18 +12,19 @@ from ingest.delivery import Delivery, Parsed
 from ingest.settings import Settings
 from ingest.sources import (
     ai_index,
-    azure_prices,
-    carbon_reference,
-    ecb_fx,
+    azure,
+    carbon,
+    ecb,
     epoch,
     epoch_datasets,
+    epoch_efficiency,
     funding,
     gpu_feeds,
     gpu_marketplace,
     gpu_tracker,
     skypilot,
 )
-from ingest.sources.llm import epoch_efficiency, litellm, llmrates, openrouter, token_tariff
+from ingest.sources.llm import litellm, llmrates, openrouter, token_tariff
 from ingest.sources.llm.prices import ListPrices
 
 
@@ -127,10 +128,10 @@ SOURCES: dict[str, Source] = {
         _source(skypilot, skypilot.SkypilotOffers, "url", "gpu_prices"),
         _source(gpu_tracker, gpu_tracker.TrackerObservations, "url", "gpu_prices"),
         _source(gpu_feeds, gpu_feeds.FeedOffers, "url", "gpu_prices"),
-        _source(azure_prices, azure_prices.AzureGpuPrices, "url", "gpu_prices"),
+        _source(azure, azure.AzureGpuPrices, "url", "gpu_prices"),
         _source(gpu_marketplace, gpu_marketplace.MarketplaceSnapshots, "url", "gpu_prices"),
         _source(funding, funding.FundingRounds, "files", "funding"),
-        _source(ecb_fx, ecb_fx.FxRates, "package", "reference"),
+        _source(ecb, ecb.FxRates, "package", "reference"),
         *(_epoch_source(dataset, "epoch") for dataset in epoch_datasets.DATASETS.values()),
         *(_source(module, ListPrices, "url", "llm_prices") for module in (litellm, openrouter, llmrates, token_tariff)),
         *(_epoch_source(dataset, "llm_prices") for dataset in epoch_efficiency.DATASETS),
@@ -138,7 +139,7 @@ SOURCES: dict[str, Source] = {
             Source(
                 name=name,
                 raw_table=table,
-                parser_version=carbon_reference.PARSER_VERSION,
+                parser_version=carbon.PARSER_VERSION,
                 schema=schema,
                 locate=locate,
                 parse=parse,
@@ -146,7 +147,7 @@ SOURCES: dict[str, Source] = {
                 arrives_as="url",
                 subject="carbon",
             )
-            for name, table, schema, locate, parse, description in carbon_reference.SOURCES
+            for name, table, schema, locate, parse, description in carbon.SOURCES
         ),
     )
 }

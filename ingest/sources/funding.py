@@ -21,7 +21,7 @@ import yaml
 from ingest.delivery import Delivery, Parsed, RejectedDelivery, frame_for, quarantine_frame
 from ingest.read.careful import read_csv_records, record_json, whole_records
 from ingest.settings import Settings, load_settings
-from ingest.sources.ecb_fx import known_currencies
+from ingest.sources.ecb import known_currencies
 from ingest.values import DECIMAL_COMMA, is_missing, parse_date, parse_money, parse_number
 
 SOURCE = "funding_exports"

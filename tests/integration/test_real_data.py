@@ -1,5 +1,5 @@
-"""The whole graph on the real data in ../shared/data (or AIMETRICS_DATA_DIR): counts from PROVENANCE.md, the
-published figures reproduced, and every README query answered."""
+"""The whole graph on the real data in ../shared/data (or AIMETRICS_DATA_DIR), built once per module: counts from
+PROVENANCE.md, the published figures reproduced, and every documented query answered, each a named test."""
 
 import os
 import re
@@ -9,23 +9,64 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import PROJECT_ROOT
+from tests.conftest import PROJECT_ROOT, SHARED_DATA
 from tests.integration.warehouse_queries import fingerprints as _fingerprints
 from tests.integration.warehouse_queries import rows as _rows
 from tests.integration.warehouse_queries import run_everything as _run
 from tests.integration.warehouse_queries import scalar as _scalar
 from warehouse.db import connect_published
 
-pytestmark = pytest.mark.integration
+# one build for the module's tests, in one process (xdist keeps a group on one worker)
+pytestmark = [pytest.mark.integration, pytest.mark.xdist_group("real_data")]
 
 
-def test_real_shared_data_end_to_end(monkeypatch, shared_data):
-    monkeypatch.setenv("AIMETRICS_DATA_DIR", str(shared_data))
-    _run()
-    # counts from the source files (PROVENANCE.md): 119 figure files, 33,426 tracker rows, 50 + 37 funding rounds
+@pytest.fixture(scope="module")
+def real_build(tmp_path_factory) -> dict[str, str]:
+    """The environment of one run of every asset over the shared data (skipped with the reason where it is absent)."""
+    if not (SHARED_DATA / "ai_index_2025").is_dir():
+        pytest.skip(
+            f"real data not found at {SHARED_DATA}: set AIMETRICS_DATA_DIR to a folder laid out like shared/data"
+        )
+    root = tmp_path_factory.mktemp("real_data")
+    environment = {
+        "AIMETRICS_DATA_DIR": str(SHARED_DATA),
+        "AIMETRICS_DUCKDB_PATH": str(root / "warehouse.duckdb"),
+        "AIMETRICS_INBOX_DIR": str(root / "inbox"),
+        "AIMETRICS_CACHE_DIR": str(root / "cache"),
+        "AIMETRICS_REPORT_PATH": str(root / "report.html"),
+    }
+    with pytest.MonkeyPatch.context() as patch:
+        for name, value in environment.items():
+            patch.setenv(name, value)
+        _run()
+    return environment
+
+
+@pytest.fixture(autouse=True)
+def reading_the_real_build(monkeypatch, real_build):
+    for name, value in real_build.items():
+        monkeypatch.setenv(name, value)
+
+
+def test_every_file_is_counted_as_provenance_documents_it():
+    """PROVENANCE.md's counts: the 2025 edition's 119 figure files and two workbooks, Epoch's rows, the tracker's
+    rows, the marketplace's snapshots, the live feed's rows, and the rows set aside with their reasons."""
     assert _scalar("select count(distinct figure_id) from raw.ai_index_figure_values where edition = 2025") == 119
-    # every file accounted for: 119 figure CSVs and the 2021 and 2022 workbooks, all loaded
     assert _scalar("select count(*) from raw.deliveries where source = 'ai_index' and status = 'loaded'") == 121
+    assert _scalar("select count(*) from raw.epoch_notable_models") == 953
+    assert _scalar("select count(*) from raw.epoch_gpu_clusters") == 786
+    assert _scalar("select count(*) from raw.gpu_tracker_observations") == 33426
+    # the broken reference rows of the ML CO2 calculator are quarantined, not shifted
+    assert _scalar("select count(*) from raw.quarantine where _source = 'mlco2_gpus'") == 2
+    # PROVENANCE §17: 957 snapshots of six chips and 752 of the GH200; §18: 2,067 live rows, 88 estimates set aside
+    assert _scalar("select count(distinct (snapshot_at, gpu_name)) from raw.gpu_marketplace_snapshots") == 6 * 957 + 752
+    assert _scalar("select count(*) from raw.gpu_feed_offers where feed = 'multicloud_daily'") == 2067
+    assert _scalar("select count(*) from raw.quarantine where _source_file like '%multicloud_daily%'") == 88
+
+
+def test_investment_as_each_edition_published_it():
+    """Private investment per edition (revised between editions), the 2021 deals adding up to the published totals,
+    and one total split two ways kept apart by category_kind."""
     # 2020 private investment in the 2021 edition: the sum of its deals, 42.24 B (PROVENANCE.md section 14)
     assert (
         _scalar(
@@ -69,44 +110,6 @@ def test_real_shared_data_end_to_end(monkeypatch, shared_data):
         == pytest.approx(by_kind["total"], rel=1e-3)
         == pytest.approx(by_kind["focus_area"], rel=1e-3)
     )
-    assert _scalar("select count(*) from raw.epoch_notable_models") == 953
-    assert _scalar("select count(*) from raw.epoch_gpu_clusters") == 786
-    assert _scalar("select training_hours from marts.training_costs where model = 'GPT-4'") == 2280
-    # "an H100 costs about 40M KRW": Epoch's release price of the H100 SXM at the ECB rate of its release day
-    assert 40e6 < _scalar("select release_price_krw from marts.gpu_hardware where gpu_model = 'H100 SXM'") < 50e6
-    # the carbon mart covers the large runs, and the broken reference rows are quarantined, not shifted
-    assert _scalar("select tco2e_reported from marts.training_emissions where model = 'Llama 3.1-405B'") == 8930
-    assert _scalar("select count(*) from marts.training_emissions where tco2e_estimated is not null") > 200
-    assert _scalar("select count(*) from raw.quarantine where _source = 'mlco2_gpus'") == 2
-    # the headline questions: the bill of the largest runs, and the price decline per capability level
-    gpt4 = "from marts.frontier_runs where model = 'GPT-4'"
-    assert _scalar(f"select chip_count {gpt4}") == 25000 and _scalar(f"select training_hours {gpt4}") == 2280
-    assert _scalar(f"select cost_source {gpt4}") == "AI Index 2025 fig_1.3.25 (inflation-adjusted USD)"
-    assert _scalar(f"select tco2e_reported {gpt4}") == 5184
-    assert (
-        round(
-            _scalar(
-                "select times_cheaper from marts.inference_price_decline where source = 'AI Index' "
-                "and benchmark = 'MMLU'"
-            )
-        )
-        == 286
-    )
-    assert _scalar("select count(*) from raw.gpu_tracker_observations") == 33426
-    # 50 + 37 Crunchbase-layout rounds and 36 Epoch AI rounds, less 4 with zero new equity (quarantined), and the
-    # 12,527 investment events of the AI Index 2021 workbook, each with its won amount at the rate of its day
-    assert _scalar("select count(*) from marts.funding_round_sources") == 119 + 12_527
-    events = "from marts.funding_rounds where layout = 'ai_index_2021_funding_event'"
-    assert _scalar(f"select count(*) {events}") == 12_527
-    assert _scalar(f"select count(*) {events} and amount_usd is not null and amount_krw is null") == 0
-    assert (
-        _scalar(
-            f"select round(sum(amount_usd) / 1e9, 2) {events} and round_type = 'Private Investment' "
-            "and year(announced_on) = 2020"
-        )
-        == 42.24
-    )
-    assert _scalar("select count(*) from raw.quarantine where _source = 'funding_exports'") == 4
     # AI Index 2025, fig_4.3.2: global private AI investment in 2023 was $104.3B
     assert (
         _scalar(
@@ -122,6 +125,53 @@ def test_real_shared_data_end_to_end(monkeypatch, shared_data):
         )
         == 109.08
     )
+
+
+def test_funding_rounds_of_every_source_in_usd_and_krw():
+    """Every round of every export and of the 2021 event list, each with its won amount at the rate of its day."""
+    # 50 + 37 Crunchbase-layout rounds and 36 Epoch AI rounds, less 4 with zero new equity (quarantined), and the
+    # 12,527 investment events of the AI Index 2021 workbook, each with its won amount at the rate of its day
+    assert _scalar("select count(*) from marts.funding_round_sources") == 119 + 12_527
+    events = "from marts.funding_rounds where layout = 'ai_index_2021_funding_event'"
+    assert _scalar(f"select count(*) {events}") == 12_527
+    assert _scalar(f"select count(*) {events} and amount_usd is not null and amount_krw is null") == 0
+    assert (
+        _scalar(
+            f"select round(sum(amount_usd) / 1e9, 2) {events} and round_type = 'Private Investment' "
+            "and year(announced_on) = 2020"
+        )
+        == 42.24
+    )
+    assert _scalar("select count(*) from raw.quarantine where _source = 'funding_exports'") == 4
+    assert (
+        _scalar("select amount_usd from marts.funding_rounds where company = 'Cursor' and announced_on = '2025-11-01'")
+        == 2.3e9
+    )
+
+
+def test_training_runs_their_bill_and_their_emissions():
+    """The bill of the largest runs (chips, hours, cost and its source), the H100's price in won, reported emissions."""
+    assert _scalar("select training_hours from marts.training_costs where model = 'GPT-4'") == 2280
+    # "an H100 costs about 40M KRW": Epoch's release price of the H100 SXM at the ECB rate of its release day
+    assert 40e6 < _scalar("select release_price_krw from marts.gpu_hardware where gpu_model = 'H100 SXM'") < 50e6
+    # the carbon mart covers the large runs, and the broken reference rows are quarantined, not shifted
+    assert _scalar("select tco2e_reported from marts.training_emissions where model = 'Llama 3.1-405B'") == 8930
+    assert _scalar("select count(*) from marts.training_emissions where tco2e_estimated is not null") > 200
+    # the headline questions: the bill of the largest runs, and the price decline per capability level
+    gpt4 = "from marts.frontier_runs where model = 'GPT-4'"
+    assert _scalar(f"select chip_count {gpt4}") == 25000 and _scalar(f"select training_hours {gpt4}") == 2280
+    assert _scalar(f"select cost_source {gpt4}") == "AI Index 2025 fig_1.3.25 (inflation-adjusted USD)"
+    assert _scalar(f"select tco2e_reported {gpt4}") == 5184
+
+
+def test_published_methods_reproduced():
+    _assert_published_methods_reproduced()
+
+
+def test_gpu_prices_in_their_documented_units():
+    """Every chip name and category known; the tracker's prices per GPU-hour with its instance totals converted; the
+    index's H100 range; SkyPilot's clouds without placeholder prices; the history back to 2022; the live feed from its
+    first real day; the marketplace in the 2025 index."""
     assert _scalar("select count(*) from marts.gpu_prices where gpu_model is null") == 0
     # every chip name and category in the shared data is known; the tracker's prices are per GPU-hour, its
     # instance totals converted, and no H100-class offer below its floor is left
@@ -156,30 +206,42 @@ def test_real_shared_data_end_to_end(monkeypatch, shared_data):
         _scalar("select count(*) from marts.gpu_prices where source = 'skypilot_catalog' and usd_per_hour >= 99999")
         == 0
     )
-    assert (
-        _scalar("select amount_usd from marts.funding_rounds where company = 'Cursor' and announced_on = '2025-11-01'")
-        == 2.3e9
-    )
-    _assert_published_methods_reproduced()
-    _assert_every_readme_query_returns_rows()
     # price history: the FSDL table's versions put A100 months in the index from 2022 and H100 from 2023
     first = "select min(month)::varchar from marts.gpu_price_index where pricing = 'on_demand' and gpu_model = ?"
     assert _scalar(first, ["A100 80GB"]).startswith("2022") and _scalar(first, ["H100 SXM"]).startswith("2023")
     assert _scalar("select count(distinct year) from marts.gpu_price_trend where gpu_model = 'A100 80GB'") >= 3
-    # PROVENANCE §17: 957 snapshots of six chips and 752 of the GH200; §18: 2,067 live rows, 88 estimates set aside
-    assert _scalar("select count(distinct (snapshot_at, gpu_name)) from raw.gpu_marketplace_snapshots") == 6 * 957 + 752
-    assert _scalar("select count(*) from raw.gpu_feed_offers where feed = 'multicloud_daily'") == 2067
-    assert _scalar("select count(*) from raw.quarantine where _source_file like '%multicloud_daily%'") == 88
     assert (
         _scalar(
             "select count(*) from marts.gpu_prices where source = 'multicloud_daily' and observed_on < '2026-05-21'"
         )
         == 0
     )
-    _assert_llm_prices_on_real_data()
     # the marketplace fills October and November 2025 in the H100 index
     h100_2025 = "from marts.gpu_price_index where gpu_model = 'H100 SXM' and pricing = 'on_demand' and month = ?"
     assert _scalar(f"select sources {h100_2025}", ["2025-11-01"]) >= 1
+
+
+def test_llm_prices_and_the_decline_per_capability():
+    """PROVENANCE §15's lists, launch and current prices, the AI Index's ~280x and Epoch's 9x-900x per year, and
+    the serving estimate in won."""
+    assert (
+        round(
+            _scalar(
+                "select times_cheaper from marts.inference_price_decline where source = 'AI Index' "
+                "and benchmark = 'MMLU'"
+            )
+        )
+        == 286
+    )
+    _assert_llm_prices_on_real_data()
+
+
+def test_every_documented_query_returns_rows():
+    _assert_every_readme_query_returns_rows()
+
+
+def test_a_rebuild_gives_the_same_marts():
+    """Last in the module: it rebuilds every model of the shared build."""
     _assert_a_rebuild_gives_the_same_marts()
 
 

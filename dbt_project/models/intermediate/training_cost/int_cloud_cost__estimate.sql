@@ -33,5 +33,5 @@ select
     inputs.inflation_to as cost_inflation_to,
     inputs.inflation_factor
 from inputs
-join price using (model)
+inner join price using (model)
 where inputs.base_model is null

@@ -31,7 +31,8 @@ ppi as (
 ),
 
 target as (
-    select cast(value as date) as month from {{ ref('training_cost_assumptions') }} where parameter = 'inflation_target_month'
+    select cast(value as date) as month from {{ ref('training_cost_assumptions') }}
+    where parameter = 'inflation_target_month'
 ),
 
 -- the cloud of the developer: Epoch's rule matches each listed organization in turn, the last match wins
@@ -65,7 +66,8 @@ timed as (
         -- Epoch counts whole hours of training time, and 33.06 days where none is reported
         case when systems.training_time_hours is not null
              then to_hours(cast(floor(systems.training_time_hours) as bigint))
-             else to_microseconds(cast(cast({{ assumption.format('training_days') }} as double) * 86400e6 as bigint)) end
+             else to_microseconds(cast(cast({{ assumption.format('training_days') }} as double) * 86400e6 as bigint))
+        end
             as training_time,
         dates.training_start as known_training_start,
         dates.training_end as known_training_end,
@@ -107,9 +109,11 @@ select
                   assumption.format('utilization'), 'chip_hours_rule', reported='started.chip_hours_reported') }},
     started.training_start,
     started.training_start_rule,
-    started.training_start - to_days(cast({{ assumption.format('acquisition_buffer_days') }} as integer)) as price_date_target,
+    started.training_start - to_days(cast({{ assumption.format('acquisition_buffer_days') }} as integer))
+        as price_date_target,
     case when contains(started.hardware, 'TPU') then (select vendor from vendor_rules where rule = 'tpu_vendor')
-         else coalesce(org_vendor.vendor, (select vendor from vendor_rules where rule = 'default')) end as preferred_vendor,
+         else coalesce(org_vendor.vendor, (select vendor from vendor_rules where rule = 'default'))
+    end as preferred_vendor,
     strftime(target.month, '%Y-%m') as inflation_to,
     target_ppi.ppi / publication_ppi.ppi as inflation_factor
 from started

@@ -45,12 +45,12 @@ families as (
 chip_names as (
     select models.model, models.hardware as price_hardware, 0 as name_rank from models
     union all
-    select models.model, families.family, 1 from models join families on families.hardware_model = models.hardware
+    select models.model, families.family, 1 from models inner join families on families.hardware_model = models.hardware
     union all
     select models.model, members.hardware_model, 1 + members.member_order
     from models
-    join families on families.hardware_model = models.hardware
-    join families as members on members.family = families.family
+    inner join families on families.hardware_model = models.hardware
+    inner join families as members on members.family = families.family
 ),
 
 -- per model and vendor: the first name with any price row at that vendor
@@ -58,7 +58,7 @@ chip_at_vendor as (
     select vendor_order.model, vendor_order.vendor, vendor_order.vendor_rank,
            arg_min(chip_names.price_hardware, chip_names.name_rank) as price_hardware
     from vendor_order
-    join chip_names on chip_names.model = vendor_order.model
+    inner join chip_names on chip_names.model = vendor_order.model
     where exists (select 1 from prices where prices.vendor = vendor_order.vendor
                                           and prices.hardware_model = chip_names.price_hardware)
     group by all
@@ -66,10 +66,10 @@ chip_at_vendor as (
 
 -- per model and vendor: the row dated nearest on or before the price date, else the nearest after
 chosen_row as (
-    select chip_at_vendor.model, chip_at_vendor.vendor, chip_at_vendor.vendor_rank, prices.*  exclude (vendor)
+    select chip_at_vendor.model, chip_at_vendor.vendor, chip_at_vendor.vendor_rank, prices.* exclude (vendor)
     from chip_at_vendor
-    join models using (model)
-    join prices on prices.vendor = chip_at_vendor.vendor and prices.hardware_model = chip_at_vendor.price_hardware
+    inner join models using (model)
+    inner join prices on prices.vendor = chip_at_vendor.vendor and prices.hardware_model = chip_at_vendor.price_hardware
     qualify row_number() over (
         partition by chip_at_vendor.model, chip_at_vendor.vendor
         order by cast(prices.price_date as timestamp) <= models.price_date_target desc,
@@ -86,7 +86,7 @@ typed as (
                else chosen_row.usd_per_chip_hour_on_demand end as listed_usd_per_chip_hour
     from chosen_row
     cross join (values ('3-year committed use', 1), ('1-year committed use', 2), ('on-demand', 3))
-        as price_types(price_type, type_rank)
+        as price_types (price_type, type_rank)
 ),
 
 converted as (

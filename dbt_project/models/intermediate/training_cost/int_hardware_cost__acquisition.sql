@@ -31,10 +31,11 @@ aliased as (
 gpu_price as (
     select aliased.model, purchases.purchase_price_usd, purchases.notes, purchases.price_date, purchases.price_source
     from aliased
-    join purchases on contains(purchases.hardware_model, aliased.alias)
+    inner join purchases on contains(purchases.hardware_model, aliased.alias)
     where not contains(aliased.hardware, 'TPU')
     qualify row_number() over (partition by aliased.model
-                               order by contains(purchases.notes, 'DGX') desc, purchases.price_date, purchases.record_number) = 1
+                               order by contains(purchases.notes, 'DGX') desc, purchases.price_date asc,
+                                        purchases.record_number asc) = 1
 ),
 
 overhead as (
@@ -42,7 +43,7 @@ overhead as (
            coalesce(max(cast(o.value as double)) filter (where contains(aliased.hardware, o.key)),
                     max(cast(o.value as double)) filter (where o.key = 'default')) as server_overhead
     from aliased
-    join assumptions as o on o.kind = 'server_overhead'
+    inner join assumptions as o on o.kind = 'server_overhead'
     group by aliased.model
 ),
 
@@ -53,15 +54,19 @@ priced as (
         aliased.inflation_factor,
         aliased.inflation_to,
         case when contains(aliased.hardware, 'TPU') then cast(tpu.value as double) * overhead.server_overhead
-             when contains(lower(gpu_price.notes), 'single-unit') then gpu_price.purchase_price_usd * overhead.server_overhead
+             when contains(lower(gpu_price.notes), 'single-unit')
+                 then gpu_price.purchase_price_usd * overhead.server_overhead
              else gpu_price.purchase_price_usd end as usd_per_chip,
         gpu_price.price_date,
-        case when contains(aliased.hardware, 'TPU') then 'equivalent price of a ' || aliased.hardware || ' x server overhead ' || overhead.server_overhead
-             when gpu_price.model is not null then 'purchase price dated ' || gpu_price.price_date || ' of a ' || aliased.alias
-                  || case when contains(lower(gpu_price.notes), 'single-unit') then ' (single unit) x server overhead ' || overhead.server_overhead
+        case when contains(aliased.hardware, 'TPU')
+                 then 'equivalent price of a ' || aliased.hardware || ' x server overhead ' || overhead.server_overhead
+             when gpu_price.model is not null
+                 then 'purchase price dated ' || gpu_price.price_date || ' of a ' || aliased.alias
+                  || case when contains(lower(gpu_price.notes), 'single-unit')
+                          then ' (single unit) x server overhead ' || overhead.server_overhead
                           else ' server' end end as price_basis
     from aliased
-    join overhead using (model)
+    inner join overhead using (model)
     left join gpu_price using (model)
     left join assumptions as tpu on tpu.kind = 'tpu_equivalent_price' and tpu.key = aliased.hardware
 )

@@ -6,7 +6,8 @@
 -- ratio x the share of it drawn in training x PUE x chip-hours x the year's US industrial electricity price.
 -- Every parameter is a row of the hardware_capex_assumptions seed; the result is adjusted for inflation as the
 -- other methods are.
-{% set param = "(select cast(value as double) from " ~ ref('hardware_capex_assumptions') ~ " where kind = '{}' and key = '{}')" %}
+{% set param = "(select cast(value as double) from " ~ ref('hardware_capex_assumptions')
+   ~ " where kind = '{}' and key = '{}')" %}
 with assumptions as (
     select * from {{ ref('hardware_capex_assumptions') }}
 ),
@@ -51,7 +52,7 @@ matched as (
         (select cast(value as double) from assumptions
          where kind = 'energy_usd_per_kwh' and key = cast(year(inputs.publication_date) as varchar)) as usd_per_kwh
     from inputs
-    join acquisition using (model)
+    inner join acquisition using (model)
     left join hardware on hardware.hardware_name = inputs.hardware
 ),
 
@@ -77,7 +78,8 @@ select
     value_per_chip * amortized_share_per_hour * chip_hours as capex_amortized_usd,
     tdp_watts / 1000 * server_power_ratio * server_power_fraction * pue * chip_hours * usd_per_kwh as capex_energy_usd,
     (value_per_chip * amortized_share_per_hour * chip_hours
-        / (1 - (select cast(value as double) from {{ ref('hardware_cost_assumptions') }} where kind = 'interconnect_fraction'))
+        / (1 - (select cast(value as double) from {{ ref('hardware_cost_assumptions') }}
+                where kind = 'interconnect_fraction'))
      + tdp_watts / 1000 * server_power_ratio * server_power_fraction * pue * chip_hours * usd_per_kwh)
         * inflation_factor as cost_usd_hardware_capex_energy,
     inflation_to

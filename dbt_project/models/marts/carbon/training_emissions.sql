@@ -98,7 +98,8 @@ inputs as (
     from runs
     left join assumptions as kind_pue on kind_pue.parameter = 'pue' and kind_pue.applies_to = runs.organization_kind
     cross join (select value from assumptions where parameter = 'pue' and applies_to = 'default') as default_pue
-    cross join (select value from assumptions where parameter = 'grid_gco2_per_kwh' and applies_to = 'default') as default_grid
+    cross join (select value from assumptions where parameter = 'grid_gco2_per_kwh' and applies_to = 'default')
+        as default_grid
     left join (select distinct name, iso3 from countries) as country_codes on country_codes.name = runs.country
     left join grid on grid.iso3 = country_codes.iso3
     left join data_centres on data_centres.data_centre = runs.training_data_center

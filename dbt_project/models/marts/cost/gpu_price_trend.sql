@@ -10,11 +10,12 @@ offers as (
     select year(offers.observed_on) as year, offers.gpu_model, offers.pricing, offers.usd_per_gpu_hour,
            offers.provider, offers.source
     from {{ ref('int_gpu_offers') }} as offers
-    join monthly
+    inner join monthly
         on monthly.month = cast(date_trunc('month', offers.observed_on) as date)
        and monthly.gpu_model = offers.gpu_model and monthly.pricing = offers.pricing
     where offers.gpu_model is not null and offers.category_problem is null and offers.bounds_problem is null
-      and offers.usd_per_gpu_hour between monthly.reference_usd_per_gpu_hour / 4 and monthly.reference_usd_per_gpu_hour * 4
+      and offers.usd_per_gpu_hour
+          between monthly.reference_usd_per_gpu_hour / 4 and monthly.reference_usd_per_gpu_hour * 4
 ),
 
 yearly as (

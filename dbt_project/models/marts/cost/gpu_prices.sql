@@ -9,7 +9,7 @@ with offers as (
     select
         observed_on, provider, source_provider, region, instance_type, gpu_model, gpu_count, pricing, usd_per_hour,
         usd_per_gpu_hour, source, source_gpu_name, source_file, edition, ingested_at, price_unit_rule,
-        gpu_model_resolved_by, date_basis, built_at
+        gpu_model_resolved_by, date_basis, built_at, offer_id
     from {{ ref('int_gpu_offers') }}
     where gpu_model is not null and category_problem is null and bounds_problem is null
 )

@@ -25,4 +25,4 @@ select
     prices.source_file,
     names.model_resolved_by
 from {{ ref('int_llm_prices__tokens') }} as prices
-join {{ ref('int_llm_models__resolved') }} as names using (source, source_model_name)
+inner join {{ ref('int_llm_models__resolved') }} as names using (source, source_model_name)

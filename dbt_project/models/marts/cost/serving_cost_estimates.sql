@@ -8,9 +8,10 @@ with estimates as (
 
 months as (
     select estimates.estimate, index.pricing, index.month, index.median_usd_per_gpu_hour, index.offers, index.providers,
-           abs(date_diff('day', index.month, cast(date_trunc('month', estimates.published_on) as date))) as distance_days
+           abs(date_diff('day', index.month, cast(date_trunc('month', estimates.published_on) as date)))
+               as distance_days
     from estimates
-    join {{ ref('gpu_price_index') }} as index on index.gpu_model = estimates.gpu_model
+    inner join {{ ref('gpu_price_index') }} as index on index.gpu_model = estimates.gpu_model
     where index.median_usd_per_gpu_hour is not null
       and abs(date_diff('day', index.month, cast(date_trunc('month', estimates.published_on) as date))) <= 366
     qualify row_number() over (partition by estimates.estimate, index.pricing order by distance_days, index.month) = 1

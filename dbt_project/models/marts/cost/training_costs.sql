@@ -40,7 +40,8 @@ spine as (
         coalesce(models.hardware_quantity, systems.hardware_quantity) as hardware_quantity,
         coalesce(models.training_time_hours, systems.training_time_hours) as training_time_hours,
         models.chip_hours, models.chip_hours_method, models.training_compute_cost_2023_usd,
-        ai_index.cost_usd as ai_index_cost_usd, ai_index.figure_id as ai_index_figure, ai_index.edition as ai_index_edition,
+        ai_index.cost_usd as ai_index_cost_usd, ai_index.figure_id as ai_index_figure,
+        ai_index.edition as ai_index_edition,
         ai_index.publication_date as ai_index_publication_date, ai_index.training_compute_flop as ai_index_compute_flop
     from models
     full outer join systems on systems.model = models.model
@@ -57,12 +58,15 @@ chip_prices as (
     select
         spine.model,
         coalesce(
-            median(prices.usd_per_chip_hour) filter (where abs(date_diff('day', prices.price_date, spine.model_publication_date)) <= 365),
+            median(prices.usd_per_chip_hour) filter (
+                where abs(date_diff('day', prices.price_date, spine.model_publication_date)) <= 365
+            ),
             arg_min(prices.usd_per_chip_hour,  -- the nearest price; of two as near, the earlier, then the lower
                     (abs(date_diff('day', prices.price_date, spine.model_publication_date)), prices.price_date,
                      prices.usd_per_chip_hour))
         ) as usd_per_chip_hour,
-        count(*) filter (where abs(date_diff('day', prices.price_date, spine.model_publication_date)) <= 365) as prices_within_a_year,
+        count(*) filter (where abs(date_diff('day', prices.price_date, spine.model_publication_date)) <= 365)
+            as prices_within_a_year,
         min(abs(date_diff('day', prices.price_date, spine.model_publication_date))) as nearest_price_days
     from spine
     inner join prices on prices.hardware_model = spine.primary_hardware
@@ -74,7 +78,8 @@ chip_prices as (
 current_rental as (
     select names.source_name as hardware_name, index.month, index.median_usd_per_gpu_hour
     from {{ ref('gpu_model_names') }} as names
-    join {{ ref('gpu_price_index') }} as index on index.gpu_model = names.gpu_model and index.pricing = 'on_demand'
+    inner join {{ ref('gpu_price_index') }} as index
+        on index.gpu_model = names.gpu_model and index.pricing = 'on_demand'
     qualify row_number() over (partition by names.source_name order by index.month desc) = 1
 ),
 
@@ -92,7 +97,8 @@ estimated as (
         case when spine.chip_hours is not null and chip_prices.usd_per_chip_hour is not null then
             spine.chip_hours_method || ' x on-demand rental price of ' || spine.primary_hardware
             || case when chip_prices.prices_within_a_year > 0
-                    then ' (median of ' || chip_prices.prices_within_a_year || ' Epoch AI prices within a year of publication)'
+                    then ' (median of ' || chip_prices.prices_within_a_year
+                         || ' Epoch AI prices within a year of publication)'
                     else ' (nearest Epoch AI price, ' || chip_prices.nearest_price_days || ' days from publication)' end
         end as on_demand_method,
         cloud.* exclude (model, chip_hours, chip_hours_rule),
@@ -126,8 +132,10 @@ select
     case
         when estimated.cost_usd_cloud_method is not null then
             'Epoch AI cloud method (Cottier et al. 2024): ' || estimated.cost_chip_hours_rule || ' x '
-            || estimated.cost_price_type || ' price of ' || estimated.cost_price_hardware || ' at ' || estimated.cost_vendor
-            || ' dated ' || estimated.cost_price_date || ' (' || estimated.training_start_rule || ', priced 60 days before)'
+            || estimated.cost_price_type || ' price of ' || estimated.cost_price_hardware
+            || ' at ' || estimated.cost_vendor
+            || ' dated ' || estimated.cost_price_date
+            || ' (' || estimated.training_start_rule || ', priced 60 days before)'
             || case when estimated.cost_price_type <> '3-year committed use' then ' as a 3-year equivalent' else '' end
             || ', in ' || estimated.cost_inflation_to || ' USD (PPI PCU518210518210)'
         else estimated.on_demand_method
@@ -159,7 +167,8 @@ select
     coalesce(estimated.ai_index_cost_usd, estimated.training_compute_cost_2023_usd) as cost_usd_published,
     case
         when estimated.ai_index_cost_usd is not null
-            then 'AI Index ' || estimated.ai_index_edition || ' ' || estimated.ai_index_figure || ' (inflation-adjusted USD)'
+            then 'AI Index ' || estimated.ai_index_edition || ' ' || estimated.ai_index_figure
+                 || ' (inflation-adjusted USD)'
         when estimated.training_compute_cost_2023_usd is not null
             then 'Epoch AI notable models: training compute cost (2023 USD)'
     end as cost_source,

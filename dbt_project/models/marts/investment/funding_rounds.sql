@@ -10,7 +10,7 @@ chosen as (
         count(*) over (partition by round_id) as source_records
     from deals
     qualify row_number() over (
-        partition by round_id order by amount is not null desc, ingested_at desc, source_file desc, source_round_id
+        partition by round_id order by amount is not null desc, ingested_at desc, source_file desc, source_round_id asc
     ) = 1
 )
 

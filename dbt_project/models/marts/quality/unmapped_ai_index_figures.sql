@@ -30,5 +30,5 @@ select
     per_edition.loaded_figures as edition_loaded_figures,
     per_edition.mapped_figures = 0 as edition_unmapped
 from loaded
-join per_edition using (edition)
+inner join per_edition using (edition)
 anti join mapped using (edition, figure_id)

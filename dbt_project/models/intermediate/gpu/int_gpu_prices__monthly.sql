@@ -1,0 +1,63 @@
+-- Monthly statistics of the GPU offers per chip and pricing model, without the offers that are not prices, nor
+-- the offers of a copy dated only by when it was copied.
+-- An offer is an outlier when its per-GPU-hour price is more than 4x away from the chip's reference price that
+-- month: the median over providers of each provider's median (so one marketplace with many rows does not set
+-- it). Outliers are listed in marts.price_anomalies and left out of these statistics.
+-- Incremental: a run recomputes only the months that received (or had rebuilt) offers since the last run,
+-- from all of that month's offers, so a new day of prices costs a month of rows, not the whole history.
+-- A table built by an older version gains the new columns, null, so every month is recomputed once.
+{{ config(materialized='incremental', incremental_strategy='delete+insert', unique_key=['month'],
+          on_schema_change='sync_all_columns') }}
+{% set built_columns = adapter.get_columns_in_relation(this) | map(attribute='name') | list
+   if is_incremental() else [] %}
+{% set built_before = 'last_built_at' in built_columns and 'source_names' in built_columns %}
+with offers as (
+    select
+        cast(date_trunc('month', observed_on) as date) as month, gpu_model, pricing, provider, source,
+        usd_per_gpu_hour, built_at
+    from {{ ref('int_gpu_offers') }}
+    where gpu_model is not null and category_problem is null and bounds_problem is null
+      -- a mirror copy dated by its file's modification day was not observed that month (it shows as gpu_prices'
+      -- date_basis, and stays out of the monthly series and their "latest" month)
+      and date_basis <> 'file modification date'
+    {% if built_before %}
+      and cast(date_trunc('month', observed_on) as date) in (
+        select distinct cast(date_trunc('month', observed_on) as date) from {{ ref('int_gpu_offers') }}
+        where built_at > (select coalesce(max(last_built_at), '1900-01-01'::timestamptz) from {{ this }})
+    )
+    {% endif %}
+),
+
+per_provider as (
+    select month, gpu_model, pricing, provider, median(usd_per_gpu_hour) as provider_median
+    from offers group by all
+),
+
+reference as (
+    select month, gpu_model, pricing, median(provider_median) as reference_usd_per_gpu_hour
+    from per_provider group by all
+),
+
+kept as (
+    select offers.*, reference.reference_usd_per_gpu_hour
+    from offers inner join reference using (month, gpu_model, pricing)
+    where offers.usd_per_gpu_hour between reference.reference_usd_per_gpu_hour / 4
+                                      and reference.reference_usd_per_gpu_hour * 4
+)
+
+select
+    reference.month,
+    reference.gpu_model,
+    reference.pricing,
+    median(kept.usd_per_gpu_hour) as median_usd_per_gpu_hour,
+    quantile_cont(kept.usd_per_gpu_hour, 0.1) as p10_usd_per_gpu_hour,
+    quantile_cont(kept.usd_per_gpu_hour, 0.9) as p90_usd_per_gpu_hour,
+    count(kept.usd_per_gpu_hour) as offers,
+    count(distinct kept.provider) as providers,
+    count(distinct kept.source) as sources,
+    string_agg(distinct kept.source, ', ' order by kept.source) as source_names,
+    min(reference.reference_usd_per_gpu_hour) as reference_usd_per_gpu_hour,
+    (select max(built_at) from offers) as last_built_at
+from reference
+left join kept using (month, gpu_model, pricing)
+group by all

@@ -1,1 +1,0 @@
-{{ latest_vintage(source('raw', 'epoch_gpu_clusters')) }}
