@@ -21,9 +21,10 @@ test: setup ducklake-env ## install (both environments), then run the whole test
 	$(VENV)/bin/pytest -n 2 --dist loadgroup -m "not serial"
 	$(VENV)/bin/pytest -m serial
 
-lint: setup ## ruff's lint rules and format check over the Python (configured in pyproject.toml)
+lint: setup ## ruff over the Python, sqlfluff (dbt templater) over the dbt SQL; both configured in pyproject.toml
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/sqlfluff lint --nocolor dbt_project/models dbt_project/tests
 
 site: setup ## the documentation (docs/) as a site in site/, warnings as errors (mkdocs-material)
 	NO_MKDOCS_2_WARNING=1 $(VENV)/bin/mkdocs build --strict --quiet
