@@ -91,7 +91,7 @@ def _phase(step_key: str) -> str:
 
 def _timed_day(day: str, instance) -> dict:
     from orchestration.definitions import defs
-    from orchestration.partitions import register_tracker_days
+    from orchestration.tracker import register_tracker_days
 
     job = defs.resolve_job_def("refresh_gpu_prices")
     started = time.perf_counter()  # what the daily schedule's tick does before it starts the run

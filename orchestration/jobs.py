@@ -8,7 +8,7 @@ import json
 import dagster as dg
 
 from ingest.settings import load_settings
-from orchestration.partitions import plan_tracker_run
+from orchestration.tracker import plan_tracker_run
 
 EVERYTHING = dg.AssetSelection.all()
 GPU_PRICE_FEEDS = dg.AssetSelection.groups("ingest_gpu_prices")

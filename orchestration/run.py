@@ -11,8 +11,8 @@ import dagster as dg
 from ingest.settings import load_settings
 from orchestration.assets.publish import sorted_checks
 from orchestration.constants import FULL_REFRESH_TAG
-from orchestration.partitions import TrackerPlan, plan_tracker_run
 from orchestration.stale_runs import run_tags, wait_for_the_warehouse_pool
+from orchestration.tracker import TrackerPlan, plan_tracker_run
 from warehouse.db import connect_read, count_rows, warehouse_path, warehouse_target
 from warehouse.versions import current_version
 

@@ -1,4 +1,7 @@
-"""Land every delivery of one source: locate, skip unchanged, parse, validate with pandera, load atomically."""
+"""Land every delivery of one source. A delivery walks through the rooms once, in this order: located (the source's
+`locate`), set aside if refused or unchanged, parsed and validated in groups (ingest: the source's parser, pandera),
+written (warehouse/write.py: one transaction per group, held to the delivery contract) and recorded
+(warehouse/ledger.py: its outcome; the source's retractions and what its table holds)."""
 
 from __future__ import annotations
 
@@ -16,19 +19,11 @@ from ingest.read.streamed import NeedsCarefulParse
 from ingest.settings import Settings, load_settings
 from ingest.sources import Source
 from ingest.validate import empty_frame, split_by_schema
+from warehouse import ledger
 from warehouse.db import connect_write
-from warehouse.load import (
-    DELIVERY_INDEX,
-    DeliveryKey,
-    LoadOutcome,
-    checked_identifier,
-    is_already_loaded,
-    load_deliveries,
-    record_rejection,
-    record_retractions,
-    tagged,
-)
-from warehouse.schema import PROVENANCE_SCHEMA, ensure_raw_table
+from warehouse.ledger import DeliveryKey, LoadOutcome
+from warehouse.schema import PROVENANCE_SCHEMA, checked_identifier, ensure_raw_table
+from warehouse.write import DELIVERY_INDEX, tagged, write_deliveries
 
 log = logging.getLogger(__name__)
 
@@ -55,7 +50,6 @@ class LandingReport:
     """Files loaded before that the mirror no longer has (retracted upstream): their rows stay, on record."""
     newest_by_feed: dict = field(default_factory=dict)
     """The newest observation day of each feed in the table (a source with FRESHNESS_DAYS)."""
-    """The newest day of the source's observation column in the table, for a source with a freshness policy."""
     rows_by_edition: dict[str, int] = field(default_factory=dict)
     """Rows in the table per edition of the deliveries landed (asked for with `count_editions`: a partition's own count)."""
 
@@ -89,7 +83,6 @@ def land_source(
     settings = settings or load_settings()
     table = checked_identifier(source.raw_table)
     found = source.locate(settings) if deliveries is None else deliveries
-    report = LandingReport(source=source.name, raw_table=table)
     if not found:
         log.info(
             "%s: no deliveries found (%s)",
@@ -100,52 +93,50 @@ def land_source(
         conn.execute("begin transaction")
         ensure_raw_table(conn, table, _provenanced_schema(source.schema))
         conn.execute("commit")
-        outcomes: dict[int, LoadOutcome] = {}
-        pending = []
-        for position, delivery in enumerate(found):
-            if delivery.refused:
-                log.warning("%s: refused %s", source.name, delivery.refused)
-                outcomes[position] = record_rejection(
-                    conn, table, _key(delivery), source.parser_version, delivery.refused
-                )
-            elif is_already_loaded(conn, _key(delivery), source.parser_version, source.editions_are_days):
-                outcomes[position] = LoadOutcome("skipped", reason="already loaded (same checksum and parser version)")
-            else:
-                pending.append((position, delivery))
+        outcomes, pending = _set_aside(conn, source, table, found)
         for group in _groups(source, pending):
-            outcomes.update(_load_group(conn, source, table, group))
-        for position, delivery in enumerate(found):
-            report.deliveries.append(
+            outcomes.update(_land_group(conn, source, table, group))
+        report = LandingReport(
+            source=source.name,
+            raw_table=table,
+            deliveries=[
                 DeliveryReport(delivery.source_file, delivery.edition, delivery.sha256, outcomes[position])
-            )
+                for position, delivery in enumerate(found)
+            ],
+        )
         if present is not None:
-            report.retracted = record_retractions(conn, source.name, present, urls_too=True)
+            report.retracted = ledger.record_retractions(conn, source.name, present, urls_too=True)
         elif deliveries is None and settings.mirror_dir:
-            report.retracted = record_retractions(conn, source.name, {d.source_file for d in found})
-        report.table_rows = conn.execute(f'select count(*) from raw."{table}"').fetchone()[0]
-        report.deliveries_in_table, report.fingerprint = conn.execute(
-            """select count(*), coalesce(md5(string_agg(source_file || '|' || edition || '|' || sha256 || '|' ||
-                      parser_version, ';' order by source_file, edition)), '')
-               from raw.deliveries where source = ? and status = 'loaded'""",
-            [source.name],
-        ).fetchone()
-        if count_editions:
-            report.rows_by_edition = dict(
-                conn.execute(
-                    f'select _edition, count(*) from raw."{table}" where _edition in (select unnest(?)) group by all',
-                    [sorted({d.edition for d in found})],
-                ).fetchall()
-            )
-        if source.freshness_days:
-            feed = f'"{checked_identifier(source.feeds_named_by)}"::varchar' if source.feeds_named_by else "?"
-            report.newest_by_feed = dict(
-                conn.execute(
-                    f'select {feed}, max(cast("{checked_identifier(source.observed_column)}" as date)) from raw."{table}" '
-                    "group by all",
-                    [] if source.feeds_named_by else [source.name],
-                ).fetchall()
-            )
+            report.retracted = ledger.record_retractions(conn, source.name, {d.source_file for d in found})
+        held = ledger.what_the_table_holds(
+            conn,
+            source.name,
+            table,
+            editions=sorted({d.edition for d in found}) if count_editions else None,
+            observed_column=source.observed_column if source.freshness_days else None,
+            feeds_named_by=source.feeds_named_by,
+        )
+        report.table_rows, report.deliveries_in_table, report.fingerprint = held.rows, held.deliveries, held.fingerprint
+        report.rows_by_edition, report.newest_by_feed = held.rows_by_edition, held.newest_by_feed
     return report
+
+
+def _set_aside(conn, source: Source, table: str, found: list[Delivery]) -> tuple[dict[int, LoadOutcome], list]:
+    """Deliveries that are not parsed: refused (a link out of its folder) or unchanged since loaded, recorded; the
+    others, with their positions, to be landed."""
+    outcomes: dict[int, LoadOutcome] = {}
+    pending = []
+    for position, delivery in enumerate(found):
+        if delivery.refused:
+            log.warning("%s: refused %s", source.name, delivery.refused)
+            outcomes[position] = ledger.record_rejection(
+                conn, table, _key(delivery), source.parser_version, delivery.refused
+            )
+        elif ledger.already_loaded(conn, _key(delivery), source.parser_version, source.editions_are_days):
+            outcomes[position] = LoadOutcome("skipped", reason="already loaded (same checksum and parser version)")
+        else:
+            pending.append((position, delivery))
+    return outcomes, pending
 
 
 GROUP_BYTES = 64 << 20
@@ -171,7 +162,7 @@ def _groups(source: Source, pending: list[tuple[int, Delivery]]) -> Iterator[lis
         yield group
 
 
-def _load_group(conn, source: Source, table: str, group: list[tuple[int, Delivery]]) -> dict[int, LoadOutcome]:
+def _land_group(conn, source: Source, table: str, group: list[tuple[int, Delivery]]) -> dict[int, LoadOutcome]:
     """Load a group in one transaction, streamed where the source can. If a file needs the careful reader or is
     rejected, nothing of the group is kept and each delivery is loaded on its own (its own outcome and reason):
     streamed, and again the careful way when the streaming reader refuses it."""
@@ -195,7 +186,7 @@ def _load_group(conn, source: Source, table: str, group: list[tuple[int, Deliver
                 results |= _load_together(conn, source, table, [item], stream=False)
         except RejectedDelivery as error:
             log.warning("%s: rejected %s: %s", source.name, item[1].source_file, error)
-            results[item[0]] = record_rejection(conn, table, _key(item[1]), source.parser_version, str(error))
+            results[item[0]] = ledger.record_rejection(conn, table, _key(item[1]), source.parser_version, str(error))
         except THE_MACHINES:
             raise
         except Exception as error:  # noqa: BLE001 - a parser met what it did not expect: this file, not the run
@@ -204,7 +195,7 @@ def _load_group(conn, source: Source, table: str, group: list[tuple[int, Deliver
                 f"{str(error)[:300]}); the source's other files still load"
             )
             log.warning("%s: rejected %s", source.name, reason)
-            results[item[0]] = record_rejection(conn, table, _key(item[1]), source.parser_version, reason)
+            results[item[0]] = ledger.record_rejection(conn, table, _key(item[1]), source.parser_version, reason)
     return results
 
 
@@ -218,7 +209,7 @@ def _load_together(
 ) -> dict[int, LoadOutcome]:
     deliveries = [delivery for _, delivery in group]
     batches = source.parse_batches(deliveries) if stream else _parsed_carefully(source, deliveries)
-    outcomes = load_deliveries(
+    outcomes = write_deliveries(
         conn,
         table,
         [_key(d) for d in deliveries],

@@ -113,3 +113,12 @@ def ensure_raw_table(conn: duckdb.DuckDBPyConnection, table: str, schema: pl.Sch
     for name, dtype in schema.items():
         if name not in existing:
             conn.execute(f'alter table raw."{table}" add column "{name}" {_duckdb_type(dtype)}')
+
+
+_IDENTIFIER = re.compile(r"^[a-z][a-z0-9_]{0,62}$")
+
+
+def checked_identifier(name: str) -> str:
+    if not _IDENTIFIER.match(name):
+        raise ValueError(f"not a safe table name: {name!r}")
+    return name

@@ -6,11 +6,11 @@ import dagster as dg
 
 from ingest.fetch import SourceUnavailable
 from ingest.settings import load_settings
-from ingest.sources import SOURCES, Source, gpu_tracker, gpu_tracker_days
+from ingest.sources import SOURCES, Source
 from orchestration.constants import OWNERS, WAREHOUSE_POOL
 from orchestration.drop_checks import drop_check_result, drop_check_spec
 from orchestration.freshness import freshness_check_result, freshness_check_spec
-from orchestration.partitions import tracker_days
+from orchestration.tracker import PARTITIONED
 from warehouse.land import LandingReport, land_source
 from warehouse.preview import table_preview_markdown
 
@@ -30,38 +30,6 @@ def _deliveries_markdown(report: LandingReport, limit: int = 25) -> str:
     if len(report.deliveries) > limit:
         lines.append(f"| … {len(report.deliveries) - limit} more | | | | | | |")
     return "\n".join(lines)
-
-
-def _tracker_days(context: dg.AssetExecutionContext, source: Source) -> LandingReport:
-    """Land the requested observation days of the tracker file, one delivery per day; each day's partition
-    records its own counts (the run's totals stay on the materialization as a whole)."""
-    settings = load_settings()
-    days = context.partition_keys
-    located = source.locate(settings)  # once: a fetched tracker file is downloaded by each locate
-    report = land_source(
-        source,
-        settings=settings,
-        count_editions=True,
-        deliveries=gpu_tracker_days.day_deliveries(settings, set(days), located),
-        present=gpu_tracker_days.present_day_files(settings, located),
-    )
-    landed = {item.edition: item for item in report.deliveries}
-    for day in days:
-        item = landed.get(day)
-        context.add_asset_metadata(
-            partition_key=day,
-            metadata={
-                "dagster/row_count": report.rows_by_edition.get(day, 0),
-                "delivery_status": item.outcome.status if item else "no records for this day in the tracker file",
-                "delivery_sha256": item.sha256 if item else "",
-                "rows_accepted": item.outcome.rows_accepted if item else 0,
-                "rows_quarantined": item.outcome.rows_quarantined if item else 0,
-            },
-        )
-    return report
-
-
-PARTITIONED = {gpu_tracker.SOURCE: (tracker_days, _tracker_days)}
 
 
 def build_raw_asset(source: Source) -> dg.AssetsDefinition:

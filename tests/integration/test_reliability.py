@@ -23,16 +23,16 @@ LANDER = textwrap.dedent("""
     import sys, time
     from ingest.delivery import Delivery
     from ingest.sources import SOURCES
-    from warehouse import load
+    from warehouse import ledger
     from warehouse.land import land_source
 
     pause = float(sys.argv[2])
-    original = load._log_delivery
+    original = ledger.log_delivery
     def slow_log(*args, **kwargs):
         print("inserted, not committed", flush=True)
         time.sleep(pause)
         return original(*args, **kwargs)
-    load._log_delivery = slow_log
+    ledger.log_delivery = slow_log
     delivery = Delivery.from_file("gpu_pricing_tracker", "latest", sys.argv[1], __import__("pathlib").Path(sys.argv[3]))
     report = land_source(SOURCES["gpu_pricing_tracker"], deliveries=[delivery])
     print("done", report.deliveries[0].outcome.status, flush=True)

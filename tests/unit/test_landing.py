@@ -8,7 +8,7 @@ from ingest.delivery import Delivery, quarantine_frame
 from ingest.settings import load_settings
 from ingest.sources import SOURCES
 from tests.conftest import FIXTURE_MIRROR
-from warehouse import load
+from warehouse import ledger, schema, write
 from warehouse.db import connect_read, connect_write
 from warehouse.land import land_source
 
@@ -82,13 +82,13 @@ def test_a_rejected_file_is_logged_and_earlier_rows_stay(tmp_path):
 def test_a_failure_part_way_through_a_load_leaves_no_trace(monkeypatch):
     land_source(TRACKER, deliveries=[_tracker_delivery()])
     before = _snapshot()
-    original = load._log_delivery
+    original = ledger.log_delivery
 
     def crash_after_rows_are_inserted(*args, **kwargs):
         raise RuntimeError("simulated crash after the inserts")
 
-    monkeypatch.setattr(load, "_log_delivery", crash_after_rows_are_inserted)
-    key = load.DeliveryKey(
+    monkeypatch.setattr(ledger, "log_delivery", crash_after_rows_are_inserted)
+    key = ledger.DeliveryKey(
         "gpu_pricing_tracker",
         "latest",
         "gpu_pricing_tracker/observations.csv",
@@ -96,14 +96,14 @@ def test_a_failure_part_way_through_a_load_leaves_no_trace(monkeypatch):
         _tracker_delivery().retrieved_at,
     )
     with connect_write() as conn, pytest.raises(RuntimeError, match="simulated crash"):
-        load.load_deliveries(
+        write.write_deliveries(
             conn,
             TRACKER.raw_table,
             [key],
             "1",
-            [load.tagged(pl.DataFrame({"provider": ["x"]}), quarantine_frame([]), 0)],
+            [write.tagged(pl.DataFrame({"provider": ["x"]}), quarantine_frame([]), 0)],
         )
-    monkeypatch.setattr(load, "_log_delivery", original)
+    monkeypatch.setattr(ledger, "log_delivery", original)
     assert _snapshot() == before
 
 
@@ -125,7 +125,7 @@ def test_rows_failing_the_pandera_schema_are_quarantined_with_the_check(tmp_path
 
 def test_table_names_reaching_sql_are_checked():
     with pytest.raises(ValueError, match="not a safe table name"):
-        load.checked_identifier('x"; drop table raw.deliveries; --')
+        schema.checked_identifier('x"; drop table raw.deliveries; --')
 
 
 def test_every_source_lands_from_the_fixture_mirror(monkeypatch):

@@ -1,95 +1,19 @@
-"""Atomic, idempotent landing of one delivery into its raw table, with quarantine and the deliveries log.
-
-A delivery is identified by (source, source file, edition). Loading it deletes that delivery's earlier rows
-and inserts the new ones in one transaction, so re-runs never duplicate and a failure changes nothing.
-A file whose content (checksum) and parser version were already loaded is skipped.
-"""
+"""Writing one group of deliveries into its raw table: their earlier rows and quarantine rows replaced by the new
+ones in one transaction (re-runs never duplicate, a failure changes nothing), held to the delivery contract and
+recorded in the ledger before the commit."""
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable
-from dataclasses import dataclass
 from datetime import UTC, datetime
 
 import duckdb
 import polars as pl
 
+from warehouse import ledger
 from warehouse.contract import hold_to_contract, profiles, record_profile
-from warehouse.schema import ensure_raw_table
-
-_IDENTIFIER = re.compile(r"^[a-z][a-z0-9_]{0,62}$")
-
-
-def checked_identifier(name: str) -> str:
-    if not _IDENTIFIER.match(name):
-        raise ValueError(f"not a safe table name: {name!r}")
-    return name
-
-
-@dataclass(frozen=True)
-class DeliveryKey:
-    source: str
-    edition: str
-    source_file: str
-    sha256: str
-    retrieved_at: datetime
-
-
-@dataclass(frozen=True)
-class LoadOutcome:
-    status: str  # loaded | skipped | rejected
-    rows_accepted: int = 0
-    rows_quarantined: int = 0
-    reason: str | None = None
-
-
-def is_already_loaded(
-    conn: duckdb.DuckDBPyConnection, key: DeliveryKey, parser_version: str, per_edition: bool = False
-) -> bool:
-    """True when the newest loaded version of this source file has the same checksum and parser version (of
-    this edition too, with `per_edition`: for a feed whose edition is the day it was observed, an unchanged
-    catalog on a new day is that day's observation, not a repeat)."""
-    row = conn.execute(
-        """select sha256, parser_version from raw.deliveries
-           where source = ? and source_file = ? and status = 'loaded' and (not ? or edition = ?)
-           order by loaded_at desc limit 1""",
-        [key.source, key.source_file, per_edition, key.edition],
-    ).fetchone()
-    return row is not None and row[0] == key.sha256 and row[1] == parser_version
-
-
-def _log_delivery(conn, key: DeliveryKey, table: str, parser_version: str, outcome: LoadOutcome, at: datetime) -> None:
-    if outcome.status == "loaded":
-        conn.execute(
-            """update raw.deliveries set status = 'superseded'
-               where source = ? and source_file = ? and edition = ? and status = 'loaded'""",
-            [key.source, key.source_file, key.edition],
-        )
-    conn.execute(
-        "delete from raw.deliveries where source = ? and source_file = ? and edition = ? and sha256 = ?",
-        [key.source, key.source_file, key.edition, key.sha256],
-    )
-    conn.execute(
-        """insert into raw.deliveries (source, edition, source_file, sha256, parser_version, raw_table, status,
-               reason, rows_accepted, rows_quarantined, retrieved_at, loaded_at)
-           values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
-        [
-            key.source,
-            key.edition,
-            key.source_file,
-            key.sha256,
-            parser_version,
-            table,
-            outcome.status,
-            outcome.reason,
-            outcome.rows_accepted,
-            outcome.rows_quarantined,
-            key.retrieved_at,
-            at,
-        ],
-    )
-
+from warehouse.ledger import DeliveryKey, LoadOutcome
+from warehouse.schema import checked_identifier, ensure_raw_table
 
 DELIVERY_INDEX = "_delivery"
 """Column of batched frames that says which of the loaded deliveries a row is from (an index into the keys)."""
@@ -101,7 +25,7 @@ def tagged(rows: pl.DataFrame, quarantine: pl.DataFrame, index: int) -> tuple[pl
     return rows.with_columns(tag), quarantine.with_columns(tag)
 
 
-def load_deliveries(
+def write_deliveries(
     conn: duckdb.DuckDBPyConnection,
     table: str,
     keys: list[DeliveryKey],
@@ -160,7 +84,7 @@ def load_deliveries(
                 across_editions,
             )
         for key, outcome in zip(keys, outcomes):
-            _log_delivery(conn, key, table, parser_version, outcome, now)
+            ledger.log_delivery(conn, key, table, parser_version, outcome, now)
             record_profile(conn, key, found.get((key.source, key.source_file, key.edition)))
         conn.execute("commit")
     except BaseException:
@@ -196,40 +120,3 @@ def _insert(conn: duckdb.DuckDBPyConnection, target: str, frame: pl.DataFrame) -
         conn.execute(f"insert into {target} by name select * from _incoming")
     finally:
         conn.unregister("_incoming")
-
-
-def record_rejection(conn, table: str, key: DeliveryKey, parser_version: str, reason: str) -> LoadOutcome:
-    """Log a delivery that could not be used at all; the rows of earlier versions stay as they were."""
-    outcome = LoadOutcome("rejected", reason=reason)
-    conn.execute("begin transaction")
-    try:
-        _log_delivery(conn, key, checked_identifier(table), parser_version, outcome, datetime.now(UTC))
-        conn.execute("commit")
-    except BaseException:
-        conn.execute("rollback")
-        raise
-    return outcome
-
-
-def record_retractions(conn, source: str, present: set[str], urls_too: bool = False) -> list[str]:
-    """Files of `source` loaded before and missing now: noted once each in raw.retractions (source, file, edition,
-    checksum, when noticed). Their rows stay: a retraction is on record, not a deletion. Deliveries fetched from
-    a URL are not the mirror's to retract, unless `urls_too` (`present` then lists what the URL's file holds)."""
-    missing = [
-        row
-        for row in conn.execute(
-            """select source_file, edition, sha256 from raw.deliveries d
-           where source = ? and status = 'loaded' and (? or source_file not like '%://%')
-             and not exists (select 1 from raw.retractions r where r.source = d.source and r.source_file = d.source_file
-                             and r.edition = d.edition and r.sha256 = d.sha256)""",
-            [source, urls_too],
-        ).fetchall()
-        if row[0] not in present
-    ]
-    if missing:
-        now = datetime.now(UTC)
-        conn.executemany(
-            "insert into raw.retractions values (?, ?, ?, ?, ?)",
-            [(source, file, edition, sha, now) for file, edition, sha in missing],
-        )
-    return sorted({file for file, _, _ in missing})

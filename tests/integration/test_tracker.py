@@ -6,7 +6,7 @@ import pytest
 
 from orchestration.definitions import defs
 from orchestration.jobs import everything_weekly, gpu_prices_daily
-from orchestration.partitions import TRACKER, TRACKER_DAYS_NAME, plan_tracker_run, register_tracker_days
+from orchestration.tracker import TRACKER, TRACKER_DAYS_NAME, plan_tracker_run, register_tracker_days
 
 HEADER = (
     "date,provider,gpu_model,gpu_count,region,rental_type,price_min_usd,price_median_usd,price_max_usd,"

@@ -1,5 +1,7 @@
-"""Partitions: the GPU price tracker is partitioned by observation day (UTC), one partition per day its file has
-records for. A day without records is never a partition, so it is never shown as materialized."""
+"""The GPU price tracker's orchestration, in one place: its observation days (UTC) as dynamic partitions, one per
+day its file has records for (a day without records is never a partition, so never shown as materialized); how a
+run takes them (plan_tracker_run, for `aimetrics run` and the schedules); and landing the requested days, one
+delivery per day (PARTITIONED, which the raw asset factory reads: the factory names no source)."""
 
 from __future__ import annotations
 
@@ -9,7 +11,8 @@ import dagster as dg
 
 from ingest.fetch import SourceUnavailable
 from ingest.settings import load_settings
-from ingest.sources import gpu_tracker_days
+from ingest.sources import Source, gpu_tracker, gpu_tracker_days
+from warehouse.land import LandingReport, land_source
 
 TRACKER_DAYS_NAME = "gpu_tracker_days"
 tracker_days = dg.DynamicPartitionsDefinition(name=TRACKER_DAYS_NAME)
@@ -63,3 +66,36 @@ def plan_tracker_run(
             "within its days (missing, refused or empty): no day to land"
         ],
     )
+
+
+def _tracker_days(context: dg.AssetExecutionContext, source: Source) -> LandingReport:
+    """Land the requested observation days of the tracker file, one delivery per day; each day's partition
+    records its own counts (the run's totals stay on the materialization as a whole)."""
+    settings = load_settings()
+    days = context.partition_keys
+    located = source.locate(settings)  # once: a fetched tracker file is downloaded by each locate
+    report = land_source(
+        source,
+        settings=settings,
+        count_editions=True,
+        deliveries=gpu_tracker_days.day_deliveries(settings, set(days), located),
+        present=gpu_tracker_days.present_day_files(settings, located),
+    )
+    landed = {item.edition: item for item in report.deliveries}
+    for day in days:
+        item = landed.get(day)
+        context.add_asset_metadata(
+            partition_key=day,
+            metadata={
+                "dagster/row_count": report.rows_by_edition.get(day, 0),
+                "delivery_status": item.outcome.status if item else "no records for this day in the tracker file",
+                "delivery_sha256": item.sha256 if item else "",
+                "rows_accepted": item.outcome.rows_accepted if item else 0,
+                "rows_quarantined": item.outcome.rows_quarantined if item else 0,
+            },
+        )
+    return report
+
+
+PARTITIONED = {gpu_tracker.SOURCE: (tracker_days, _tracker_days)}
+"""Sources landed by partition: their partitions definition and how a run lands the requested ones."""
