@@ -1,30 +1,20 @@
 """pandera checks as blocking Dagster asset checks on every raw table: bad data never reaches dbt. (The marts'
 rules are dbt tests, each an asset check of its own.)"""
 
-from datetime import UTC, datetime
-
 import dagster as dg
 import pandera.errors
 import polars as pl
 import polars.selectors as cs
-from dagster._core.storage.asset_check_execution_record import AssetCheckExecutionRecordStatus
 
 from ingest.sources import SOURCES
 from orchestration.assets.raw import raw_key
 from orchestration.constants import WAREHOUSE_POOL
+from orchestration.dagster_internals import last_success_of_check
 from warehouse.db import connect_read
 from warehouse.preview import markdown_table
 from warehouse.schema import PROVENANCE_COLUMNS
 
 MAX_FAILURE_ROWS = 20
-
-
-def last_passed_at(context: dg.AssetCheckExecutionContext, check_key: dg.AssetCheckKey) -> datetime | None:
-    """When this check last passed (the time its evaluation was planned, so it errs towards checking more)."""
-    history = context.instance.event_log_storage.get_asset_check_execution_history(
-        check_key, limit=1, status={AssetCheckExecutionRecordStatus.SUCCEEDED}
-    )
-    return datetime.fromtimestamp(history[0].create_timestamp, UTC) if history else None
 
 
 def build_pandera_check(
@@ -50,7 +40,11 @@ def build_pandera_check(
         pool=WAREHOUSE_POOL,
     )
     def _check(context: dg.AssetCheckExecutionContext) -> dg.AssetCheckResult:
-        since = last_passed_at(context, dg.AssetCheckKey(asset_key, "pandera_schema")) if ingested_column else None
+        since = (
+            last_success_of_check(context.instance, dg.AssetCheckKey(asset_key, "pandera_schema"))
+            if ingested_column
+            else None
+        )
         query = f'select * from "{schema_name}"."{table_name}"'
         with connect_read() as conn:
             if since is None:

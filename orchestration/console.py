@@ -4,23 +4,16 @@ URL, the reason); its stack trace stays in the run's event log, where the UI sho
 from __future__ import annotations
 
 import logging
-import re
 import sys
 
 import dagster as dg
 
-_FAILURE_PREFIX = "dagster._core.definitions.events.Failure: "
-
-
-_JOB_AND_RUN = re.compile(r"^[\w.]+ - [0-9a-f]{8}(-[0-9a-f]{4}){3}-[0-9a-f]{12} - (\d+ - )?")
-"""Dagster's message starts `<job> - <run id> - [<pid> - ]<step> - `: the same on every line of a run (the summary
-names the run), so the console keeps the step and what it says."""
+from orchestration.dagster_internals import without_failure_prefix, without_job_and_run
 
 
 class OneLineFormatter(logging.Formatter):
     def format(self, record: logging.LogRecord) -> str:
-        text = record.getMessage().split("\n\nStack Trace:")[0].replace(_FAILURE_PREFIX, "")
-        text = _JOB_AND_RUN.sub("", text)
+        text = without_job_and_run(without_failure_prefix(record.getMessage().split("\n\nStack Trace:")[0]))
         return f"{self.formatTime(record, '%H:%M:%S')} {record.levelname} " + " ".join(
             line.strip() for line in text.splitlines() if line.strip()
         )

@@ -11,6 +11,7 @@ import dagster as dg
 from ingest.settings import load_settings
 from orchestration.assets.publish import sorted_checks
 from orchestration.constants import FULL_REFRESH_TAG
+from orchestration.dagster_internals import without_failure_prefix
 from orchestration.stale_runs import run_tags, wait_for_the_warehouse_pool
 from orchestration.tracker import TrackerPlan, plan_tracker_run
 from warehouse.db import connect_read, count_rows, warehouse_path, warehouse_target
@@ -132,7 +133,7 @@ def _root_cause(error) -> str:
     """The innermost error's message (a step that exhausted its retries wraps the real reason)."""
     while error.cause is not None:
         error = error.cause
-    lines = error.message.strip().removeprefix("dagster._core.definitions.events.Failure: ").splitlines()
+    lines = without_failure_prefix(error.message.strip()).splitlines()
     return lines[0] if lines else error.cls_name
 
 
