@@ -1,5 +1,5 @@
-"""Freshness of the feeds that publish on a cadence (`FRESHNESS_DAYS` in their modules), judged per feed: a table
-that several feeds fill (the YAML feeds, SkyPilot's clouds, the marketplace's chips; `FEEDS_NAMED_BY` names the
+"""Freshness of the feeds that publish on a cadence (`freshness_days` in their declarations), judged per feed: a table
+that several feeds fill (the YAML feeds, SkyPilot's clouds, the marketplace's chips; `feeds_named_by` names the
 column) is stale when any of its feeds is, so one fresh feed cannot hide two that stopped. The raw asset emits the
 check (warn severity) from the data's own dates, so a feed with no observation at all is overdue even though the
 run that read it succeeded."""
@@ -19,7 +19,7 @@ def freshness_check_spec(asset_key: dg.AssetKey) -> dg.AssetCheckSpec:
         asset=asset_key,
         blocking=False,
         description="Every feed of the table has an observation within its cadence "
-        "(FRESHNESS_DAYS); the stale ones are named.",
+        "(freshness_days); the stale ones are named.",
     )
 
 

@@ -341,7 +341,7 @@ def format_summary(summary: RunSummary) -> str:
     lines += [f"  WARNING {name}" for name in summary.checks_warned]
     lines += [f"  NOT RUN {reason}" for reason in summary.not_run]
     if summary.stale_feeds:
-        lines += ["", "Feeds with no observation within their cadence (FRESHNESS_DAYS):"]
+        lines += ["", "Feeds with no observation within their cadence (freshness_days):"]
         lines += [f"  {text}" for text in summary.stale_feeds]
     try:
         lines += new_delivery_lines(summary.started_at) + attention_lines()

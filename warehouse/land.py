@@ -49,7 +49,7 @@ class LandingReport:
     retracted: list[str] = field(default_factory=list)
     """Files loaded before that the mirror no longer has (retracted upstream): their rows stay, on record."""
     newest_by_feed: dict = field(default_factory=dict)
-    """The newest observation day of each feed in the table (a source with FRESHNESS_DAYS)."""
+    """The newest observation day of each feed in the table (a source with freshness_days)."""
     rows_by_edition: dict[str, int] = field(default_factory=dict)
     """Rows in the table per edition of the deliveries landed (asked for with `count_editions`: a partition's own count)."""
 

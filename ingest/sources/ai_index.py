@@ -20,12 +20,12 @@ from ingest.delivery import Delivery, Parsed, RejectedDelivery, frame_for, quara
 from ingest.read.careful import folded_header, read_csv_records, record_json
 from ingest.settings import Settings
 from ingest.sources.ai_index_by_url import online_figures, url_deliveries
+from ingest.sources.declaration import Source, first_line
 from ingest.values import parse_date, parse_number
 
 SOURCE = "ai_index"
 RAW_TABLE = "ai_index_figure_values"
 PARSER_VERSION = "1"
-CELLS_NAMED_BY = ("figure_id", "column_name")
 """Each row is a cell: a re-delivered figure must keep the headers its cells were under (the delivery contract)."""
 
 _EDITION_DIR = re.compile(r"^ai_index_(\d{4})$")
@@ -264,3 +264,17 @@ def _cells(
                 )
             )
     return Parsed(rows=frame_for(FigureValues, cells), quarantine=quarantine_frame(bad))
+
+
+DECLARATION = Source(
+    name=SOURCE,
+    raw_table=RAW_TABLE,
+    parser_version=PARSER_VERSION,
+    schema=FigureValues,
+    locate=locate,
+    parse=parse,
+    description=first_line(__doc__),
+    arrives_as="files",
+    subject="ai_index",
+    cells_named_by=("figure_id", "column_name"),
+)

@@ -21,13 +21,12 @@ from ingest.delivery import Delivery, Parsed, RejectedDelivery, frame_for, modif
 from ingest.fetch import get_json_pages
 from ingest.read.careful import load_json, read_text
 from ingest.settings import Settings
+from ingest.sources.declaration import Source, first_line
 from ingest.values import parse_number
 
 SOURCE = "azure_retail_prices"
 RAW_TABLE = "azure_gpu_prices"
 PARSER_VERSION = "1"
-FRESHNESS_DAYS = 3  # polled daily
-EDITIONS_ARE_DAYS = True  # an unchanged price list on a new day still says that day's prices
 PRICE_UNIT = "instance_hour"  # the Retail Prices API quotes a VM size per hour
 API = "https://prices.azure.com/api/retail/prices"
 SKU_FILE = Path(__file__).resolve().parent.parent / "layouts" / "azure_gpu_skus.yml"
@@ -129,3 +128,18 @@ def parse(delivery: Delivery) -> Parsed:
             )
         )
     return Parsed(rows=frame_for(AzureGpuPrices, rows), quarantine=quarantine_frame(bad))
+
+
+DECLARATION = Source(
+    name=SOURCE,
+    raw_table=RAW_TABLE,
+    parser_version=PARSER_VERSION,
+    schema=AzureGpuPrices,
+    locate=locate,
+    parse=parse,
+    description=first_line(__doc__),
+    arrives_as="url",
+    subject="gpu_prices",
+    freshness_days=3,  # polled daily
+    editions_are_days=True,  # an unchanged price list on a new day still says that day's prices
+)

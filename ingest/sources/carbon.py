@@ -12,6 +12,7 @@ from ingest.delivery import Delivery, Parsed, RejectedDelivery, frame_for, quara
 from ingest.fetch import locate_file
 from ingest.read.careful import load_json, read_csv_records, read_text, record_json, whole_records
 from ingest.settings import Settings
+from ingest.sources.declaration import Source
 from ingest.values import parse_number, whole_number_problem
 
 PARSER_VERSION = "2"
@@ -240,7 +241,7 @@ def parse_gpus(delivery: Delivery) -> Parsed:
     return Parsed(rows=frame_for(Mlco2Gpus, rows), quarantine=quarantine_frame(bad))
 
 
-SOURCES = (
+_SOURCES = (
     (
         "grid_carbon_intensity",
         "grid_carbon_intensity",
@@ -273,4 +274,19 @@ SOURCES = (
         parse_gpus,
         "Chip TDP and FLOP/s from the ML CO2 Impact calculator.",
     ),
+)
+
+DECLARATIONS = tuple(
+    Source(
+        name=name,
+        raw_table=table,
+        parser_version=PARSER_VERSION,
+        schema=schema,
+        locate=locate,
+        parse=parse,
+        description=description,
+        arrives_as="url",
+        subject="carbon",
+    )
+    for name, table, schema, locate, parse, description in _SOURCES
 )

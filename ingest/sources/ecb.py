@@ -18,6 +18,7 @@ from ingest.delivery import Delivery, Parsed, RejectedDelivery, frame_for, quara
 from ingest.fetch import fetch
 from ingest.read.careful import decode
 from ingest.settings import Settings
+from ingest.sources.declaration import Source, first_line
 from ingest.values import parse_date, parse_number
 
 SOURCE = "ecb_fx"
@@ -79,3 +80,16 @@ def parse(delivery: Delivery) -> Parsed:
                 rows.append((day, currency, rate))
     rows.extend((day, "EUR", 1.0) for day in {row[0] for row in rows})
     return Parsed(rows=frame_for(FxRates, sorted(rows)), quarantine=quarantine_frame(bad))
+
+
+DECLARATION = Source(
+    name=SOURCE,
+    raw_table=RAW_TABLE,
+    parser_version=PARSER_VERSION,
+    schema=FxRates,
+    locate=locate,
+    parse=parse,
+    description=first_line(__doc__),
+    arrives_as="package",
+    subject="reference",
+)

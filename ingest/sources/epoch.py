@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
+from functools import partial
 
 import pandera.polars as pa
 import polars as pl
@@ -18,6 +19,7 @@ from ingest.delivery import Delivery, Parsed, RejectedDelivery, frame_for, quara
 from ingest.fetch import locate_file
 from ingest.read.careful import read_csv_records, record_json, whole_records
 from ingest.settings import Settings
+from ingest.sources.declaration import Source
 from ingest.values import parse_date, parse_number
 
 PARSER_VERSION = "2"
@@ -64,6 +66,22 @@ class Dataset:
             (pa.DataFrameModel,),
             {"__annotations__": annotations, **fields, "Config": type("Config", (), config)},
         )
+
+
+def declared(dataset: Dataset, subject: str) -> Source:
+    """The Source of one Epoch AI data set: a vintage replaces the earlier one in the marts."""
+    return Source(
+        name=dataset.name,
+        raw_table=dataset.raw_table,
+        parser_version=PARSER_VERSION,
+        schema=dataset.model(),
+        locate=partial(locate, dataset),
+        parse=partial(parse, dataset),
+        description=dataset.description,
+        arrives_as="url",
+        subject=subject,
+        vintages_replace=True,
+    )
 
 
 def _model_name(name: str) -> str:

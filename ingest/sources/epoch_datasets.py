@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+from ingest.sources import epoch
 from ingest.sources.epoch import COST_TRENDS_URL, EPOCH_DATA_URL, Dataset
 
 _MODEL_COLUMNS = (
@@ -229,3 +230,5 @@ DATASETS = {
         ),
     )
 }
+
+DECLARATIONS = tuple(epoch.declared(dataset, "epoch") for dataset in DATASETS.values())

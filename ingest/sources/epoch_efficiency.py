@@ -5,6 +5,7 @@ or above it over time (`lowest_price_models_data.csv`), from which dbt fits Epoc
 
 from __future__ import annotations
 
+from ingest.sources import epoch
 from ingest.sources.epoch import Dataset
 
 REPO = "https://raw.githubusercontent.com/epoch-research/llm-benchmark-efficiency/main/{path}"
@@ -62,3 +63,5 @@ DATASETS = (
         description="Epoch AI: per benchmark and threshold, the cheapest model at or above it over time.",
     ),
 )
+
+DECLARATIONS = tuple(epoch.declared(dataset, "llm_prices") for dataset in DATASETS)

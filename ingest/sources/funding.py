@@ -21,6 +21,7 @@ import yaml
 from ingest.delivery import Delivery, Parsed, RejectedDelivery, frame_for, quarantine_frame
 from ingest.read.careful import read_csv_records, record_json, whole_records
 from ingest.settings import Settings, load_settings
+from ingest.sources.declaration import Source, first_line
 from ingest.sources.ecb import known_currencies
 from ingest.values import DECIMAL_COMMA, is_missing, parse_date, parse_money, parse_number
 
@@ -230,3 +231,16 @@ def parse(delivery: Delivery, today: date | None = None) -> Parsed:
             )
         )
     return Parsed(rows=frame_for(FundingRounds, rows), quarantine=quarantine_frame(bad))
+
+
+DECLARATION = Source(
+    name=SOURCE,
+    raw_table=RAW_TABLE,
+    parser_version=PARSER_VERSION,
+    schema=FundingRounds,
+    locate=locate,
+    parse=parse,
+    description=first_line(__doc__),
+    arrives_as="files",
+    subject="funding",
+)

@@ -25,6 +25,7 @@ from ingest.delivery import Delivery, Parsed, RejectedDelivery, frame_for, modif
 from ingest.fetch import locate_file
 from ingest.read.careful import load_json, read_csv_records, read_text, whole_records
 from ingest.settings import Settings, load_settings
+from ingest.sources.declaration import Source, first_line
 from ingest.values import parse_number
 from ingest.versions import dated_versions, version_problem
 
@@ -32,9 +33,6 @@ log = logging.getLogger(__name__)
 SOURCE = "gpu_feeds"
 RAW_TABLE = "gpu_feed_offers"
 PARSER_VERSION = "5"
-FRESHNESS_DAYS = 120  # the FSDL table is edited in bursts, months apart
-FEEDS_NAMED_BY = "feed"  # each YAML feed is judged fresh on its own
-EDITIONS_ARE_DAYS = True  # an unchanged price list on a new day still says that day's prices
 FEED_DIR = Path(__file__).resolve().parent.parent / "feeds"
 FIELDS = (
     "provider",
@@ -250,3 +248,19 @@ def parse(delivery: Delivery) -> Parsed:
             )
         )
     return Parsed(rows=frame_for(FeedOffers, rows), quarantine=quarantine_frame(bad))
+
+
+DECLARATION = Source(
+    name=SOURCE,
+    raw_table=RAW_TABLE,
+    parser_version=PARSER_VERSION,
+    schema=FeedOffers,
+    locate=locate,
+    parse=parse,
+    description=first_line(__doc__),
+    arrives_as="url",
+    subject="gpu_prices",
+    freshness_days=120,  # the FSDL table is edited in bursts, months apart
+    editions_are_days=True,  # an unchanged price list on a new day still says that day's prices
+    feeds_named_by="feed",  # each YAML feed is judged fresh on its own
+)

@@ -18,15 +18,13 @@ from ingest.delivery import Delivery, Parsed, RejectedDelivery, frame_for, quara
 from ingest.fetch import locate_file
 from ingest.read.careful import load_json, read_text
 from ingest.settings import Settings
+from ingest.sources.declaration import Source, first_line
 from ingest.values import latest_observation_day, whole_number_problem
 
 SOURCE = "gpu_marketplace"
 RAW_TABLE = "gpu_marketplace_snapshots"
 PARSER_VERSION = "1"
-FRESHNESS_DAYS = 2  # polled every 30 minutes
-FEEDS_NAMED_BY = "gpu_name"  # each chip's summary file is polled on its own
 PRICE_UNIT = "gpu_hour"
-OBSERVED_COLUMN = "snapshot_at"
 URL = "https://raw.githubusercontent.com/tugot17/gpu-price-tracker/main/data/summary/{chip}.jsonl"
 MIRROR_FOLDER = "gpu_prices/primeintellect/data/summary"
 CHIPS = (
@@ -128,3 +126,19 @@ def parse(delivery: Delivery) -> Parsed:
     if not rows and not bad:
         raise RejectedDelivery(f"{delivery.source_file}: no snapshot lines")
     return Parsed(rows=frame_for(MarketplaceSnapshots, rows), quarantine=quarantine_frame(bad))
+
+
+DECLARATION = Source(
+    name=SOURCE,
+    raw_table=RAW_TABLE,
+    parser_version=PARSER_VERSION,
+    schema=MarketplaceSnapshots,
+    locate=locate,
+    parse=parse,
+    description=first_line(__doc__),
+    arrives_as="url",
+    subject="gpu_prices",
+    freshness_days=2,  # polled every 30 minutes
+    observed_column="snapshot_at",
+    feeds_named_by="gpu_name",  # each chip's summary file is polled on its own
+)

@@ -22,12 +22,12 @@ from ingest.fetch import locate_file
 from ingest.read.careful import record_json
 from ingest.read.records import Records, parse_carefully, parse_streamed
 from ingest.settings import Settings, load_settings
+from ingest.sources.declaration import Source, first_line
 from ingest.values import latest_observation_day, number_expr, too_large_for_int64
 
 SOURCE = "gpu_pricing_tracker"
 RAW_TABLE = "gpu_tracker_observations"
 PARSER_VERSION = "2"
-FRESHNESS_DAYS = 3  # a daily scrape: three days without a new day is an outage
 PRICE_UNIT = "gpu_hour"  # the tracker's README documents price_*_usd as price_per_gpu_hour_usd, whatever gpu_count says
 URL = "https://raw.githubusercontent.com/cherielilili/gpu-pricing-tracker/main/data/observations.csv"
 MIRROR_PATH = "gpu_pricing_tracker/observations.csv"
@@ -221,3 +221,18 @@ def _utc(value: datetime | None) -> datetime | None:
     if value is None:
         return None
     return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+DECLARATION = Source(
+    name=SOURCE,
+    raw_table=RAW_TABLE,
+    parser_version=PARSER_VERSION,
+    schema=TrackerObservations,
+    locate=locate,
+    parse=parse,
+    description=first_line(__doc__),
+    arrives_as="url",
+    subject="gpu_prices",
+    freshness_days=3,  # a daily scrape: three days without a new day is an outage
+    parse_batches=parse_batches,
+)

@@ -24,14 +24,12 @@ from ingest.read.careful import record_json
 from ingest.read.records import Records, parse_carefully, parse_streamed
 from ingest.read.streamed import unique_names
 from ingest.settings import Settings
+from ingest.sources.declaration import Source, first_line
 from ingest.values import latest_observation_day, number_expr
 
 SOURCE = "skypilot_catalog"
 RAW_TABLE = "skypilot_offers"
 PARSER_VERSION = "3"
-FRESHNESS_DAYS = 3  # the catalogs are refreshed many times a day
-FEEDS_NAMED_BY = "provider"  # each cloud's catalog is a feed of its own
-EDITIONS_ARE_DAYS = True  # an unchanged price list on a new day still says that day's prices
 PRICE_UNIT = "instance_hour"  # SkyPilot's Price and SpotPrice are the hourly price of the whole instance
 CATALOG_URL = (
     "https://raw.githubusercontent.com/skypilot-org/skypilot-catalog/master/catalogs/{version}/{cloud}/vms.csv"
@@ -242,3 +240,20 @@ def _price_problem(record: dict) -> str:
     if record["_currency"] != "USD":
         return f"prices in {record['_currency']}: SkyPilot catalogs are read in USD only"
     return f"on-demand price {record['_price_text']!r} is missing, not positive or a placeholder"
+
+
+DECLARATION = Source(
+    name=SOURCE,
+    raw_table=RAW_TABLE,
+    parser_version=PARSER_VERSION,
+    schema=SkypilotOffers,
+    locate=locate,
+    parse=parse,
+    description=first_line(__doc__),
+    arrives_as="url",
+    subject="gpu_prices",
+    freshness_days=3,  # the catalogs are refreshed many times a day
+    editions_are_days=True,  # an unchanged price list on a new day still says that day's prices
+    feeds_named_by="provider",  # each cloud's catalog is a feed of its own
+    parse_batches=parse_batches,
+)

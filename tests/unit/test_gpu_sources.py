@@ -125,20 +125,40 @@ def test_the_tracker_is_landed_one_observation_day_at_a_time(tmp_path):
     assert {d.edition: d.sha256 for d in again}["2026-03-02"] == slices[0].sha256
 
 
-def test_a_misspelt_source_declaration_fails_instead_of_turning_a_check_off():
-    """`FRESHNES_DAYS` once left a feed without its freshness check, silently; now the registry refuses it."""
-    import types
+def test_a_misspelt_source_declaration_fails_at_import_instead_of_turning_a_check_off(tmp_path, monkeypatch):
+    """`FRESHNES_DAYS` once left a feed without its freshness check, silently; a declaration is a dataclass, so a
+    field named wrongly stops the module's import with the name."""
+    import importlib
 
     import pytest
 
-    from ingest.sources import MisspeltDeclaration, _source, skypilot
+    (tmp_path / "my_feed.py").write_text(
+        '"""A feed of my own."""\n'
+        "from ingest.sources import skypilot\n"
+        "from ingest.sources.declaration import Source, first_line\n"
+        "DECLARATION = Source(name='my_feed', raw_table='my_feed', parser_version='1', schema=skypilot.SkypilotOffers,\n"
+        "    locate=skypilot.locate, parse=skypilot.parse, description=first_line(__doc__), arrives_as='url',\n"
+        "    subject='gpu_prices', freshnes_days=3)\n"
+    )
+    monkeypatch.syspath_prepend(str(tmp_path))
+    with pytest.raises(TypeError, match="unexpected keyword argument 'freshnes_days'"):
+        importlib.import_module("my_feed")
 
-    module = types.ModuleType("my_feed", "A feed of my own.")
-    for name in ("SOURCE", "RAW_TABLE", "PARSER_VERSION", "locate", "parse"):
-        setattr(module, name, getattr(skypilot, name))
-    module.FRESHNES_DAYS = 3
-    with pytest.raises(MisspeltDeclaration, match="my_feed.FRESHNES_DAYS: did you mean FRESHNESS_DAYS"):
-        _source(module, skypilot.SkypilotOffers, "url", "gpu_prices")
-    del module.FRESHNES_DAYS
-    module.FRESHNESS_DAYS = 3
-    assert _source(module, skypilot.SkypilotOffers, "url", "gpu_prices").freshness_days == 3
+
+def test_every_source_module_declares_its_source_and_the_registry_holds_it():
+    import importlib
+    import pkgutil
+
+    import ingest.sources
+    from ingest.sources import SOURCES
+    from ingest.sources.declaration import Source
+
+    declared = []
+    for module_info in pkgutil.walk_packages(ingest.sources.__path__, "ingest.sources."):
+        module = importlib.import_module(module_info.name)
+        if hasattr(module, "SOURCE") and hasattr(module, "RAW_TABLE"):
+            assert isinstance(getattr(module, "DECLARATION", None), Source), module_info.name
+        declared += [module.DECLARATION] if hasattr(module, "DECLARATION") else []
+        declared += list(getattr(module, "DECLARATIONS", ()))
+    assert len(declared) == len(SOURCES) == 30
+    assert all(SOURCES[source.name] is source for source in declared)

@@ -16,6 +16,7 @@ from ingest.delivery import Delivery, Parsed, RejectedDelivery, frame_for, quara
 from ingest.fetch import locate_file
 from ingest.read.careful import load_json, read_text
 from ingest.settings import Settings
+from ingest.sources.declaration import Source, first_line
 from ingest.sources.llm.prices import ListPrices
 from ingest.values import parse_number
 from ingest.versions import dated_versions, version_problem
@@ -186,3 +187,16 @@ def _ledger(data: dict, delivery: Delivery) -> Parsed:
                 else:
                     bad.append((number, f"{model_id}: {kind} price {price!r} is not a number", json.dumps(point)))
     return Parsed(rows=frame_for(ListPrices, rows), quarantine=quarantine_frame(bad))
+
+
+DECLARATION = Source(
+    name=SOURCE,
+    raw_table=RAW_TABLE,
+    parser_version=PARSER_VERSION,
+    schema=ListPrices,
+    locate=locate,
+    parse=parse,
+    description=first_line(__doc__),
+    arrives_as="url",
+    subject="llm_prices",
+)

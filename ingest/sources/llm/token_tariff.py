@@ -15,6 +15,7 @@ from ingest.delivery import Delivery, Parsed, frame_for, quarantine_frame
 from ingest.fetch import locate_file
 from ingest.read.careful import record_json, required_records
 from ingest.settings import Settings
+from ingest.sources.declaration import Source, first_line
 from ingest.sources.llm.prices import ListPrices
 from ingest.values import parse_date, parse_number
 
@@ -88,3 +89,16 @@ def parse(delivery: Delivery) -> Parsed:
                     )
                 )
     return Parsed(rows=frame_for(ListPrices, rows), quarantine=quarantine_frame(bad))
+
+
+DECLARATION = Source(
+    name=SOURCE,
+    raw_table=RAW_TABLE,
+    parser_version=PARSER_VERSION,
+    schema=ListPrices,
+    locate=locate,
+    parse=parse,
+    description=first_line(__doc__),
+    arrives_as="url",
+    subject="llm_prices",
+)

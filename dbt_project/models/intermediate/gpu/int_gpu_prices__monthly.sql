@@ -5,12 +5,9 @@
 -- it). Outliers are listed in marts.price_anomalies and left out of these statistics.
 -- Incremental: a run recomputes only the months that received (or had rebuilt) offers since the last run,
 -- from all of that month's offers, so a new day of prices costs a month of rows, not the whole history.
--- A table built by an older version gains the new columns, null, so every month is recomputed once.
+-- A change of these rules reaches the months built before by `aimetrics run --full-refresh`.
 {{ config(materialized='incremental', incremental_strategy='delete+insert', unique_key=['month'],
           on_schema_change='sync_all_columns') }}
-{% set built_columns = adapter.get_columns_in_relation(this) | map(attribute='name') | list
-   if is_incremental() else [] %}
-{% set built_before = 'last_built_at' in built_columns and 'source_names' in built_columns %}
 with offers as (
     select
         cast(date_trunc('month', observed_on) as date) as month, gpu_model, pricing, provider, source,
@@ -20,7 +17,7 @@ with offers as (
       -- a mirror copy dated by its file's modification day was not observed that month (it shows as gpu_prices'
       -- date_basis, and stays out of the monthly series and their "latest" month)
       and date_basis <> 'file modification date'
-    {% if built_before %}
+    {% if is_incremental() %}
       and cast(date_trunc('month', observed_on) as date) in (
         select distinct cast(date_trunc('month', observed_on) as date) from {{ ref('int_gpu_offers') }}
         where built_at > (select coalesce(max(last_built_at), '1900-01-01'::timestamptz) from {{ this }})
