@@ -9,6 +9,7 @@ from datetime import UTC, datetime
 import dagster as dg
 
 from ingest.settings import load_settings
+from orchestration.assets.dbt import remedies
 from orchestration.assets.publish import sorted_checks
 from orchestration.constants import FULL_REFRESH_TAG
 from orchestration.dagster_internals import without_failure_prefix
@@ -312,11 +313,14 @@ def publication_line(summary: RunSummary) -> str:
     keep = f"readers keep version {current.id}" if current else "no version is published yet"
     audit = next((step.split(": ", 1)[1] for step in summary.failed_steps if step.startswith(f"{PUBLISH_STEP}: ")), "")
     if audit.startswith("not published: "):  # the publish step's own audit names what held it back
-        return f"NOT PUBLISHED: {keep}; held back by " + audit.removeprefix("not published: ")
-    held = [f"check {name}" for name in summary.checks_failed] + [
-        f"step {step.split(':')[0]}" for step in summary.failed_steps
-    ]
-    return f"NOT PUBLISHED: {keep}; held back by " + (", ".join(held) or "the publish step not running")
+        line = f"NOT PUBLISHED: {keep}; held back by " + audit.removeprefix("not published: ")
+    else:
+        held = [f"check {name}" for name in summary.checks_failed] + [
+            f"step {step.split(':')[0]}" for step in summary.failed_steps
+        ]
+        line = f"NOT PUBLISHED: {keep}; held back by " + (", ".join(held) or "the publish step not running")
+    known = remedies()
+    return "\n".join([line] + [f"  {check}: {known[check]}" for check in summary.checks_failed if check in known])
 
 
 def format_summary(summary: RunSummary) -> str:

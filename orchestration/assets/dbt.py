@@ -2,6 +2,7 @@
 
 import contextlib
 import importlib.metadata
+import json
 import os
 import shutil
 import sys
@@ -61,6 +62,20 @@ class WarehouseTranslator(DagsterDbtTranslator):
         # assets carry the fingerprint of their loaded deliveries as data version, so one that loaded nothing new
         # sets nothing off.
         return EAGER_ON_CHANGED_DATA
+
+
+def remedies() -> dict[str, str]:
+    """What to do when a dbt test fails, where its YAML says (`config.meta.remedy`), by the check's name in the
+    run summary (`<schema>/<model>:<test>`)."""
+    manifest = json.loads(dbt_project.manifest_path.read_text())
+    nodes = manifest["nodes"]
+    found = {}
+    for node in nodes.values():
+        remedy = (node["config"].get("meta") or {}).get("remedy")
+        if node["resource_type"] == "test" and remedy and node.get("attached_node") in nodes:
+            model = nodes[node["attached_node"]]
+            found[f"{model['schema']}/{model['name']}:{node['name']}"] = remedy
+    return found
 
 
 def test_description(node: Mapping[str, Any]) -> str:
