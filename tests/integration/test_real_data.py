@@ -236,6 +236,25 @@ def test_llm_prices_and_the_decline_per_capability():
     _assert_llm_prices_on_real_data()
 
 
+def test_trend_rates_by_their_publishers_methods():
+    """Epoch AI's "4-5x per year" for notable models' training compute, recomputed from its own rows within the
+    range; the AI Index's hardware rates within 20 %; and every rate with its interval around it."""
+    rate = "select {} from marts.trend_rates where measure = ? and subset = ?"
+    notable = ["training_compute", "notable models since 2010"]
+    assert 4 <= _scalar(rate.format("growth_per_year"), notable) <= 5
+    assert _scalar(rate.format("n"), notable) > 400
+    for measure, subset in (
+        ("hardware_flops_per_usd", "ML hardware with a release price (FP32)"),
+        ("hardware_flops_per_watt", "ML hardware with a TDP (FP32)"),
+    ):
+        assert 0.8 <= _scalar(rate.format("ratio_to_published"), [measure, subset]) <= 1.2, measure
+    # Cottier et al. 2024: frontier training cost grows between 2x and 3x a year
+    cost = ["training_cost", "frontier models since 2016, Epoch AI's cost column (cloud prices, 2023 USD)"]
+    assert 2 <= _scalar(rate.format("growth_per_year"), cost) <= 3
+    outside = "select count(*) from marts.trend_rates where not growth_per_year between growth_per_year_low and growth_per_year_high"
+    assert _scalar("select count(*) from marts.trend_rates") >= 8 and _scalar(outside) == 0
+
+
 def test_every_documented_query_returns_rows():
     _assert_every_readme_query_returns_rows()
 

@@ -22,6 +22,7 @@ MARTS = (
     "llm_api_prices",
     "newly_funded_companies",
     "serving_cost_estimates",
+    "trend_rates",
 )
 
 
