@@ -40,6 +40,14 @@ points as (
     select 'hardware_flops_per_watt', 'ML hardware with a TDP (FP32)', 'FLOP/s per W',
            hardware_name, release_date, fp32_flops / tdp_watts
     from hardware where tdp_watts > 0
+    -- Epoch AI, LLM inference prices at fixed capability: the cheapest models at or above a threshold, over time
+    union all
+    select 'llm_price_at_fixed_capability',
+           'cheapest models at or above ' || threshold_model || ' on ' || benchmark || ' (Epoch AI)',
+           'USD per million tokens (blended)', model || ' ' || cast(release_date as varchar), release_date,
+           usd_per_million_blended
+    from {{ ref('stg_epoch__llm_lowest_prices') }}
+    where usd_per_million_blended > 0 and release_date is not null
     -- GPU rental price per chip: the H100 SXM's monthly on-demand median across providers
     union all
     select 'gpu_rental_price', 'H100 SXM on demand, monthly median across providers', 'USD per GPU-hour',

@@ -13,7 +13,9 @@ fitted as (
     select
         measure, subset, any_value(unit) as unit,
         count(*) as n, min(dated_on) as first_on, max(dated_on) as last_on,
-        regr_slope(log10_value, year_fraction) as slope, regr_r2(log10_value, year_fraction) as r2
+        -- rounded: the regression's last digits depend on the order DuckDB's threads add the rows up in; every
+        -- figure below derives from the rounded slope, so a rebuild gives the same row
+        round(regr_slope(log10_value, year_fraction), 6) as slope, round(regr_r2(log10_value, year_fraction), 4) as r2
     from points
     group by measure, subset
     having count(*) >= 3
@@ -40,14 +42,16 @@ replicated as (
     select measure, subset, replicate, regr_slope(log10_value, year_fraction) as slope
     from expanded
     group by measure, subset, replicate
+    -- a replicate that drew one date only has no slope
+    having count(distinct year_fraction) >= 2
 ),
 
 interval as (
     select
         measure, subset,
-        quantile_cont(slope, 0.05) as slope_low, quantile_cont(slope, 0.95) as slope_high
+        round(quantile_cont(slope, 0.05), 6) as slope_low, round(quantile_cont(slope, 0.95), 6) as slope_high
     from replicated
-    where slope is not null
+    where isfinite(slope)
     group by measure, subset
 )
 
@@ -60,20 +64,20 @@ select
     fitted.n,
     'OLS of log10(value) on the fractional year' as regression,
     'Poisson bootstrap, {{ replicates }} replicates, 5th-95th percentile' as interval_method,
-    round(fitted.slope, 6) as log10_per_year,
-    round(pow(10, fitted.slope), 4) as growth_per_year,
-    round(pow(10, interval.slope_low), 4) as growth_per_year_low,
-    round(pow(10, interval.slope_high), 4) as growth_per_year_high,
+    fitted.slope as log10_per_year,
+    pow(10, fitted.slope) as growth_per_year,
+    pow(10, interval.slope_low) as growth_per_year_low,
+    pow(10, interval.slope_high) as growth_per_year_high,
     round(case when fitted.slope > 0 then 12 * log10(2) / fitted.slope end, 2) as doubling_months,
     round(case when fitted.slope < 0 then 12 * log10(2) / -fitted.slope end, 2) as halving_months,
-    round(fitted.r2, 4) as r2,
+    fitted.r2,
     published.publisher,
     published.published_year,
     published.source_url,
     published.quote,
     published.published_growth_low,
     published.published_growth_high,
-    round(pow(10, fitted.slope) / ((published.published_growth_low + published.published_growth_high) / 2), 4)
+    pow(10, fitted.slope) / ((published.published_growth_low + published.published_growth_high) / 2)
         as ratio_to_published
 from fitted
 left join interval using (measure, subset)
