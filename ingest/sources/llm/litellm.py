@@ -18,8 +18,8 @@ from ingest.delivery import Delivery, Parsed, RejectedDelivery, frame_for, quara
 from ingest.fetch import locate_file
 from ingest.read.careful import load_json, read_text
 from ingest.settings import Settings
-from ingest.sources.declaration import Source, first_line
-from ingest.sources.llm.prices import ListPrices
+from ingest.sources.declaration import first_line
+from ingest.sources.llm.prices import ListPrices, price_list
 from ingest.versions import dated_versions
 
 SOURCE = "litellm_prices"
@@ -139,14 +139,11 @@ def parse(delivery: Delivery) -> Parsed:
     return Parsed(rows=frame_for(ListPrices, rows), quarantine=quarantine_frame(bad))
 
 
-DECLARATION = Source(
+DECLARATION = price_list(
     name=SOURCE,
     raw_table=RAW_TABLE,
     parser_version=PARSER_VERSION,
-    schema=ListPrices,
     locate=locate,
     parse=parse,
     description=first_line(__doc__),
-    arrives_as="url",
-    subject="llm_prices",
 )

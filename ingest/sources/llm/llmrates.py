@@ -15,8 +15,8 @@ from ingest.delivery import Delivery, Parsed, frame_for, quarantine_frame
 from ingest.fetch import locate_file
 from ingest.read.careful import record_json, required_records
 from ingest.settings import Settings
-from ingest.sources.declaration import Source, first_line
-from ingest.sources.llm.prices import ListPrices
+from ingest.sources.declaration import first_line
+from ingest.sources.llm.prices import ListPrices, price_list
 from ingest.values import parse_number
 from ingest.versions import dated_versions
 
@@ -109,14 +109,11 @@ def parse(delivery: Delivery) -> Parsed:
     return Parsed(rows=frame_for(ListPrices, rows), quarantine=quarantine_frame(bad))
 
 
-DECLARATION = Source(
+DECLARATION = price_list(
     name=SOURCE,
     raw_table=RAW_TABLE,
     parser_version=PARSER_VERSION,
-    schema=ListPrices,
     locate=locate,
     parse=parse,
     description=first_line(__doc__),
-    arrives_as="url",
-    subject="llm_prices",
 )

@@ -8,8 +8,12 @@ the list price (`batch`, `priority`, `above_200k_tokens`; null for the standard 
 
 from __future__ import annotations
 
+from functools import partial
+
 import pandera.polars as pa
 import polars as pl
+
+from ingest.sources.declaration import Source
 
 KINDS = ("input", "output", "cache_read", "cache_write", "reasoning", "request", "image", "other")
 
@@ -31,3 +35,8 @@ class ListPrices(pa.DataFrameModel):
 
     class Config:
         strict = True
+
+
+price_list = partial(Source, schema=ListPrices, arrives_as="url", subject="llm_prices")
+"""The declaration of an LLM price list: what every list shares (its rows' shape, fetched by URL, its group) is
+given here; a list's module names the rest."""
