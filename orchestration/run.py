@@ -177,9 +177,10 @@ ATTENTION_QUERIES = (  # (title, the table it reads, the query)
         "from marts.unmapped_gpu_categories order by offers desc",
     ),
     (
-        "Implausible GPU prices set aside (marts.price_anomalies)",
+        "Implausible GPU prices set aside or listed for review (marts.price_anomalies)",
         "marts.price_anomalies",
-        "select reason || ': ' || count(*) from marts.price_anomalies group by reason order by count(*) desc",
+        "select severity || ': ' || count(*) || ' offers of ' || string_agg(distinct gpu_model, ', ' order by gpu_model) "
+        "from marts.price_anomalies group by severity order by count(*) desc",
     ),
     (
         "AI Index editions none of whose figures the figure map names (nothing of them reaches a mart)",

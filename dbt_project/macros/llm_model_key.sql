@@ -21,7 +21,24 @@ regexp_replace(
 free|beta|extended|nitro|floor|thinking|batch|exacto|online
 {%- endmacro %}
 
-{#- The variant of a published model name (`extended` for `...:extended`), or null for the model as such. -#}
+{#- The route prefixes a price list writes before a model's name for a mode it prices on its own (LiteLLM's
+    `fast/claude-opus-4-6`, Anthropic's fast mode at six times the price): the model is the same, the price is not. -#}
+{% macro llm_prefix_variants() -%}
+fast
+{%- endmacro %}
+
+{#- The variant of a published model name (`extended` for `...:extended`, `fast` for `fast/...`), or null for the
+    model as such. -#}
 {% macro llm_variant(name) -%}
-nullif(regexp_extract(lower(trim({{ name }})), ':({{ llm_route_variants() }})$', 1), '')
+coalesce(
+    nullif(regexp_extract(lower(trim({{ name }})), ':({{ llm_route_variants() }})$', 1), ''),
+    nullif(regexp_extract(lower(trim({{ name }})), '(^|/)({{ llm_prefix_variants() }})/', 2), ''))
+{%- endmacro %}
+
+{#- The region a published model name routes to where the list writes it into the name rather than a column
+    (`us/claude-opus-4-6`, `bedrock/us.anthropic...`, `bedrock/us-east-1/...`, `azure/eu/...`): a region's price
+    (often 10% above the global one) is a price of its own, never the same listing as the global name. -#}
+{% macro llm_route_region(name) -%}
+nullif(regexp_extract(lower(trim({{ name }})),
+                      '(^|/)(us|eu|apac|au|jp|ca|global|us-gov|[a-z]{2}(-gov)?-[a-z]+-[0-9])[./]', 2), '')
 {%- endmacro %}

@@ -69,10 +69,15 @@ def test_units_anomalies_jumps_staleness_and_unknown_names(trust_mirror):
     # SkyPilot quotes instances: a new provider's 8x H100 of an unseen spelling resolves by the rules
     paperspace = "from marts.gpu_prices where provider = 'paperspace'"
     assert _rows(f"select source_gpu_name, gpu_model, gpu_model_resolved_by {paperspace} order by 1") == [
+        ("H100", "H100 PCIe", "instance type names the form factor (pcie)"),
         ("H100-SXM5-94GB", "H100 SXM", "normalized name without memory size"),
         ("NVIDIA A100-SXM4-80GB", "A100 80GB", "normalized name"),
     ]
     assert _scalar(f"select usd_per_gpu_hour {paperspace} and gpu_model = 'H100 SXM'") == pytest.approx(23.92 / 8)
+    # a bare `H100` on an instance whose type says PCIe is the PCIe card, not the SXM part the bare name defaults to
+    assert _rows(f"select gpu_model, gpu_model_resolved_by {paperspace} and instance_type = 'ps-h100-pcie'") == [
+        ("H100 PCIe", "instance type names the form factor (pcie)")
+    ]
 
     # below the floor: not a price, kept out of gpu_prices, listed with the reason
     assert _scalar("select count(*) from marts.gpu_prices where provider = 'tinyhost'") == 0

@@ -24,13 +24,24 @@ typed as (
                       when band ilike 'increase%' or band ilike 'total increase%' then 'revenue_increase' end)
             as measure,
         nullif(trim(band), '') as band,
-        value * coalesce(scale, 0.01) as share_of_respondents,
+        round(value * coalesce(scale, 0.01), 8) as share_of_respondents,
         value,
         'McKinsey survey in AI Index ' || edition || ' ' || figure_id || coalesce(': ' || figure_note, '') as source,
         figure_id,
         row_number,
         source_file
     from figure_rows
+),
+
+-- One spelling per region across figures: `Greater China (incl. Hong Kong, Taiwan, Macau)` and `... Taiwan, and
+-- Macau)` are one group, compared without case, punctuation and the word `and`; the first spelling in order names it.
+spelled as (
+    select * replace (
+        min(geography) over (
+            partition by regexp_replace(regexp_replace(lower(geography), '\band\b', '', 'g'), '[^a-z0-9]', '', 'g')
+        ) as geography),
+        geography as published_geography
+    from typed
 )
 
 select
@@ -42,4 +53,4 @@ select
         when measure is null then 'the band is neither a decrease nor an increase'
         when year is null then 'no year'
     end as problem
-from typed
+from spelled

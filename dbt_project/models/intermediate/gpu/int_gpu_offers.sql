@@ -26,6 +26,13 @@ names as (
     select source_gpu_name, gpu_model, resolved_by from {{ ref('int_gpu_names__resolved') }}
 ),
 
+-- A chip name without a form factor (`H100`) on an instance whose type names one (`gpu_1x_h100_pcie`,
+-- `2x-H100_NVL-64`) is that form factor's chip where the warehouse knows it: the bare name's default (SXM) would
+-- put PCIe and NVL cards, a third cheaper, into the SXM index.
+form_factor_models as (
+    select distinct gpu_model, {{ gpu_name_key('gpu_model') }} as model_key from {{ ref('gpu_model_names') }}
+),
+
 pricings as (
     select source_value, value from {{ ref('gpu_price_categories') }} where kind = 'pricing'
 ),
@@ -103,10 +110,25 @@ one_gpu_any_region as (
 
 with_reference as (
     select new_offers.*, coalesce(same_region.one_gpu_usd, any_region.one_gpu_usd) as one_gpu_usd,
-           names.gpu_model, names.resolved_by, bounds.min_usd_per_gpu_hour, bounds.max_usd_per_gpu_hour
+           coalesce(by_instance.gpu_model, names.gpu_model) as gpu_model,
+           case when by_instance.gpu_model is not null
+                then 'instance type names the form factor (' || named_form.form_factor || ')'
+                else names.resolved_by end as resolved_by,
+           bounds.min_usd_per_gpu_hour, bounds.max_usd_per_gpu_hour
     from new_offers
     left join names using (source_gpu_name)
-    left join {{ ref('gpu_price_bounds') }} as bounds on bounds.gpu_model = names.gpu_model
+    left join lateral (
+        select nullif(regexp_extract(lower(new_offers.instance_type), '(^|[^a-z])(pcie|nvl)([^a-z]|$)', 2), '')
+                   as form_factor,
+               {{ gpu_name_key('new_offers.source_gpu_name') }} as name_key
+    ) as named_form on true
+    left join form_factor_models as by_instance
+        on named_form.form_factor is not null
+       and named_form.name_key = {{ gpu_key_without_form_factor('named_form.name_key') }}
+       and by_instance.model_key
+           = {{ gpu_key_without_form_factor(gpu_key_without_memory('named_form.name_key')) }} || named_form.form_factor
+    left join {{ ref('gpu_price_bounds') }} as bounds
+        on bounds.gpu_model = coalesce(by_instance.gpu_model, names.gpu_model)
     left join one_gpu as same_region
         on new_offers.price_unit = 'gpu_hour' and new_offers.gpu_count > 1
        and same_region.observed_on = new_offers.observed_on and same_region.provider = new_offers.provider

@@ -1,8 +1,10 @@
 -- Monthly statistics of the GPU offers per chip and pricing model, without the offers that are not prices, nor
 -- the offers of a copy dated only by when it was copied.
 -- An offer is an outlier when its per-GPU-hour price is more than 4x away from the chip's reference price that
--- month: the median over providers of each provider's median (so one marketplace with many rows does not set
--- it). Outliers are listed in marts.price_anomalies and left out of these statistics.
+-- month in its market segment (int_gpu_prices__references: the median of each provider's median, so one
+-- marketplace with many rows does not set it, and a cloud's list price is judged against the clouds'). Outliers
+-- are listed in marts.price_anomalies and left out of these statistics. `reference_usd_per_gpu_hour` is the
+-- median over every provider.
 -- Incremental: a run recomputes only the months that received (or had rebuilt) offers since the last run,
 -- from all of that month's offers, so a new day of prices costs a month of rows, not the whole history.
 -- A change of these rules reaches the months built before by `aimetrics run --full-refresh`.
@@ -36,10 +38,11 @@ reference as (
 ),
 
 kept as (
-    select offers.*, reference.reference_usd_per_gpu_hour
-    from offers inner join reference using (month, gpu_model, pricing)
-    where offers.usd_per_gpu_hour between reference.reference_usd_per_gpu_hour / 4
-                                      and reference.reference_usd_per_gpu_hour * 4
+    select offers.*
+    from offers
+    inner join {{ ref('int_gpu_prices__references') }} as judged using (month, gpu_model, pricing, provider)
+    where offers.usd_per_gpu_hour between judged.reference_usd_per_gpu_hour / 4
+                                      and judged.reference_usd_per_gpu_hour * 4
 )
 
 select

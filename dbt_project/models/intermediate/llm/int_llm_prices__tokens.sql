@@ -51,7 +51,7 @@ select
     source_model_name,
     lower(trim(provider)) as provider,  -- one name per provider across lists (`OpenAI` and `openai` are one)
     provider as source_provider,
-    region,
+    coalesce(region, {{ llm_route_region('source_model_name') }}) as region,
     mode,
     currency,
     input_per_million * usd_per_unit as usd_per_million_input_tokens,

@@ -1,31 +1,50 @@
--- Offers whose per-GPU-hour price is not a price: outside the chip's floor and ceiling (seed
--- gpu_price_bounds), or more than 4x away from the chip's reference price that month (the median over
--- providers, int_gpu_prices__monthly). They are kept out of marts.gpu_price_index (and, for the bounds, out of
--- marts.gpu_prices), and listed here with the reason.
+-- Offers whose per-GPU-hour price is not a price, or may not be, each with its reason and severity:
+-- `not a price`: outside the chip's floor and ceiling (seed gpu_price_bounds), out of marts.gpu_prices and the index;
+-- `outlier`: more than 4x away from the chip's reference that month in the provider's market segment
+--   (int_gpu_prices__references), out of marts.gpu_price_index;
+-- `review`: under half the lowest price of every other provider (at least two) that month: kept in the index,
+--   listed for a person to judge (a promotion, or a wrong unit).
 with offers as (
     select *, cast(date_trunc('month', observed_on) as date) as month
     from {{ ref('int_gpu_offers') }}
     where gpu_model is not null and category_problem is null
 ),
 
-monthly as (
-    select month, gpu_model, pricing, reference_usd_per_gpu_hour from {{ ref('int_gpu_prices__monthly') }}
+segment_references as (
+    select * from {{ ref('int_gpu_prices__references') }}
+),
+
+judged as (
+    select
+        offers.*,
+        refs.reference_usd_per_gpu_hour,
+        refs.reference_basis,
+        refs.lowest_other_provider_median,
+        case
+            when offers.bounds_problem is not null then 'not a price'
+            when offers.usd_per_gpu_hour > refs.reference_usd_per_gpu_hour * 4
+                 or offers.usd_per_gpu_hour < refs.reference_usd_per_gpu_hour / 4 then 'outlier'
+            when refs.other_providers >= 2 and offers.usd_per_gpu_hour < refs.lowest_other_provider_median / 2
+                then 'review'
+        end as severity
+    from offers
+    left join segment_references as refs using (month, gpu_model, pricing, provider)
 )
 
 select
-    offers.observed_on, offers.provider, offers.region, offers.instance_type, offers.gpu_model, offers.gpu_count,
-    offers.pricing, offers.usd_per_hour, offers.usd_per_gpu_hour, monthly.reference_usd_per_gpu_hour,
-    offers.usd_per_gpu_hour / monthly.reference_usd_per_gpu_hour as ratio_to_reference,
-    coalesce(
-        offers.bounds_problem,
-        case when offers.usd_per_gpu_hour > monthly.reference_usd_per_gpu_hour * 4
-             then 'more than 4x the chip''s reference price of the month (median over providers)'
-             else 'less than a quarter of the chip''s reference price of the month (median over providers)' end
-    ) as reason,
-    offers.price_unit_rule, offers.source, offers.source_gpu_name, offers.source_file, offers.edition,
-    offers.ingested_at, offers.offer_id
-from offers
-left join monthly using (month, gpu_model, pricing)
-where offers.bounds_problem is not null
-   or offers.usd_per_gpu_hour > monthly.reference_usd_per_gpu_hour * 4
-   or offers.usd_per_gpu_hour < monthly.reference_usd_per_gpu_hour / 4
+    observed_on, provider, region, instance_type, gpu_model, gpu_count,
+    pricing, usd_per_hour, usd_per_gpu_hour, reference_usd_per_gpu_hour,
+    usd_per_gpu_hour / reference_usd_per_gpu_hour as ratio_to_reference,
+    severity,
+    case severity
+        when 'not a price' then bounds_problem
+        when 'outlier' then
+            case when usd_per_gpu_hour > reference_usd_per_gpu_hour * 4 then 'more than 4x'
+                 else 'less than a quarter of' end
+            || ' the chip''s reference price of the month (' || reference_basis || ')'
+        else 'under half the lowest price of every other provider this month ('
+             || round(lowest_other_provider_median, 4) || ' USD per GPU-hour)'
+    end as reason,
+    price_unit_rule, source, source_gpu_name, source_file, edition, ingested_at, offer_id
+from judged
+where severity is not null
