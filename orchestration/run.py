@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
 import dagster as dg
+import duckdb
 
 from ingest.settings import load_settings
 from orchestration.assets.dbt import remedies
@@ -210,16 +211,17 @@ ATTENTION_LIMIT = 8
 
 HEADLINE_QUERIES = (  # (the table it reads, a query giving one sentence or none)
     (
-        "marts.gpu_prices",
-        "with h100 as (select * from marts.gpu_prices where gpu_model = 'H100 SXM' and pricing = 'on_demand' "
-        "and date_basis <> 'file modification date'), "  # a copy's day is no observation
-        "latest as (select * from h100 where date_trunc('month', observed_on) = "
-        "(select max(date_trunc('month', observed_on)) from h100)) "
-        "select 'An H100 SXM rents for a median ' || printf('$%.2f', median(usd_per_gpu_hour)) || ' per GPU-hour on "
-        "demand (' || coalesce(format('₩{:,}', round(median(krw_per_gpu_hour))::bigint), 'no KRW rate for the month') "
-        "|| '), ' || strftime(min(observed_on), '%Y-%m') || ', ' || count(distinct provider) || ' provider' "
-        "|| if(count(distinct provider) > 1, 's', '') "
-        "from latest having count(*) > 0",
+        "marts.gpu_price_index",
+        # the index (each provider's median, then across the GPU clouds), in won at the last ECB rate of its month
+        "with latest as (select * from marts.gpu_price_index where gpu_model = 'H100 SXM' and pricing = 'on_demand' "
+        "order by month desc limit 1), "
+        "rate as (select krw_per_unit / usd_per_unit as krw_per_usd from marts.fx_rates, latest "
+        "where currency = 'USD' and rate_date < latest.month + interval 1 month order by rate_date desc limit 1) "
+        "select 'An H100 SXM rents for a median ' || printf('$%.2f', median_usd_per_gpu_hour) || ' per GPU-hour on "
+        "demand (' || coalesce(format('₩{:,}', round(median_usd_per_gpu_hour * krw_per_usd)::bigint), "
+        "'no KRW rate for the month') || '), ' || strftime(month, '%Y-%m') || ', across ' || providers "
+        "|| ' provider' || if(providers > 1, 's', '') "
+        "from latest left join rate on true",
     ),
     (
         "marts.training_costs",
@@ -291,7 +293,14 @@ def attention_lines() -> list[str]:
         for title, table, sql in ATTENTION_QUERIES:
             if table not in existing:
                 continue
-            found = [row[0] for row in conn.execute(sql).fetchall()]
+            try:
+                found = [row[0] for row in conn.execute(sql).fetchall()]
+            except duckdb.Error as error:  # a published version built by older code lacks a column the query reads
+                lines += [
+                    "",
+                    f"{title}: not shown, the published version predates this query ({str(error).splitlines()[0]})",
+                ]
+                continue
             if found:
                 lines += ["", f"{title}:"] + [f"  {text}" for text in found[:ATTENTION_LIMIT]]
                 lines += (

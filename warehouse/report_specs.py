@@ -120,6 +120,21 @@ SPECS = (
         diagonal=True,
     ),
     Spec(
+        "Growth rates: recomputed vs published",
+        "Each headline rate recomputed from the warehouse's rows by its publisher's method (subset, log-linear OLS on "
+        "the date, bootstrap 90% interval) against the rate the publisher states: growth per year, a decline below 1 "
+        "(marts.trend_rates, seed published_trend_rates).",
+        """select sqrt(published_growth_low * published_growth_high) as published, growth_per_year, measure || ': ' ||
+                   subset as rate, publisher,
+                   round(growth_per_year_low, 2) || '-' || round(growth_per_year_high, 2) as interval_90
+            from marts.trend_rates where published_growth_low > 0 order by measure, subset""",
+        "recomputed growth per year (log)",
+        log_y=True,
+        kind="scatter",
+        hover=("published by", "90% interval"),
+        diagonal=True,
+    ),
+    Spec(
         "Training cost: estimated vs published",
         "Our estimate against the published cost (AI Index, Epoch AI), USD, the 25 costliest runs (marts.training_costs).",
         """select cost_usd_published, cost_usd_estimated, model, cost_source, estimate_method

@@ -146,12 +146,15 @@ def test_training_cost_estimates():
         _scalar("select epoch_hardware_acquisition_cost_usd from marts.training_costs where model = 'Example-LM 1'")
         == 3.1e6
     )
-    # compute only: 3.6e21 FLOP / (1e15 FLOP/s x assumed 0.4) / 3600 = 2,500 chip-hours at the 2025 price of 4.0
-    assert _scalar("select chip_hours from marts.training_costs where model = 'Example-LM 2'") == pytest.approx(2500)
-    assert _scalar("select cost_usd_estimated from marts.training_costs where model = 'Example-LM 2'") == pytest.approx(
-        10_000
+    # compute only: 3.6e21 FLOP / (1e15 FLOP/s x assumed 0.375, Epoch AI's median, the one assumption of every
+    # estimate) / 3600 = 2,666.7 chip-hours at the 2025 price of 4.0
+    assert _scalar("select chip_hours from marts.training_costs where model = 'Example-LM 2'") == pytest.approx(
+        8000 / 3
     )
-    assert "assumed utilization 0.4" in _scalar(
+    assert _scalar("select cost_usd_estimated from marts.training_costs where model = 'Example-LM 2'") == pytest.approx(
+        32_000 / 3
+    )
+    assert "assumed utilization 0.375" in _scalar(
         "select estimate_method from marts.training_costs where model = 'Example-LM 2'"
     )
     assert (
@@ -215,13 +218,15 @@ def test_training_emissions():
     assert _scalar(f"select tco2e_reported {emissions}") == 25.0
     assert _scalar(f"select reported_source {emissions}") == "AI Index 2025 fig_1.4.8"
     assert _scalar(f"select assumptions {emissions}") == (
-        "gpu_hours: hardware quantity x training time; chip_watts: TDP of Example GPU X; PUE 1.1 for Industry; grid of United States (2022)"
+        "gpu_hours: reported chip-hours (Epoch AI: training chip-hours); chip_watts: TDP of Example GPU X; "
+        "PUE 1.1 for Industry; grid of United States (2022)"
     )
-    # 2,500 chip-hours derived from compute in a named data centre: gcp us-east1's grid (CodeCarbon's 300 g/kWh,
-    # the newer vintage) and PUE (1.12, published only by ML CO2 Impact) replace the country's and the default
+    # 2,666.7 chip-hours derived from compute (at 0.375, as for its cost) in a named data centre: gcp us-east1's grid
+    # (CodeCarbon's 300 g/kWh, the newer vintage) and PUE (1.12, published only by ML CO2 Impact) replace the
+    # country's and the default
     assert _scalar(
         "select tco2e_estimated from marts.training_emissions where model = 'Example-LM 2'"
-    ) == pytest.approx(2500 * 700 * 1.12 / 1e6 * 300 / 1000)
+    ) == pytest.approx(8000 / 3 * 700 * 1.12 / 1e6 * 300 / 1000)
     assert "grid of data centre gcp us-east1 (codecarbon)" in _scalar(
         "select assumptions from marts.training_emissions where model = 'Example-LM 2'"
     )
@@ -400,7 +405,7 @@ def test_the_run_summary_has_three_headlines_and_what_is_new(reading_the_fixture
     lines = format_summary(reading_the_fixture_build.summary).splitlines()
     start = lines.index("Headlines:")
     assert lines[start + 1 : start + 4] == [
-        "  An H100 SXM rents for a median $6.88 per GPU-hour on demand (₩10,410), 2026-05, 1 provider",
+        "  An H100 SXM rents for a median $6.88 per GPU-hour on demand (₩10,363), 2026-05, across 1 provider",
         "  The costliest training run by Epoch AI's cloud method: Example-LM 5, $11,000 (published 2024-01-15)",
         "  World private AI investment: $80.0B in 2024 (AI Index 2025)",
     ]

@@ -117,8 +117,8 @@ def test_llm_api_prices_across_lists():
     ) == [
         ("litellm", "2024-01-15", "2024-06-30", pytest.approx(0.5)),
         ("openrouter", "2024-09-21", "2024-11-02", pytest.approx(0.5)),
-        ("token_tariff", "2024-01-10", _scalar(f"select max(observed_on)::varchar {chat}"), pytest.approx(0.5)),
-    ]
+    ]  # token-tariff's current price is dated only by its file's copy: it dates no change
+    assert _scalar(f"select changed_on_basis {changes} and source = 'openrouter'") == "the source dates the change"
     epoch = "from marts.inference_price_decline where source = 'Epoch AI' and threshold = 'GPT-3.5'"
     assert _scalar(f"select times_cheaper {epoch}") == pytest.approx(100)
     assert _scalar(f"select fitted_yearly_decline_factor {epoch}") == pytest.approx(10, rel=0.01)

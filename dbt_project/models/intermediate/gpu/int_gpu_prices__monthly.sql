@@ -43,21 +43,52 @@ kept as (
     inner join {{ ref('int_gpu_prices__references') }} as judged using (month, gpu_model, pricing, provider)
     where offers.usd_per_gpu_hour between judged.reference_usd_per_gpu_hour / 4
                                       and judged.reference_usd_per_gpu_hour * 4
+),
+
+-- the index weighs providers, not rows: each provider's median first, then the median across the GPU clouds and
+-- marketplaces, where the market price forms (a marketplace listing a hundred rows counts once; the general-purpose
+-- clouds' list prices, several times higher, are their own column, so the month's mix of clouds never moves the
+-- index); across every provider where the month has no GPU cloud. The median over offers is a named variant.
+provider_medians as (
+    select kept.month, kept.gpu_model, kept.pricing, coalesce(segments.segment, 'specialist') as segment,
+           median(kept.usd_per_gpu_hour) as provider_median
+    from kept
+    left join {{ ref('gpu_provider_segments') }} as segments on segments.provider = kept.provider
+    group by kept.month, kept.gpu_model, kept.pricing, kept.provider, segments.segment
+),
+
+across_providers as (
+    select
+        month, gpu_model, pricing,
+        coalesce(median(provider_median) filter (where segment = 'specialist'), median(provider_median))
+            as median_usd_per_gpu_hour,
+        median(provider_median) filter (where segment = 'hyperscaler') as cloud_list_median_usd_per_gpu_hour,
+        case when count(*) filter (where segment = 'specialist') > 0
+                 then 'median of the provider medians of ' || count(*) filter (where segment = 'specialist')
+                      || ' GPU clouds and marketplaces'
+             else 'median of the provider medians of ' || count(*) || ' general-purpose clouds (no GPU cloud)'
+        end as index_basis
+    from provider_medians group by all
 )
 
 select
     reference.month,
     reference.gpu_model,
     reference.pricing,
-    median(kept.usd_per_gpu_hour) as median_usd_per_gpu_hour,
+    min(across_providers.median_usd_per_gpu_hour) as median_usd_per_gpu_hour,
+    min(across_providers.cloud_list_median_usd_per_gpu_hour) as cloud_list_median_usd_per_gpu_hour,
+    min(across_providers.index_basis) as index_basis,
+    median(kept.usd_per_gpu_hour) as offer_weighted_median_usd_per_gpu_hour,
     quantile_cont(kept.usd_per_gpu_hour, 0.1) as p10_usd_per_gpu_hour,
     quantile_cont(kept.usd_per_gpu_hour, 0.9) as p90_usd_per_gpu_hour,
     count(kept.usd_per_gpu_hour) as offers,
     count(distinct kept.provider) as providers,
     count(distinct kept.source) as sources,
     string_agg(distinct kept.source, ', ' order by kept.source) as source_names,
+    string_agg(distinct kept.provider, ', ' order by kept.provider) as provider_names,
     min(reference.reference_usd_per_gpu_hour) as reference_usd_per_gpu_hour,
     (select max(built_at) from offers) as last_built_at
 from reference
 left join kept using (month, gpu_model, pricing)
+left join across_providers using (month, gpu_model, pricing)
 group by all

@@ -5,6 +5,10 @@ with notable as (
     select * from {{ ref('stg_epoch__notable_models') }} where publication_date >= date '2010-01-01'
 ),
 
+runs as (
+    select * from {{ ref('int_training_runs') }} where publication_date >= date '2010-01-01'
+),
+
 hardware as (
     select * from {{ ref('stg_epoch__ml_hardware') }} where release_date is not null and fp32_flops > 0
 ),
@@ -19,6 +23,31 @@ points as (
     select 'training_compute', 'frontier models since 2010 (Epoch AI''s frontier flag)', 'FLOP',
            model, publication_date, training_compute_flop
     from notable where training_compute_flop > 0 and frontier_model
+    -- Cottier et al. 2024's selection: every run Epoch AI lists that was among the top 10 by training compute
+    -- when published (int_training_runs: Epoch's published rank, else ours)
+    union all
+    select 'training_compute', 'frontier models since 2010 (top 10 by compute when published)', 'FLOP',
+           model, publication_date, training_compute_flop
+    from runs where training_compute_flop > 0 and is_frontier_top10
+    union all
+    select 'training_cost',
+           'frontier models 2016-2023 (top 10 by compute when published), amortized hardware capex + energy', 'USD',
+           runs.model, runs.publication_date, capex.cost_usd_hardware_capex_energy
+    from runs
+    inner join {{ ref('int_hardware_cost__capex_energy') }} as capex on capex.model = runs.model
+    -- the paper's period: its data end with 2023
+    where capex.cost_usd_hardware_capex_energy > 0 and runs.is_frontier_top10
+      and runs.publication_date between date '2016-01-01' and date '2023-12-31'
+    union all
+    select 'training_cost', 'frontier models since 2016 (top 10 by compute when published), cloud method', 'USD',
+           runs.model, runs.publication_date, cloud.cost_usd_cloud_method
+    from runs
+    inner join {{ ref('int_cloud_cost__estimate') }} as cloud on cloud.model = runs.model
+    where cloud.cost_usd_cloud_method > 0 and runs.is_frontier_top10 and runs.publication_date >= date '2016-01-01'
+    union all
+    select 'training_power_draw', 'frontier models since 2010 (top 10 by compute when published)', 'W',
+           model, publication_date, training_power_draw_w
+    from runs where training_power_draw_w > 0 and is_frontier_top10
     -- Cottier et al. 2024: frontier models' training cost from 2016, Epoch AI's cloud-price cost (2023 USD)
     union all
     select 'training_cost', 'frontier models since 2016, Epoch AI''s cost column (cloud prices, 2023 USD)', 'USD',

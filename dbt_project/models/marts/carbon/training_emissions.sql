@@ -1,6 +1,8 @@
--- Energy and emissions of training runs, estimated the same way for every notable model, next to what
--- the AI Index reports. Formula (see the YAML): energy_mwh = gpu_hours x chip_watts x pue / 1e6;
--- tco2e_estimated = energy_mwh x grid_gco2_per_kwh / 1000.
+-- Energy and emissions of every training run whose chip-hours and chip power are known, estimated the same way for
+-- every run, next to what the developer and the AI Index report; `tco2e` is the developer's figure first, then the
+-- AI Index's, then ours (`tco2e_basis`). Formula (see the YAML): energy_mwh = gpu_hours x chip_watts x pue / 1e6;
+-- tco2e_estimated = energy_mwh x grid_gco2_per_kwh / 1000. The chip-hours are int_training_runs' (reported
+-- first), the same as marts.training_costs'. Power draw: the chips alone, Epoch AI's method and ours.
 with runs as (
     select * from {{ ref('int_training_runs') }}
 ),
@@ -56,7 +58,8 @@ locations as (
 ),
 
 published as (
-    select * from {{ ref('published_training_emissions') }}
+    select model, tco2e, chip_watts as gpu_watts, watts_include_pue, source || ' (' || source_url || ')' as source
+    from {{ ref('reported_training_facts') }}
 ),
 
 inputs as (
@@ -135,12 +138,26 @@ select
         as reported_source,
     published.tco2e as tco2e_published,
     published.source as published_source,
+    coalesce(published.tco2e, reported.tco2e, estimates.energy_mwh * estimates.grid_gco2_per_kwh / 1000) as tco2e,
+    case when published.tco2e is not null then 'reported by the developer'
+         when reported.tco2e is not null then 'reported (AI Index)'
+         when estimates.energy_mwh is not null then 'estimated' end as tco2e_basis,
+    estimates.chip_hours_basis as gpu_hours_basis,
     estimates.hardware_quantity * estimates.chip_watts * estimates.pue as power_draw_watts_estimated,
+    estimates.power_draw_watts_chips,
+    estimates.power_draw_watts_epoch_method,
     coalesce(reported.power_draw_watts, estimates.training_power_draw_w) as power_draw_watts_reported,
     case when reported.power_draw_watts is not null then 'AI Index ' || reported.edition || ' ' || reported.power_figure
          when estimates.training_power_draw_w is not null then 'Epoch AI notable models: training power draw (W)'
     end as power_draw_source,
     estimates.country,
+    estimates.is_notable,
+    estimates.is_epoch_frontier,
+    estimates.compute_rank_when_published,
+    estimates.is_frontier_top10,
+    estimates.organization_kind,
+    estimates.training_dataset_size,
+    estimates.confidence,
     case when estimates.energy_mwh is not null then
         'gpu_hours: ' || estimates.chip_hours_method || '; ' || estimates.power_basis
         || '; ' || estimates.pue_basis || '; ' || estimates.grid_basis

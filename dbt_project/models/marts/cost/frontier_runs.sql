@@ -5,7 +5,7 @@ with costs as (
 ),
 
 runs as (
-    select model, primary_hardware, is_frontier_model from {{ ref('int_training_runs') }}
+    select model, primary_hardware, is_epoch_frontier from {{ ref('int_training_runs') }}
 ),
 
 emissions as (
@@ -45,7 +45,7 @@ bill as (
     inner join runs on runs.model = costs.model
     left join emissions on emissions.model = costs.model
     left join chips on chips.hardware_name = runs.primary_hardware
-    where runs.is_frontier_model or costs.cost_usd_published is not null
+    where runs.is_epoch_frontier or costs.cost_usd_published is not null
 )
 
 select

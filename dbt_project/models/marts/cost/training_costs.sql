@@ -1,9 +1,12 @@
--- One row per AI model: what training it cost, as published (AI Index, Epoch AI) and as we estimate it.
--- `cost_usd_estimated` is Epoch AI's cloud method computed from the raw inputs (int_cloud_cost__estimate), where
--- the inputs allow it; else chips x hours x the on-demand rental price near publication. Both stay visible in
--- their own columns, with what renting the chips would cost at the warehouse's latest on-demand price.
+-- One row per AI model: what training it cost, as the developer states it, as published (AI Index, Epoch AI) and
+-- as we estimate it. `cost_usd_estimated` is the run's chip-hours (int_training_runs: reported first, the same as
+-- marts.training_emissions') x the price of Epoch AI's cloud method (int_cloud_cost__estimate) where the inputs
+-- allow it, else x the on-demand rental price near publication. Epoch's method with its own chip-hours rule stays
+-- in `cost_usd_cloud_method`, beside what renting the chips would cost at the warehouse's latest on-demand price.
 with models as (
+    -- the notable models, and the other runs Epoch AI's cloud method prices (int_training_runs lists every run)
     select * from {{ ref('int_training_runs') }}
+    where is_notable or model in (select model from {{ ref('int_cloud_cost__estimate') }})
 ),
 
 ai_index as (
@@ -39,7 +42,9 @@ spine as (
         coalesce(models.primary_hardware, trim(split_part(systems.training_hardware, ',', 1))) as primary_hardware,
         coalesce(models.hardware_quantity, systems.hardware_quantity) as hardware_quantity,
         coalesce(models.training_time_hours, systems.training_time_hours) as training_time_hours,
-        models.chip_hours, models.chip_hours_method, models.training_compute_cost_2023_usd,
+        models.chip_hours, models.chip_hours_method, models.chip_hours_basis, models.training_compute_cost_2023_usd,
+        models.is_notable, models.is_epoch_frontier, models.compute_rank_when_published, models.is_frontier_top10,
+        models.organization_kind, models.training_dataset_size, models.confidence,
         ai_index.cost_usd as ai_index_cost_usd, ai_index.figure_id as ai_index_figure,
         ai_index.edition as ai_index_edition,
         ai_index.publication_date as ai_index_publication_date, ai_index.training_compute_flop as ai_index_compute_flop
@@ -120,18 +125,23 @@ select
     estimated.training_hardware as hardware,
     estimated.hardware_quantity as hardware_count,
     estimated.training_time_hours as training_hours,
-    case when estimated.cost_usd_cloud_method is not null then estimated.cost_chip_hours else estimated.chip_hours end
-        as chip_hours,
+    coalesce(estimated.chip_hours, estimated.cost_chip_hours) as chip_hours,
+    case when estimated.chip_hours is not null then estimated.chip_hours_basis
+         when estimated.cost_chip_hours is not null then 'derived' end as chip_hours_basis,
     case when estimated.cost_usd_cloud_method is not null
          then estimated.cost_usd_per_chip_hour * estimated.inflation_factor
          else estimated.on_demand_usd_per_chip_hour end as usd_per_chip_hour,
-    coalesce(estimated.cost_usd_cloud_method, estimated.cost_usd_on_demand_at_publication) as cost_usd_estimated,
+    coalesce(estimated.chip_hours, estimated.cost_chip_hours)
+    * case when estimated.cost_usd_cloud_method is not null
+           then estimated.cost_usd_per_chip_hour * estimated.inflation_factor
+           else estimated.on_demand_usd_per_chip_hour end as cost_usd_estimated,
     case when estimated.cost_usd_cloud_method is not null then 'cloud_method'
          when estimated.cost_usd_on_demand_at_publication is not null then 'on_demand_at_publication' end
         as estimate_kind,
     case
         when estimated.cost_usd_cloud_method is not null then
-            'Epoch AI cloud method (Cottier et al. 2024): ' || estimated.cost_chip_hours_rule || ' x '
+            'Epoch AI cloud method (Cottier et al. 2024): '
+            || coalesce(estimated.chip_hours_method, estimated.cost_chip_hours_rule) || ' x '
             || estimated.cost_price_type || ' price of ' || estimated.cost_price_hardware
             || ' at ' || estimated.cost_vendor
             || ' dated ' || estimated.cost_price_date
@@ -172,12 +182,24 @@ select
         when estimated.training_compute_cost_2023_usd is not null
             then 'Epoch AI notable models: training compute cost (2023 USD)'
     end as cost_source,
+    developer.cost_usd as cost_usd_developer,
+    case when developer.cost_usd is not null
+         then developer.cost_basis || '; ' || developer.source || ' (' || developer.source_url || ')' end
+        as cost_developer_source,
     estimated.ai_index_cost_usd,
     estimated.training_compute_cost_2023_usd as epoch_compute_cost_2023_usd,
     epoch_methods.cloud_cost_usd as epoch_cloud_cost_usd,
     epoch_methods.hardware_acquisition_cost_usd as epoch_hardware_acquisition_cost_usd,
-    epoch_methods.hardware_capex_energy_cost_usd as epoch_hardware_capex_energy_cost_usd
+    epoch_methods.hardware_capex_energy_cost_usd as epoch_hardware_capex_energy_cost_usd,
+    estimated.is_notable,
+    estimated.is_epoch_frontier,
+    estimated.compute_rank_when_published,
+    estimated.is_frontier_top10,
+    estimated.organization_kind,
+    estimated.training_dataset_size,
+    estimated.confidence
 from estimated
+left join {{ ref('reported_training_facts') }} as developer on developer.model = estimated.model
 left join epoch_methods on epoch_methods.model = estimated.model
 left join acquisition on acquisition.model = estimated.model
 left join capex on capex.model = estimated.model
