@@ -44,7 +44,7 @@ from warehouse.versions import (
 )
 
 QUERY_EXAMPLES = """examples:
-  aimetrics query "select * from marts.ai_investment where geography = 'World' order by year"
+  aimetrics query "select * from marts.ai_investment where geography = 'World' and measure = 'annual' order by year"
   aimetrics query -f question.sql --format csv > answer.csv
   echo "summarize marts.gpu_prices" | aimetrics query -
   aimetrics export "select * from marts.gpu_price_index" --format parquet --output index.parquet

@@ -236,7 +236,7 @@ HEADLINE_QUERIES = (  # (the table it reads, a query giving one sentence or none
         "marts.ai_investment",
         "select 'World private AI investment: $' || printf('%.1f', usd_billions) || 'B in ' || year || ' (AI Index ' || "
         "edition || ')' from marts.ai_investment where geography = 'World' and category = 'private' "
-        "order by edition desc, year desc limit 1",
+        "and measure = 'annual' order by edition desc, year desc limit 1",
     ),
 )
 
@@ -382,7 +382,8 @@ def format_summary(summary: RunSummary) -> str:
         ]
     lines += [
         "",
-        "Query it:   .venv/bin/aimetrics query \"select * from marts.ai_investment where geography = 'World' order by year\"",
+        "Query it:   .venv/bin/aimetrics query \"select * from marts.ai_investment where geography = 'World' "
+        "and measure = 'annual' order by year\"",
         "Tables:     .venv/bin/aimetrics tables",
         "Open the UI: make ui   (then http://127.0.0.1:3000)",
     ]

@@ -78,7 +78,8 @@ SPECS = (
                     round(i.usd_billions * fx.krw_per_unit / 1000, 1) as krw_trillion
              from marts.ai_investment as i asof left join {_KRW_PER_USD} as fx
                   on make_date(i.year, 12, 31) >= fx.rate_date
-             where i.geography = 'World' and i.category = 'private' order by i.edition, i.year""",
+             where i.geography = 'World' and i.category = 'private' and i.measure = 'annual'
+             order by i.edition, i.year""",
         "billion USD",
         hover=("figure", "trillion KRW (year-end rate)"),
     ),
@@ -88,9 +89,10 @@ SPECS = (
         "(Stanford HAI; marts.ai_investment_latest).",
         """select geography, usd_billions, 'AI Index ' || edition || ', ' || year, figure_id
             from marts.ai_investment_latest
-            where category = 'private' and geography not in ('World', 'European Union', 'Europe', 'Rest of the world')
+            where category = 'private' and measure = 'annual'
+              and geography not in ('World', 'European Union', 'Europe', 'Rest of the world')
               and year = (select max(year) from marts.ai_investment_latest where category = 'private'
-                          and geography <> 'World')
+                          and measure = 'annual' and geography <> 'World')
             order by usd_billions desc limit 12""",
         "billion USD",
         kind="bar",
@@ -98,14 +100,29 @@ SPECS = (
     ),
     Spec(
         "The largest funding rounds",
-        "The twenty largest AI funding rounds in the warehouse, from Crunchbase exports, Epoch AI's AI companies "
-        "data and the AI Index 2021 event list (marts.funding_rounds; amounts in USD at the ECB rate of the deal's day).",
+        "The twenty largest AI funding rounds in the warehouse, closed or announced (not those still in discussion), "
+        "from Crunchbase exports, Epoch AI's AI companies data and the AI Index 2021 event list (marts.funding_rounds; "
+        "amounts in USD at the ECB rate of the deal's day).",
         """select company || ' (' || strftime(announced_on, '%Y-%m') || ')', amount_usd / 1e9, source, round_type,
                    country, round(amount_krw / 1e12, 2) as krw_trillion
-            from marts.funding_rounds where amount_usd is not null order by amount_usd desc limit 20""",
+            from marts.funding_rounds where amount_usd is not null and counts_as_raised
+            order by amount_usd desc limit 20""",
         "billion USD",
         kind="bar",
         hover=("round", "country", "trillion KRW"),
+    ),
+    Spec(
+        "Who pays: money raised since 2023, per company",
+        "Closed or announced rounds since 2023 (not those still in discussion) per company, one company across every "
+        "source's spelling (marts.companies). Deal-level data after 2020 covers a few dozen companies (Epoch AI's "
+        "labs, one portfolio list): not a ranking of the market; hover for the sources and their years.",
+        """select company, raised_usd_since_2023 / 1e9, 'raised since 2023', rounds,
+                   round(latest_valuation_post_money_usd / 1e9) as valuation_busd, sources_and_years
+            from marts.companies where raised_usd_since_2023 > 0
+            order by raised_usd_since_2023 desc, company limit 12""",
+        "billion USD",
+        kind="bar",
+        hover=("rounds", "latest valuation, billion USD", "sources and years"),
     ),
     Spec(
         "Training emissions: estimated vs reported",

@@ -10,5 +10,5 @@ select a.edition, a.year, a.geography, a.category,
 from numbers as a
 inner join numbers as b
     on a.edition = b.edition and a.year = b.year and a.geography = b.geography and a.category = b.category
-    and a.figure_id < b.figure_id
+    and a.measure = b.measure and a.figure_id < b.figure_id
 where abs(a.usd_billions - b.usd_billions) > 0.005 * greatest(abs(a.usd_billions), abs(b.usd_billions), 0.01)

@@ -1,8 +1,9 @@
 """Funding-round exports in any declared layout, detected from the header.
 
 A layout is a YAML file (`ingest/layouts/funding/*.yml`, plus any in AIMETRICS_FUNDING_LAYOUTS_DIR) naming the
-columns that hold the company, date, round type, amount, currency and investors, the date formats the
-export may use and the currency of bare amounts. A file whose header matches no layout is rejected whole,
+columns that hold the company, the announcement and (optionally) close dates, round type, status, amount,
+currency, pre- and post-money valuations and investors, the date formats the export may use and the currency of
+bare amounts. A file whose header matches no layout is rejected whole,
 with the reason recorded. The date format is decided once per file (never guessed per row).
 """
 
@@ -27,7 +28,7 @@ from ingest.values import DECIMAL_COMMA, is_missing, parse_date, parse_money, pa
 
 SOURCE = "funding_exports"
 RAW_TABLE = "funding_rounds"
-PARSER_VERSION = "2"
+PARSER_VERSION = "3"
 EARLIEST = date(1990, 1, 1)
 LAYOUT_DIR = Path(__file__).resolve().parent.parent / "layouts" / "funding"
 MIRROR_GLOBS = ("crunchbase_*/funding_rounds.csv", "epoch_ai_companies/ai_companies_funding_rounds.csv")
@@ -37,11 +38,14 @@ ROLES = (
     "country",
     "announced_on",
     "announced_on_fallback",
+    "closed_on",
     "round_type",
     "status",
     "amount",
     "currency",
     "amount_usd",
+    "valuation_pre_money",
+    "valuation_post_money",
     "investors",
 )
 
@@ -117,11 +121,14 @@ class FundingRounds(pa.DataFrameModel):
     company: str = pa.Field(str_length={"min_value": 1})
     country_code: str = pa.Field(nullable=True)
     announced_on: pl.Date
+    closed_on: pl.Date = pa.Field(nullable=True)
     round_type: str = pa.Field(nullable=True)
     status: str = pa.Field(nullable=True)
     amount: float = pa.Field(nullable=True, gt=0)
     currency: str = pa.Field(nullable=True, str_matches=r"^[A-Z]{3}$")
     amount_usd_published: float = pa.Field(nullable=True, gt=0)
+    valuation_pre_money: float = pa.Field(nullable=True, gt=0)
+    valuation_post_money: float = pa.Field(nullable=True, gt=0)
     investors: str = pa.Field(nullable=True)
     date_format: str
 
@@ -202,6 +209,22 @@ def parse(delivery: Delivery, today: date | None = None) -> Parsed:
             or (f"amount {amount:g} is not positive" if amount is not None and amount <= 0 else None)
             or (f"unknown currency code {currency!r}" if currency and currency not in _currencies() else None)
         )
+        closed_text = cell(record, "closed_on")
+        closed = parse_date(closed_text, (date_format,)) if closed_text else None
+        valuations = {
+            role: _amount(cell(record, role), cell(record, "currency"), layout.default_currency)
+            for role in ("valuation_pre_money", "valuation_post_money")
+        }
+        problem = (
+            problem
+            or (
+                f"close date {closed_text!r} does not match the file's date format {date_format}"
+                if closed_text and closed is None
+                else None
+            )
+            or (f"close date {closed} is in the future" if closed and closed > today else None)
+            or next((f"{role.replace('_', ' ')}: {found[2]}" for role, found in valuations.items() if found[2]), None)
+        )
         if problem:
             bad.append((number, problem, record_json(header, record)))
             continue
@@ -221,11 +244,13 @@ def parse(delivery: Delivery, today: date | None = None) -> Parsed:
                 company,
                 cell(record, "country"),
                 announced,
+                closed,
                 cell(record, "round_type"),
                 cell(record, "status"),
                 amount,
                 currency,
                 usd if usd and usd > 0 else None,
+                *(value if value and value > 0 else None for value, _, _ in valuations.values()),
                 cell(record, "investors"),
                 date_format,
             )

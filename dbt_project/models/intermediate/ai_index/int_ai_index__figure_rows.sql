@@ -105,7 +105,7 @@ pivoted as (
                      'band', 'measure', 'technology'] -%}
         max(value_text) filter (where role = '{{ role }}') as {{ role }},
         {% endfor -%}
-        {% for role in ['value', 'compute', 'parameters', 'scale'] -%}
+        {% for role in ['value', 'compute', 'parameters', 'scale', 'first_year'] -%}
         max(value_number) filter (where role = '{{ role }}') as {{ role }},
         {% endfor -%}
         max(value_number) filter (where role = 'year') as year_number,
@@ -142,6 +142,7 @@ select
     pivoted.compute,
     pivoted.parameters,
     pivoted.scale,
+    cast(pivoted.first_year as integer) as first_year,
     targets.note as figure_note,
     figure_rows.source_file,
     figure_rows.source_sha256

@@ -1,6 +1,7 @@
 -- Records of the same deal (from two exports, or restated in a later delivery) grouped into one deal:
 -- same company (case and punctuation ignored), announced within 31 days of the deal's previous record, and
--- amounts within 10 % where both are known. Two records of one file are never the same deal.
+-- amounts within 10 % where both are known. Two records of one file are two deals, unless they are of the same
+-- day and the same known amount (one file listing one round twice, as Epoch AI lists Mistral AI's June 2024 round).
 with records as (
     select * from {{ ref('int_funding__rounds_converted') }}
 ),
@@ -23,7 +24,8 @@ flagged as (
         case
             when previous_on is null then 1
             when date_diff('day', previous_on, announced_on) > 31 then 1
-            when previous_file = source_file then 1
+            when previous_file = source_file
+                and not coalesce(announced_on = previous_on and amount_usd = previous_usd, false) then 1
             when amount_usd is not null and previous_usd is not null
                 and abs(amount_usd - previous_usd) > 0.1 * greatest(amount_usd, previous_usd) then 1
             else 0

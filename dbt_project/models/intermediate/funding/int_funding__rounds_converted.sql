@@ -1,5 +1,5 @@
--- Every funding round record of every export (and of the AI Index 2021 workbook's event list), in USD and KRW at
--- the ECB reference rate of the announcement
+-- Every funding round record of every export (and of the AI Index 2021 workbook's event list), amount and valuations
+-- in USD (and the amount in KRW) at the ECB reference rate of the announcement
 -- day (the last rate published on or before it, for weekends and holidays). A rate more than 7 days older than
 -- the announcement is not that day's rate (the ECB stopped publishing the rouble in March 2022): no conversion,
 -- and `fx_note` says why. The company key keeps letters and digits of every script (Hangul, CJK), so two
@@ -28,6 +28,10 @@ converted as (
         coalesce(nullif(regexp_replace(lower(company), '[^\p{L}\p{N}]+', '', 'g'), ''), lower(trim(company)))
             as company_key,
         case when currency = 'USD' then amount when fresh then amount * usd_per_unit end as amount_usd,
+        case when currency = 'USD' then valuation_pre_money when fresh then valuation_pre_money * usd_per_unit end
+            as valuation_pre_money_usd,
+        case when currency = 'USD' then valuation_post_money when fresh then valuation_post_money * usd_per_unit end
+            as valuation_post_money_usd,
         case when fresh then amount * krw_per_unit end as amount_krw,
         case when fresh then rate_date end as fx_rate_date,
         {{ fx_note('currency', 'rate_date', 'announced_on') }} as fx_note
