@@ -50,6 +50,10 @@ ROLES = (
 )
 
 
+# roles an export of the layout may or may not carry (Crunchbase writes valuations only where it has them)
+MAY_BE_ABSENT = frozenset({"closed_on", "valuation_pre_money", "valuation_post_money"})
+
+
 @dataclass(frozen=True)
 class Layout:
     name: str
@@ -63,7 +67,8 @@ class Layout:
         return self.columns.get(role)
 
     def matches(self, header: list[str]) -> bool:
-        return set(self.columns.values()) <= set(header)
+        """Every column the layout names is in the header, but for the roles an export may leave out."""
+        return {column for role, column in self.columns.items() if role not in MAY_BE_ABSENT} <= set(header)
 
 
 def load_layout(path: Path) -> Layout:
@@ -175,7 +180,7 @@ def parse(delivery: Delivery, today: date | None = None) -> Parsed:
 
     def cell(record: list[str], role: str) -> str | None:
         column = layout.column(role)
-        value = record[index[column]].strip() if column and index[column] < len(record) else ""
+        value = record[index[column]].strip() if column in index and index[column] < len(record) else ""
         return value or None
 
     complete = [(n, r) for n, r in records if len(r) == len(header)]

@@ -16,6 +16,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import PROJECT_ROOT
+from warehouse.report_specs import SPECS
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 ARTIFACTS = PROJECT_ROOT / "test-artifacts"
@@ -141,11 +142,13 @@ def test_lineage_of_a_cost_mart_and_its_checks(dagster_ui, built_fixture_warehou
             report = built_fixture_warehouse.report
             page.goto(report.as_uri())
             page.wait_for_function(
-                "document.querySelectorAll('.plotly-graph-div .main-svg').length >= 13", timeout=60_000
+                f"document.querySelectorAll('.plotly-graph-div .main-svg').length >= {len(SPECS)}", timeout=60_000
             )
             page.screenshot(path=str(ARTIFACTS / "report.png"), full_page=True)
             headlines = page.locator(".headline").all_inner_texts()  # a sentence with its number above each chart
-            assert len(headlines) == 13 and all(any(ch.isdigit() for ch in text) for text in headlines), headlines
+            assert len(headlines) == len(SPECS) and all(any(ch.isdigit() for ch in text) for text in headlines), (
+                headlines
+            )
         finally:
             browser.close()
     assert (ARTIFACTS / "gpu_prices_lineage.png").stat().st_size > 10_000

@@ -125,15 +125,26 @@ def test_a_currency_code_the_ecb_never_published_is_quarantined(tmp_path):
     parsed = funding.parse(Delivery.from_file("funding_exports", "export", "rounds.csv", path), today=TODAY)
     assert parsed.rows["currency"].to_list() == ["GBP"]
     assert parsed.quarantine["reason"].to_list() == ["unknown currency code 'XYZ'"]
+    # an export without the valuation columns is still a Crunchbase CSV: they may be absent
+    assert parsed.rows["valuation_post_money"].to_list() == [None]
 
 
-def test_epoch_rounds_in_discussion_are_dated_by_their_report():
+def test_epoch_rounds_are_announced_when_reported_and_closed_when_closed():
     path = FIXTURE_MIRROR / "epoch_ai_companies" / "ai_companies_funding_rounds.csv"
     parsed = funding.parse(
         Delivery.from_file("funding_exports", "export", "ai_companies_funding_rounds.csv", path), today=date(2026, 1, 1)
     )
     rows = {r["source_round_id"]: r for r in parsed.rows.iter_rows(named=True)}
-    assert rows["Example Lab Series A"]["announced_on"] == date(2024, 3, 15)
-    assert rows["Example Lab Series B"]["announced_on"] == date(2025, 9, 19)
+    # reported a day after it closed: two dates, each with its meaning, and the post-money valuation
+    assert (rows["Example Lab Series A"]["announced_on"], rows["Example Lab Series A"]["closed_on"]) == (
+        date(2024, 3, 16),
+        date(2024, 3, 15),
+    )
+    assert rows["Example Lab Series A"]["valuation_post_money"] == 4e9
+    # still in discussion: no close date, announced when reported
+    assert (rows["Example Lab Series B"]["announced_on"], rows["Example Lab Series B"]["closed_on"]) == (
+        date(2025, 9, 19),
+        None,
+    )
     assert rows["Example Lab Series B"]["status"] == "Late discussions"
     assert rows["Example Lab Series B"]["amount"] == 2e9
