@@ -28,7 +28,7 @@ from ingest.values import DECIMAL_COMMA, is_missing, parse_date, parse_money, pa
 
 SOURCE = "funding_exports"
 RAW_TABLE = "funding_rounds"
-PARSER_VERSION = "3"
+PARSER_VERSION = "4"
 EARLIEST = date(1990, 1, 1)
 LAYOUT_DIR = Path(__file__).resolve().parent.parent / "layouts" / "funding"
 MIRROR_GLOBS = ("crunchbase_*/funding_rounds.csv", "epoch_ai_companies/ai_companies_funding_rounds.csv")
@@ -126,6 +126,7 @@ class FundingRounds(pa.DataFrameModel):
     company: str = pa.Field(str_length={"min_value": 1})
     country_code: str = pa.Field(nullable=True)
     announced_on: pl.Date
+    announced_on_basis: str
     closed_on: pl.Date = pa.Field(nullable=True)
     round_type: str = pa.Field(nullable=True)
     status: str = pa.Field(nullable=True)
@@ -198,6 +199,7 @@ def parse(delivery: Delivery, today: date | None = None) -> Parsed:
         company = cell(record, "company")
         date_text = cell(record, "announced_on") or cell(record, "announced_on_fallback")
         announced = parse_date(date_text, (date_format,))
+        announced_basis = layout.column("announced_on" if cell(record, "announced_on") else "announced_on_fallback")
         amount, currency, problem = _amount(cell(record, "amount"), cell(record, "currency"), layout.default_currency)
         if amount is None and problem is None and layout.column("amount_usd"):
             amount, currency, problem = _amount(cell(record, "amount_usd"), "USD", "USD")
@@ -249,6 +251,7 @@ def parse(delivery: Delivery, today: date | None = None) -> Parsed:
                 company,
                 cell(record, "country"),
                 announced,
+                announced_basis,
                 closed,
                 cell(record, "round_type"),
                 cell(record, "status"),

@@ -81,9 +81,9 @@ def test_rounds_raised_valuation_and_the_rounds_still_in_discussion():
         (1e10, "2025-06-11")
     ]
     assert _rows(
-        "select announced_on::varchar, closed_on::varchar, year, counts_as_raised, valuation_post_money_usd "
-        "from marts.funding_rounds where company = 'Example Lab' and amount = 5e8"
-    ) == [("2024-03-20", "2024-03-15", 2024, True, 4e9)]
+        "select announced_on::varchar, announced_on_basis, closed_on::varchar, year, counts_as_raised, "
+        "valuation_post_money_usd from marts.funding_rounds where company = 'Example Lab' and amount = 5e8"
+    ) == [("2024-03-20", "Report date", "2024-03-15", 2024, True, 4e9)]
     assert _scalar("select count(*) from marts.funding_rounds where company = 'Example Lab' and amount = 1e9") == 1
     assert (
         _scalar("select source_records from marts.funding_rounds where company = 'Example Lab' and amount = 1e9") == 2

@@ -141,6 +141,7 @@ def test_epoch_rounds_are_announced_when_reported_and_closed_when_closed():
         date(2024, 3, 15),
     )
     assert rows["Example Lab Series A"]["valuation_post_money"] == 4e9
+    assert rows["Example Lab Series A"]["announced_on_basis"] == "Report date"
     # still in discussion: no close date, announced when reported
     assert (rows["Example Lab Series B"]["announced_on"], rows["Example Lab Series B"]["closed_on"]) == (
         date(2025, 9, 19),

@@ -22,6 +22,7 @@ select
     chosen.company,
     coalesce(countries.country, chosen.country_name) as country,
     chosen.announced_on,
+    chosen.announced_on_basis,
     chosen.closed_on,
     coalesce(year(chosen.closed_on), year(chosen.announced_on)) as year,
     chosen.round_type,

@@ -26,6 +26,7 @@ select
     cast(null as varchar) as country_code,
     case when trim(country) in ('', 'None listed') then null else trim(country) end as country_name,
     try_cast(left(date_text, 10) as date) as announced_on,
+    'Date of Funding Event' as announced_on_basis,
     event_type as round_type,
     cast(null as varchar) as status,
     case when usd > 0 then usd end as amount,

@@ -5,6 +5,7 @@ select
     country_code,
     cast(null as varchar) as country_name,
     announced_on,
+    announced_on_basis,
     closed_on,
     round_type,
     status,
