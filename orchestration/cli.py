@@ -107,7 +107,7 @@ def _run(args: argparse.Namespace) -> int:
     import dagster as dg
 
     warnings.filterwarnings("ignore", category=dg.BetaWarning)  # Dagster's notes on its own beta APIs, for us
-    from orchestration.run import format_summary, materialize_everything
+    from orchestration.run import format_summary, materialize_everything, profile_lines
     from orchestration.stale_runs import WarehousePoolBusy
 
     signal.signal(signal.SIGTERM, _stop_on_sigterm)  # a container stop ends the run like Ctrl-C does
@@ -124,6 +124,8 @@ def _run(args: argparse.Namespace) -> int:
         print(f"run interrupted ({error or 'Ctrl-C'}); the warehouse keeps what was committed", file=sys.stderr)
         return 130
     print(format_summary(summary))
+    if args.profile:
+        print("\n".join(profile_lines(summary)))
     return 0 if summary.ok else 1
 
 
@@ -495,6 +497,11 @@ def main(argv: list[str] | None = None) -> int:
         "--full-refresh",
         action="store_true",
         help="rebuild incremental models from all their input (after a change of their rules), not only what is new",
+    )
+    run.add_argument(
+        "--profile",
+        action="store_true",
+        help="after the summary, where the seconds went: the slowest steps and dbt's slowest nodes",
     )
     run.set_defaults(handler=_run)
     query = commands.add_parser(

@@ -21,6 +21,7 @@ from warehouse.versions import current_version
 
 SUMMARY_SCHEMAS = ("raw", "staging", "marts")
 PUBLISH_STEP = "warehouse__published"
+DBT_STEP = "warehouse_dbt_models"  # the dbt build, one step (orchestration/assets/dbt.py)
 
 
 @dataclass
@@ -42,6 +43,10 @@ class RunSummary:
     started_at: datetime | None = None
     published: str | None = None
     """The version this run published, or None: readers keep the version they had."""
+    step_seconds: list[tuple[str, float]] = field(default_factory=list)
+    """Each step's wall-clock seconds, slowest first: where the run's time went."""
+    slowest_models: list[tuple[str, float]] = field(default_factory=list)
+    """dbt's slowest nodes in this run, with their seconds (dagster-dbt's `Execution Duration`)."""
 
     @property
     def ok(self) -> bool:
@@ -99,12 +104,57 @@ def materialize_everything(
         if event.is_step_failure
     ]
     summary.skipped_steps = _never_started(instance, result)
+    summary.step_seconds = _step_seconds(instance, result.run_id)
+    summary.slowest_models = _slowest_models(result)
     summary.stale_feeds = [
         f"{evaluation.asset_key.to_user_string()}: {evaluation.metadata['stale_feeds'].value}"
         for evaluation in result.get_asset_check_evaluations()
         if evaluation.check_name == "freshness_check" and not evaluation.passed
     ]
     return summary
+
+
+def _step_seconds(instance: dg.DagsterInstance, run_id: str) -> list[tuple[str, float]]:
+    """Each step's seconds from its start to its end event, slowest first."""
+    kinds = {dg.DagsterEventType.STEP_START, dg.DagsterEventType.STEP_SUCCESS, dg.DagsterEventType.STEP_FAILURE}
+    started, ended = {}, {}
+    for entry in instance.all_logs(run_id, of_type=kinds):
+        event = entry.dagster_event
+        (started if event.event_type == dg.DagsterEventType.STEP_START else ended)[event.step_key] = entry.timestamp
+    return sorted(
+        ((step, ended[step] - at) for step, at in started.items() if step in ended),
+        key=lambda item: (-item[1], item[0]),
+    )
+
+
+def _slowest_models(result, limit: int = 10) -> list[tuple[str, float]]:
+    """dbt's slowest nodes: the `Execution Duration` dagster-dbt attaches to each materialization."""
+    timed = [
+        (event.asset_key.to_user_string(), float(event.metadata["Execution Duration"].value))
+        for event in result.asset_materializations_for_node(DBT_STEP)
+        if "Execution Duration" in event.metadata
+    ]
+    return sorted(timed, key=lambda item: (-item[1], item[0]))[:limit]
+
+
+def profile_lines(summary: RunSummary, steps: int = 12) -> list[str]:
+    """Where the run's seconds went: the slowest steps, what the steps leave to Dagster itself, dbt's slowest nodes."""
+    if not summary.step_seconds:
+        return []
+    in_steps = sum(seconds for _, seconds in summary.step_seconds)
+    lines = [
+        "",
+        f"Profile: {summary.seconds:.1f} s in all, {in_steps:.1f} s in {len(summary.step_seconds)} steps, "
+        f"{max(summary.seconds - in_steps, 0):.1f} s outside them (Dagster's start, planning, the summary)",
+    ]
+    lines += [f"  {seconds:7.2f} s  {step}" for step, seconds in summary.step_seconds[:steps]]
+    if len(summary.step_seconds) > steps:
+        rest = sum(seconds for _, seconds in summary.step_seconds[steps:])
+        lines.append(f"  {rest:7.2f} s  the other {len(summary.step_seconds) - steps} steps")
+    if summary.slowest_models:
+        lines.append(f"dbt's slowest {len(summary.slowest_models)} nodes:")
+        lines += [f"  {seconds:7.2f} s  {model}" for model, seconds in summary.slowest_models]
+    return lines
 
 
 def _never_started(instance: dg.DagsterInstance, result) -> list[str]:

@@ -8,7 +8,7 @@ import shutil
 import dagster as dg
 import pytest
 
-from orchestration.run import materialize_everything
+from orchestration.run import materialize_everything, profile_lines
 from tests.conftest import FIXTURE_MIRROR, FIXTURES
 from warehouse.db import connect_read
 
@@ -39,12 +39,12 @@ def who_pays_build(tmp_path_factory):
         patch.setenv("AIMETRICS_CACHE_DIR", str(root / "cache"))
         summary = materialize_everything(instance=dg.DagsterInstance.ephemeral(), log_level="WARNING")
     assert summary.success and summary.checks_failed == [], (summary.failed_steps, summary.checks_failed)
-    return root / "warehouse.duckdb"
+    return root / "warehouse.duckdb", summary
 
 
 @pytest.fixture(autouse=True)
 def reading_it(monkeypatch, who_pays_build):
-    monkeypatch.setenv("AIMETRICS_DUCKDB_PATH", str(who_pays_build))
+    monkeypatch.setenv("AIMETRICS_DUCKDB_PATH", str(who_pays_build[0]))
 
 
 def test_five_spellings_across_three_sources_are_one_company():
@@ -109,3 +109,22 @@ def test_revenue_compute_spend_and_clusters_under_the_company():
         "select first_operational_on, date_problem from marts.gpu_clusters where name = 'Example Lab Future'"
     ) == [(None, "an existing cluster first operational in the future (2031-07-22): left out")]
     assert "epoch_company_rounds 2024-2025" in _scalar(f"select sources_and_years {LAB}")
+
+
+def test_the_run_says_where_its_seconds_went(who_pays_build):
+    """`aimetrics run --profile`: every step's seconds, slowest first, and dbt's slowest nodes by name."""
+    summary = who_pays_build[1]
+    steps = dict(summary.step_seconds)
+    assert {"warehouse_dbt_models", "warehouse__published", "raw__funding_rounds"} <= set(steps)
+    assert all(seconds >= 0 for seconds in steps.values())
+    assert [s for _, s in summary.step_seconds] == sorted(steps.values(), reverse=True)
+    assert steps["warehouse_dbt_models"] == max(steps.values())  # dbt is the longest step of a fixture build
+    assert sum(steps.values()) <= summary.seconds
+    assert len(summary.slowest_models) == 10
+    assert all(
+        name.split("/")[0] in {"staging", "intermediate", "marts", "reference"} for name, _ in summary.slowest_models
+    )
+    lines = profile_lines(summary)
+    assert lines[1].startswith(f"Profile: {summary.seconds:.1f} s in all")
+    assert any(line.endswith("  warehouse_dbt_models") for line in lines)
+    assert "dbt's slowest 10 nodes:" in lines
