@@ -49,20 +49,25 @@ CHIPS = [
     ("V100", 16384, 0.9),
     ("T4", 15360, 0.35),
 ]
+# the tracker's chip names, with an on-demand USD per GPU-hour around which its per-GPU prices scatter
 TRACKER_CHIPS = [
-    "H100_SXM",
-    "H200",
-    "B200",
-    "A100_SXM_80GB",
-    "A100_PCIE_40GB",
-    "L40S",
-    "MI300X",
-    "RTX_4090",
-    "H100_PCIE",
-    "GH200",
-    "L40",
-    "RTX_5090",
+    ("H100_SXM", 2.5),
+    ("H200", 3.5),
+    ("B200", 5.0),
+    ("A100_SXM_80GB", 1.5),
+    ("A100_PCIE_40GB", 1.1),
+    ("L40S", 0.9),
+    ("MI300X", 2.2),
+    ("RTX_4090", 0.45),
+    ("H100_PCIE", 2.1),
+    ("GH200", 2.0),
+    ("L40", 0.8),
+    ("RTX_5090", 0.7),
 ]
+# the tracker's regions are country codes, or `global`
+TRACKER_REGIONS = ["US", "global", "DE", "GB", "FR", "CA", "JP", "SG", "IN", "NL", "FI", "SE"]
+UNKNOWN_REGION_EVERY = 997
+"""One tracker row in this many names a region no rule maps (`moon-1`): set aside, as real feeds have such rows."""
 COUNTS = [1, 2, 4, 8]
 OFFER_TYPES = ["on_demand", "spot"]
 SKYPILOT_HEADER = "InstanceType,AcceleratorName,AcceleratorCount,vCPUs,MemoryGiB,Price,Region,GpuInfo,SpotPrice"
@@ -159,14 +164,16 @@ def tracker_days(root: Path, days: int, rows_per_day: int, seed: int = 11, first
 def append_tracker_days(path: Path, first_day: date, days: int, rows_per_day: int, seed: int = 11) -> None:
     """Append `days` days from `first_day`, as the upstream file grows: earlier bytes are never rewritten."""
     offset = (first_day - START).days * rows_per_day
-    chips = ", ".join(f"'{c}'" for c in TRACKER_CHIPS)
+    chips = ", ".join(f"('{name}', {price})" for name, price in TRACKER_CHIPS)
     providers = ", ".join(f"'{p}'" for p in CLOUDS + ["vast.ai", "tensordock", "datacrunch", "coreweave"])
-    regions = ", ".join(f"'{r}'" for r in REGIONS)
+    regions = ", ".join(f"'{r}'" for r in TRACKER_REGIONS)
     types = ", ".join(f"'{t}'" for t in OFFER_TYPES)
     u = lambda salt: _uniform(seed, salt)  # noqa: E731
     staging = path.with_suffix(".part.csv")
     conn = _connect()
-    # One row per (day, provider, chip, count, region, type) combination in a fixed order: unique by design.
+    # One row per (day, provider, chip, count, region, type) combination in a fixed order: unique by design (14 x 12 x
+    # 4 x 12 x 2 = 16,128 per day). Prices are per GPU-hour, as the tracker documents them.
+    assert rows_per_day <= 16_128, "more rows a day than distinct offers"
     conn.execute(f"""
         copy (
             with numbered as (select {offset} + j as i, j from range({days * rows_per_day}) as r(j)),
@@ -174,13 +181,22 @@ def append_tracker_days(path: Path, first_day: date, days: int, rows_per_day: in
                 select i, date '{START.isoformat()}' + cast(i // {rows_per_day} as int) as day, i % {rows_per_day} as k,
                        {u("median")} as median_draw, {u("spread")} as spread_draw, {u("offers")} as offers_draw
                 from numbered
+            ),
+            chip as (select row_number() over () as chip_index, * from (values {chips}) as c(name, price)),
+            offered as (
+                select keyed.*, chip.name as gpu_model,
+                       ([{types}])[(k // 8064) % 2 + 1] as rental_type,
+                       chip.price * (0.6 + 0.9 * median_draw)
+                       * case when ([{types}])[(k // 8064) % 2 + 1] = 'spot' then 0.6 else 1 end as median
+                from keyed join chip on chip.chip_index = ((k // 14) % 12) + 1
             )
             select strftime(day, '%Y-%m-%d') as date,
                    ([{providers}])[(k % 14) + 1] as provider,
-                   ([{chips}])[((k // 14) % 12) + 1] as gpu_model,
+                   gpu_model,
                    [1, 2, 4, 8][((k // 168) % 4) + 1] as gpu_count,
-                   ([{regions}])[((k // 672) % 12) + 1] || '-' || (k // 8064) as region,
-                   ([{types}])[(k // 8064) % 2 + 1] as rental_type,
+                   case when i % {UNKNOWN_REGION_EVERY} = 0 then 'moon-1'
+                        else ([{regions}])[((k // 672) % 12) + 1] end as region,
+                   rental_type,
                    round(median * (1 - 0.3 * spread_draw), 4) as price_min_usd,
                    round(median, 4) as price_median_usd,
                    round(median * (1 + 0.5 * spread_draw), 4) as price_max_usd,
@@ -188,7 +204,7 @@ def append_tracker_days(path: Path, first_day: date, days: int, rows_per_day: in
                    'https://example.com/gpu-prices' as source_url,
                    strftime(day + interval 21 hour + to_seconds(cast(k % 3600 as bigint)), '%Y-%m-%dT%H:%M:%S') || '+00:00'
                        as fetched_at
-            from (select *, [1, 2, 4, 8][((k // 168) % 4) + 1] * (0.3 + 5.0 * median_draw) as median from keyed)
+            from offered
             order by i
         ) to '{staging}' (format csv, header false)
     """)

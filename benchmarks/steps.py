@@ -135,8 +135,13 @@ def new_day(history_days: str, rows_per_day: str) -> None:
     timed = _timed_day(measured.isoformat(), instance)
     conn = duckdb.connect(os.environ["AIMETRICS_DUCKDB_PATH"], read_only=True)
     rows = conn.execute("select count(*) from raw.gpu_tracker_observations").fetchone()[0]
+    # the measured day moved what it claims: its offers are in the published mart, bar the few set aside
+    reached = conn.execute(
+        "select count(*) from marts.gpu_prices where source = 'gpu_pricing_tracker' and observed_on = ?", [measured]
+    ).fetchone()[0]
     conn.close()
-    _emit({**timed, "warm_up_s": warm["seconds"], "setup_s": round(setup, 1), "raw_rows": rows})
+    assert reached >= 0.9 * per_day, f"only {reached} of the day's {per_day} offers reached marts.gpu_prices"
+    _emit({**timed, "warm_up_s": warm["seconds"], "setup_s": round(setup, 1), "raw_rows": rows, "day_offers": reached})
 
 
 def baseline_cold(data: str, db: str) -> None:
@@ -160,14 +165,14 @@ QUERIES = {
         """select month, pricing, median_usd_per_gpu_hour, usd_per_pflop_hour from marts.gpu_price_index
            where gpu_model = 'H100 SXM' order by month, pricing""",
         """select date_trunc('month', cast(date as date)) as month, rental_type,
-                  median(price_median_usd / gpu_count) from read_csv(?) where gpu_model = 'H100_SXM'
+                  median(price_median_usd) from read_csv(?) where gpu_model = 'H100_SXM'
            group by all order by all""",
     ),
     "a month across chips": (
         """select gpu_model, pricing, median(usd_per_gpu_hour), count(*) from marts.gpu_prices
            where observed_on >= date_trunc('month', current_date - 40) and observed_on < date_trunc('month', current_date)
            group by all order by all""",
-        """select gpu_model, rental_type, median(price_median_usd / gpu_count), count(*) from read_csv(?)
+        """select gpu_model, rental_type, median(price_median_usd), count(*) from read_csv(?)
            where cast(date as date) >= date_trunc('month', current_date - 40)
              and cast(date as date) < date_trunc('month', current_date)
            group by all order by all""",
@@ -189,6 +194,7 @@ def queries(db: str, csv_file: str) -> None:
     """Typical mart queries on a read-only connection (as `aimetrics query` opens it) vs the same from the CSV."""
     conn = duckdb.connect(db, read_only=True)
     rows = conn.execute("select count(*) from marts.gpu_prices").fetchone()[0]
+    assert rows > 0, "marts.gpu_prices is empty: a query on it would measure nothing"
     found = {}
     for name, (mart_sql, csv_sql) in QUERIES.items():
         mart, raw = _median_ms(conn, mart_sql, []), _median_ms(conn, csv_sql, [csv_file], repeats=3)
@@ -199,6 +205,7 @@ def queries(db: str, csv_file: str) -> None:
             "speedup": round(raw / mart, 1),
             "result_rows": len(conn.execute(mart_sql).fetchall()),
         }
+        assert found[name]["result_rows"] > 0, f"{name} returned no rows: nothing was measured"
     conn.close()
     _emit(found)
 
