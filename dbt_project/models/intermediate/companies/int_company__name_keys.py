@@ -37,10 +37,12 @@ def model(dbt, session):
     dbt.config(materialized="table")
     published = dbt.ref("int_company__names")
     names = sorted({row[0] for row in published.fetchall()})
+    # typed, so an empty warehouse still gets text columns (an empty list has no type of its own)
     return pa.table(
         {
             "name": names,
             "name_key": [name_key(name) for name in names],
             "suffix_free_key": [suffix_free_key(name) for name in names],
-        }
+        },
+        schema=pa.schema([("name", pa.string()), ("name_key", pa.string()), ("suffix_free_key", pa.string())]),
     )
