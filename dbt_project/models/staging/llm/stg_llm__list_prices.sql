@@ -2,7 +2,7 @@
 -- (`kind`, `unit`), tier and region, in the source's currency per `per` units. OpenRouter's ledger repeats the
 -- prices of its snapshots on their dates: there the snapshot's row is kept. A list that prices one model in two
 -- currencies (LLMRates: DeepSeek in CNY and in USD) keeps both; each is a list price of its own. A known error of a
--- list (seed source_corrections) is corrected here, the value as published kept in `corrected_from`.
+-- list's version (seed source_corrections) is corrected here, the value as published kept in `corrected_from`.
 with prices as (
     select *, 'litellm' as source from {{ source('raw', 'litellm_prices') }}
     union all by name
@@ -34,7 +34,8 @@ select
     _ingested_at as ingested_at
 from prices
 left join {{ ref('source_corrections') }} as corrections
-    on corrections.source = prices.source and corrections.record_key = prices.model_key
+    on corrections.source = prices.source and corrections.vintage = prices._edition
+   and corrections.record_key = prices.model_key
    and corrections.field = prices.kind and corrections.published_value = prices.price / prices.per
 qualify row_number() over (
     partition by prices.source, model_key, provider, kind, unit, tier, region, currency, prices.observed_on
