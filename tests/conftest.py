@@ -25,6 +25,21 @@ FIXTURE_MIRROR = FIXTURES / "mirror"
 SHARED_DATA = Path(os.environ.get("AIMETRICS_DATA_DIR") or PROJECT_ROOT.parent / "shared" / "data").resolve()
 
 
+@pytest.hookimpl(trylast=True)
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Under `--dist loadgroup` every test of an `xdist_group` must carry the group in its node id, which is how
+    pytest-xdist keeps a group on one process; where it does not (pytest-xdist#1386), each group's build would run
+    once per process, so the run stops here instead of silently doubling."""
+    if not config.getvalue("loadgroup"):
+        return
+    lost = [item.nodeid for item in items if item.get_closest_marker("xdist_group") and "@" not in item.nodeid]
+    if lost:
+        raise pytest.UsageError(
+            f"--dist loadgroup lost the xdist_group of {len(lost)} tests (e.g. {lost[0]}): "
+            "this pytest and pytest-xdist do not group; see pyproject.toml"
+        )
+
+
 @pytest.fixture(autouse=True)
 def isolated_environment(monkeypatch, tmp_path):
     for name in list(os.environ):
