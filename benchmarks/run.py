@@ -83,6 +83,7 @@ def new_day(work: Path, history_days: int, rows_per_day: int) -> dict:
         "AIMETRICS_TRACKER_FIRST_DAY": first_day,
     }  # the synthetic tracker starts before the real one
     (run / "dagster_home").mkdir(parents=True, exist_ok=True)
+    shutil.copy(ROOT / "orchestration" / "dagster.yaml", run / "dagster_home" / "dagster.yaml")
     result = _child(["new-day", str(history_days), str(rows_per_day)], env)
     result.update(history_days=history_days, rows_per_day=rows_per_day)
     return result

@@ -30,7 +30,7 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     """Under `--dist loadgroup` every test of an `xdist_group` must carry the group in its node id, which is how
     pytest-xdist keeps a group on one process; where it does not (pytest-xdist#1386), each group's build would run
     once per process, so the run stops here instead of silently doubling."""
-    if not config.getvalue("loadgroup"):
+    if not getattr(config.option, "loadgroup", False):  # set on xdist workers under --dist loadgroup
         return
     lost = [item.nodeid for item in items if item.get_closest_marker("xdist_group") and "@" not in item.nodeid]
     if lost:

@@ -12,7 +12,8 @@ from orchestration.run import materialize_everything, profile_lines
 from tests.conftest import FIXTURE_MIRROR, FIXTURES
 from warehouse.db import connect_read
 
-pytestmark = pytest.mark.integration
+# one build for the module, in one process
+pytestmark = [pytest.mark.integration, pytest.mark.xdist_group("who_pays")]
 
 LAB = "from marts.companies where company = 'Example Lab'"
 
