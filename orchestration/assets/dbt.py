@@ -125,18 +125,21 @@ def warehouse_dbt_models(context: dg.AssetExecutionContext, dbt: DbtCliResource)
     with connect_write():
         pass
     events = []
+    invocation = dbt.cli(
+        ["--no-use-colors", "build", *PRODUCTION_BUILD_ARGS, *full_refresh_args(context.run.tags)], context=context
+    )
     try:
         with contextlib.redirect_stdout(FoldedDbtOutput(sys.stdout)):
-            for event in dbt.cli(
-                ["--no-use-colors", "build", *PRODUCTION_BUILD_ARGS, *full_refresh_args(context.run.tags)],
-                context=context,
-            ).stream():
+            for event in invocation.stream():
                 events.append(event)
     except BaseException:
         # what dbt built is still recorded; no row counts, since dbt may still hold the file, and the error that
         # stopped the stream is the one reported (not a lock conflict with the dbt process)
         yield from events
         raise
+    finally:
+        keep_parse_state(invocation.target_path)
+        prune_invocations(invocation.target_path.parent, keep=KEPT_INVOCATIONS)
     # dbt holds the DuckDB file until it exits, so counting happens after the stream, not beside it.
     yield from with_row_counts(context, events)
 
@@ -145,6 +148,29 @@ def warehouse_dbt_models(context: dg.AssetExecutionContext, dbt: DbtCliResource)
 # (tests/integration/test_dbt_unit_tests.py), every run would repeat the same answer (27 nodes, 2.6 s of dbt's
 # 17.6 s on the fixture build, 2026-12-06).
 PRODUCTION_BUILD_ARGS = ["--exclude-resource-type", "unit_test"]
+
+
+KEPT_INVOCATIONS = 10
+"""dagster-dbt gives each dbt call its own target folder (manifest, logs, compiled SQL: about 20 MB); the newest stay."""
+
+
+def keep_parse_state(invocation_target: Path) -> None:
+    """dbt parses the whole project again (3 s) when its saved parse state was made with other connection settings,
+    such as another warehouse path than the one `make` parsed with. dagster-dbt starts each call from the project's
+    saved state, so this call's state replaces it: the next run against the same warehouse parses only what changed.
+    Replaced atomically, since runs into other warehouses (tests, benchmarks) may read it at the same time."""
+    state = invocation_target / "partial_parse.msgpack"
+    if state.exists():
+        saved = DBT_PROJECT_DIR / "target" / state.name
+        partial = saved.with_suffix(f".{os.getpid()}.tmp")
+        shutil.copyfile(state, partial)
+        os.replace(partial, saved)
+
+
+def prune_invocations(folder: Path, keep: int) -> None:
+    calls = sorted(folder.glob("warehouse_dbt_models-*"), key=lambda path: path.stat().st_mtime, reverse=True)
+    for old in calls[keep:]:
+        shutil.rmtree(old, ignore_errors=True)
 
 
 def full_refresh_args(tags: Mapping[str, str]) -> list[str]:

@@ -1,0 +1,80 @@
+"""What a run leaves of its dbt call: the parse state for the next run, and only the newest target folders."""
+
+import os
+import subprocess
+import sys
+import time
+
+from orchestration.assets import dbt as dbt_assets
+from tests.conftest import PROJECT_ROOT
+
+
+def test_a_runs_parse_state_is_what_the_next_run_starts_from(tmp_path, monkeypatch):
+    project = tmp_path / "dbt_project"
+    call = project / "target" / "warehouse_dbt_models-abc1234-0000000"
+    call.mkdir(parents=True)
+    (project / "target" / "partial_parse.msgpack").write_bytes(b"parsed for ../data/warehouse.duckdb")
+    (call / "partial_parse.msgpack").write_bytes(b"parsed for /srv/warehouse.duckdb")
+    monkeypatch.setattr(dbt_assets, "DBT_PROJECT_DIR", project)
+    dbt_assets.keep_parse_state(call)
+    assert (project / "target" / "partial_parse.msgpack").read_bytes() == b"parsed for /srv/warehouse.duckdb"
+    assert sorted(p.name for p in (project / "target").iterdir()) == [
+        "partial_parse.msgpack",
+        call.name,
+    ]  # no temp file
+    # a call that failed before dbt wrote any state changes nothing
+    empty = project / "target" / "warehouse_dbt_models-def5678-0000000"
+    empty.mkdir()
+    dbt_assets.keep_parse_state(empty)
+    assert (project / "target" / "partial_parse.msgpack").read_bytes() == b"parsed for /srv/warehouse.duckdb"
+
+
+def test_only_the_newest_target_folders_stay(tmp_path):
+    now = time.time()
+    for age in range(14):
+        folder = tmp_path / f"warehouse_dbt_models-{age:07d}-0000000"
+        folder.mkdir()
+        (folder / "manifest.json").write_text("{}")
+        os.utime(folder, (now - age * 60, now - age * 60))
+    (tmp_path / "partial_parse.msgpack").write_bytes(b"state")
+    dbt_assets.prune_invocations(tmp_path, keep=dbt_assets.KEPT_INVOCATIONS)
+    left = sorted(p.name for p in tmp_path.glob("warehouse_dbt_models-*"))
+    assert left == [f"warehouse_dbt_models-{age:07d}-0000000" for age in range(dbt_assets.KEPT_INVOCATIONS)]
+    assert (tmp_path / "partial_parse.msgpack").exists()
+
+
+def test_dbt_parses_again_when_the_warehouse_path_changes(tmp_path):
+    """Why the state is kept: dbt's saved parse is tied to the connection settings, the warehouse path among them."""
+    project = PROJECT_ROOT / "dbt_project"
+    dbt = [str(PROJECT_ROOT / ".venv" / "bin" / "dbt") if (PROJECT_ROOT / ".venv").is_dir() else sys.executable]
+
+    def parse(path, target):
+        done = subprocess.run(
+            [
+                *dbt,
+                "parse",
+                "--profiles-dir",
+                str(project),
+                "--project-dir",
+                str(project),
+                "--target-path",
+                str(target),
+            ],
+            env={**os.environ, "DO_NOT_TRACK": "1", "AIMETRICS_DUCKDB_PATH": str(path)},
+            capture_output=True,
+            text=True,
+            timeout=300,
+        )
+        assert done.returncode == 0, done.stdout[-2000:]
+        return done.stdout
+
+    first = tmp_path / "one" / "target"
+    parse(tmp_path / "one" / "warehouse.duckdb", first)
+    second = tmp_path / "two" / "target"
+    second.mkdir(parents=True)
+    (second / "partial_parse.msgpack").write_bytes((first / "partial_parse.msgpack").read_bytes())
+    assert "profile has changed" in parse(tmp_path / "two" / "warehouse.duckdb", second)
+    third = tmp_path / "three" / "target"
+    third.mkdir(parents=True)
+    (third / "partial_parse.msgpack").write_bytes((second / "partial_parse.msgpack").read_bytes())
+    assert "profile has changed" not in parse(tmp_path / "two" / "warehouse.duckdb", third)
