@@ -76,10 +76,6 @@ def profiles(
     return found
 
 
-def _accepts_less(source: str) -> bool:
-    return load_settings().accepts_smaller(source)
-
-
 def _replaced(conn, key, across_editions: bool) -> tuple[str, int, Profile | None] | None:
     """The edition, rows and profile of the loaded version this delivery replaces, if any."""
     same_edition = "" if across_editions else "and edition = ?"
@@ -101,11 +97,22 @@ def _replaced(conn, key, across_editions: bool) -> tuple[str, int, Profile | Non
     return edition, rows, profile
 
 
+def accepts_smaller(source: str) -> bool:
+    """AIMETRICS_ACCEPT_SMALLER names the source: its next version may keep less (read once per load)."""
+    return load_settings().accepts_smaller(source)
+
+
 def hold_to_contract(
-    conn, key, rows_accepted: int, rows_quarantined: int, profile: Profile | None, across_editions: bool
+    conn,
+    key,
+    rows_accepted: int,
+    rows_quarantined: int,
+    profile: Profile | None,
+    across_editions: bool,
+    accepts_less: bool,
 ) -> None:
-    """Raise RejectedDelivery when this version keeps much less than the one it replaces."""
-    replaced = _replaced(conn, key, across_editions) if not _accepts_less(key.source) else None
+    """Raise RejectedDelivery when this version keeps much less than the one it replaces (unless `accepts_less`)."""
+    replaced = None if accepts_less else _replaced(conn, key, across_editions)
     if replaced is None:
         return
     edition, old_rows, old = replaced
@@ -147,19 +154,24 @@ def hold_to_contract(
         )
 
 
-def record_profile(conn, key, profile: Profile | None) -> None:
-    """The loaded version's profile, replacing the profile of the version it supersedes (only a loaded version's
-    profile is ever compared)."""
+def record_profiles(conn, found: dict[tuple[str, str, str], Profile], keys) -> None:
+    """The loaded versions' profiles, replacing the profiles of the versions they supersede (only a loaded version's
+    profile is ever compared): one statement for every delivery of the load, not one per column."""
     conn.execute(
-        "delete from raw.delivery_profiles where source = ? and source_file = ? and edition = ?",
-        [key.source, key.source_file, key.edition],
+        "delete from raw.delivery_profiles p using _loading l where p.source = l._source "
+        "and p.source_file = l._source_file and p.edition = l._edition"
     )
-    if profile is None:
-        return
-    conn.executemany(
-        "insert into raw.delivery_profiles values (?, ?, ?, ?, ?, ?, ?)",
-        [
-            (key.source, key.source_file, key.edition, key.sha256, name, count, profile.rows)
-            for name, count in profile.non_null.items()
-        ],
-    )
+    rows = [
+        (key.source, key.source_file, key.edition, key.sha256, name, count, profile.rows)
+        for key in keys
+        if (profile := found.get((key.source, key.source_file, key.edition))) is not None
+        for name, count in profile.non_null.items()
+    ]
+    if rows:
+        columns = list(zip(*rows))
+        conn.execute(
+            "insert into raw.delivery_profiles select unnest($1::varchar[]), unnest($2::varchar[]), "
+            "unnest($3::varchar[]), unnest($4::varchar[]), unnest($5::varchar[]), unnest($6::bigint[]), "
+            "unnest($7::bigint[])",
+            [list(column) for column in columns],
+        )

@@ -11,7 +11,7 @@ import duckdb
 import polars as pl
 
 from warehouse import ledger
-from warehouse.contract import hold_to_contract, profiles, record_profile
+from warehouse.contract import accepts_smaller, hold_to_contract, profiles, record_profiles
 from warehouse.ledger import DeliveryKey, LoadOutcome
 from warehouse.schema import checked_identifier, ensure_raw_table
 
@@ -74,6 +74,7 @@ def write_deliveries(
             _clear(conn, table)
         outcomes = [LoadOutcome("loaded", accepted[i], quarantined[i]) for i in range(len(keys))]
         found = profiles(conn, table, "_loading", cells_named_by) if _table_exists(conn, table) else {}
+        accepts_less = {source: accepts_smaller(source) for source in {key.source for key in keys}}
         for key, outcome in zip(keys, outcomes):
             hold_to_contract(
                 conn,
@@ -82,10 +83,11 @@ def write_deliveries(
                 outcome.rows_quarantined,
                 found.get((key.source, key.source_file, key.edition)),
                 across_editions,
+                accepts_less[key.source],
             )
         for key, outcome in zip(keys, outcomes):
             ledger.log_delivery(conn, key, table, parser_version, outcome, now)
-            record_profile(conn, key, found.get((key.source, key.source_file, key.edition)))
+        record_profiles(conn, found, keys)
         conn.execute("commit")
     except BaseException:
         conn.execute("rollback")
