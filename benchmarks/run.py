@@ -110,6 +110,13 @@ def cold_build(work: Path, data: Path) -> dict:
     }
     (work / "cold_home").mkdir(exist_ok=True)
     shutil.copy(ROOT / "orchestration" / "dagster.yaml", work / "cold_home" / "dagster.yaml")
+    # what `make run` does before the run (`make setup`): dbt parses the project for this warehouse
+    subprocess.run(
+        [str(Path(sys.executable).parent / "dbt"), "--quiet", "parse", "--profiles-dir", "."],
+        cwd=ROOT / "dbt_project",
+        env={**os.environ, **env, "DO_NOT_TRACK": "1"},
+        check=True,
+    )
     started = time.perf_counter()
     done = subprocess.run(
         [str(Path(sys.executable).parent / "aimetrics"), "run"],
