@@ -6,7 +6,8 @@ each with a full sync: on the fixture build (1,708 events, 2026-12-06) that was 
 for the same events in memory. Here each database keeps one connection (the most recently used few stay open), and
 commits sync the write-ahead log at checkpoints (`synchronous=NORMAL`): a crash of the process loses nothing; a power
 cut may lose the last events of a run, not the warehouse (DuckDB syncs its own commits). Configured in
-orchestration/dagster.yaml; the overridden method is pinned by tests/unit/test_event_log.py.
+orchestration/dagster.yaml by DAGSTER_HOME, which every process opening the instance has (as Dagster asks); the
+overridden method is pinned by tests/unit/test_event_log.py.
 """
 
 from __future__ import annotations
@@ -37,12 +38,15 @@ class KeptOpenSqliteEventLogStorage(SqliteEventLogStorage):
 
     @classmethod
     def config_type(cls):
-        return {"base_dir": Field(StringSource, is_required=False)}
+        # `dagster_home` in dagster.yaml: the events go where Dagster's default puts them, <home>/storage.
+        return {
+            "dagster_home": Field(StringSource, is_required=False),
+            "base_dir": Field(StringSource, is_required=False),
+        }
 
     @classmethod
     def from_config_value(cls, inst_data, config_value):
-        base_dir = config_value.get("base_dir") or os.path.join(os.environ["DAGSTER_HOME"], "storage")
-        return cls(base_dir, inst_data)
+        return cls(config_value.get("base_dir") or os.path.join(config_value["dagster_home"], "storage"), inst_data)
 
     @contextmanager
     def _connect(self, shard: str) -> Iterator[sa.engine.Connection]:

@@ -54,7 +54,7 @@ def redis_url(tmp_path):
     reason="no DuckLake environment with dagster-celery: `make ducklake-env` builds it (`make test` does)",
 )
 @pytest.mark.skipif(REDIS is None, reason="no redis-server: `apt-get install redis-server` (.ci/run installs it)")
-def test_steps_run_on_a_celery_worker_into_ducklake(tmp_path, redis_url):
+def test_steps_run_on_a_celery_worker_into_ducklake(tmp_path, monkeypatch, redis_url):
     env = {
         **_lake_env(tmp_path, FIXTURE_MIRROR),
         "AIMETRICS_EXECUTOR": "celery",
@@ -119,6 +119,7 @@ def test_steps_run_on_a_celery_worker_into_ducklake(tmp_path, redis_url):
     assert run.returncode == 0, output[-4000:] + (tmp_path / "worker.log").read_text()[-3000:]
     assert "RUN_SUCCESS" in output
     # every step was executed by the worker (it reports so in the run's event log); the run only submitted them
+    monkeypatch.setenv("DAGSTER_HOME", env["DAGSTER_HOME"])  # the instance's dagster.yaml names its storage by it
     instance = dg.DagsterInstance.from_config(env["DAGSTER_HOME"])
     run_id = instance.get_run_records(limit=1)[0].dagster_run.run_id
     events = instance.all_logs(run_id, of_type={dg.DagsterEventType.ENGINE_EVENT, dg.DagsterEventType.STEP_SUCCESS})

@@ -178,7 +178,7 @@ def _read_until(run: subprocess.Popen, text: str) -> None:
             return
 
 
-def test_a_run_killed_in_a_warehouse_step_does_not_block_the_next_one(tmp_path):
+def test_a_run_killed_in_a_warehouse_step_does_not_block_the_next_one(tmp_path, monkeypatch):
     import signal
 
     env, victim = _run_in_its_own_instance(tmp_path)
@@ -190,6 +190,7 @@ def test_a_run_killed_in_a_warehouse_step_does_not_block_the_next_one(tmp_path):
     out, _ = after.communicate(timeout=300)
     assert after.returncode == 0, out[-3000:]
     assert "SUCCESS" in out and time.monotonic() - started < 240
+    monkeypatch.setenv("DAGSTER_HOME", env["DAGSTER_HOME"])  # the instance's dagster.yaml names its storage by it
     instance = dg.DagsterInstance.from_config(env["DAGSTER_HOME"])
     statuses = sorted(run.status.value for run in instance.get_runs())
     assert statuses == ["FAILURE", "SUCCESS"]  # the killed run is marked failed, not left STARTED

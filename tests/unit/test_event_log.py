@@ -33,6 +33,11 @@ def test_the_project_instance_uses_it_and_another_instance_reads_what_it_wrote(h
         assert len(instance.event_log_storage._engines) <= OPEN_DATABASES  # the oldest runs' files were let go
         with instance.event_log_storage.run_connection(runs[-1]) as conn:
             assert conn.exec_driver_sql("PRAGMA synchronous").scalar() == 1  # NORMAL
+        ref = instance.get_ref()
+    # a run's worker rebuilds the instance from its ref: the same folder
+    with dg.DagsterInstance.from_ref(ref) as worker:
+        assert worker.event_log_storage._base_dir == str(home / "storage")
+        assert len(worker.all_logs(runs[0])) > 0
     # Dagster's own storage class, as another process would open the same folder
     reader = SqliteEventLogStorage(str(home / "storage"))
     assert (home / "storage" / "index.db").exists() and all((home / "storage" / f"{r}.db").exists() for r in runs)
