@@ -57,11 +57,11 @@ bench: setup ## benchmarks of the GPU price path against raw DuckDB (minutes; no
 # DuckLake cannot be loaded by DuckDB 2.0 here (its extension cannot be downloaded on this network, and PyPI's
 # duckdb-ext-* packages are built for DuckDB 1.4.4 only): a second environment pins DuckDB 1.4.4 with that package.
 DUCKLAKE_VENV := .venv-ducklake
-ducklake-env: setup ## a second environment with DuckDB 1.4.4 and the DuckLake extension (for the shared-engine target)
+ducklake-env: setup ## a second environment with DuckDB 1.4.4 and its DuckLake, Postgres and S3 (httpfs) extensions (the shared engine)
 	$(UV) venv --quiet --allow-existing --python "$$($(PYTHON) -c 'import sys; print(sys.executable)')" $(DUCKLAKE_VENV)
 	$(UV) export --quiet --frozen --no-hashes --no-emit-project --no-default-groups --group scale | grep -v '^duckdb==' > $(DUCKLAKE_VENV)/requirements.txt
 	$(UV) pip install --quiet --compile-bytecode --python $(DUCKLAKE_VENV)/bin/python -r $(DUCKLAKE_VENV)/requirements.txt \
-		duckdb==1.4.4 duckdb-ext-ducklake==1.4.4.20260205
+		duckdb==1.4.4 duckdb-ext-ducklake==1.4.4.20260205 duckdb-ext-postgres==1.4.4.20260205 duckdb-ext-httpfs==1.4.4.20260205
 
 clean: ## remove the virtualenv, dbt build files and the Dagster home (the warehouse file is kept)
 	rm -rf $(VENV) $(DUCKLAKE_VENV) .tools .dagster_home dbt_project/target dbt_project/logs bench-results site

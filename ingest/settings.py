@@ -48,9 +48,11 @@ class Settings(BaseSettings):
     warehouse: str = "duckdb"
     ducklake_data_path: str | None = None
     duckdb_extension_dir: str | None = None
+    s3_endpoint: str | None = None
     executor: str = "in_process"
     celery_broker: str | None = None
     celery_backend: str | None = None
+    celery_visibility_timeout_s: int = Field(900, ge=1)
     dbt_threads: int | None = Field(None, ge=1)
     # waiting for others
     run_wait_s: float = Field(600.0, ge=0)

@@ -488,6 +488,26 @@ def _add_as_of(command: argparse.ArgumentParser) -> None:
     )
 
 
+def _worker(args: argparse.Namespace) -> int:
+    """A Celery worker for runs with AIMETRICS_EXECUTOR=celery: dagster-celery's worker with the executor's
+    configuration (written to the instance folder, whence dagster-celery reads it), in place of this process."""
+    from orchestration.executors import celery_executor_config
+
+    _default_dagster_home()
+    config = load_settings().dagster_home / "celery-worker.yaml"
+    config.write_text(json.dumps({"execution": {"config": celery_executor_config()}}))
+    command = Path(sys.executable).with_name("dagster-celery")
+    if not command.exists():
+        print(f"no {command}: a worker needs the `scale` dependencies (dagster-celery)", file=sys.stderr)
+        return 2
+    name = args.name or f"aimetrics-{os.getpid()}"
+    os.execv(
+        command,
+        [str(command), "worker", "start", "-A", "dagster_celery.app", "-y", str(config), "--name", name, "--",
+         "--concurrency", str(args.concurrency)],
+    )  # fmt: skip
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="aimetrics", description=__doc__)
     commands = parser.add_subparsers(dest="command", required=True)
@@ -539,6 +559,12 @@ def main(argv: list[str] | None = None) -> int:
     diff.add_argument("--format", choices=["table", "json"], default="table")
     diff.add_argument("--all", action="store_true", help="list the unchanged marts too")
     diff.set_defaults(handler=_diff)
+    worker = commands.add_parser(
+        "worker", help="a Celery worker for runs with AIMETRICS_EXECUTOR=celery (runs until stopped)"
+    )
+    worker.add_argument("--name", help="the worker's name in the run's event log (default: aimetrics-<pid>)")
+    worker.add_argument("--concurrency", type=int, default=1, help="steps it runs at once (default 1)")
+    worker.set_defaults(handler=_worker)
     args = parser.parse_args(argv)
     if problems := settings_problems():
         print("not run: " + "; ".join(problems), file=sys.stderr)

@@ -34,3 +34,15 @@ def last_success_of_check(instance: dg.DagsterInstance, check_key: dg.AssetCheck
         check_key, limit=1, status={AssetCheckExecutionRecordStatus.SUCCEEDED}
     )
     return datetime.fromtimestamp(history[0].create_timestamp, UTC) if history else None
+
+
+def reconstructable_job(module: str, attribute: str, job_name: str):
+    """A job of the Definitions `attribute` of `module` as a code pointer other processes load (Celery workers run
+    its steps): `dg.reconstructable` takes only a job function defined at a module's top level."""
+    import os
+
+    from dagster._core.definitions.reconstruct import ReconstructableRepository
+
+    return ReconstructableRepository.for_module(
+        module, attribute, working_directory=os.getcwd()
+    ).get_reconstructable_job(job_name)

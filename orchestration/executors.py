@@ -27,6 +27,32 @@ STEP_ENV = [
 DISTRIBUTED = ("celery", "k8s")
 
 
+def celery_executor_config() -> dict:
+    """The Celery executor's configuration, which every worker must share (`aimetrics worker` starts one with it).
+
+    A step is acknowledged when it ends, not when a worker takes it, and a worker whose step process dies gives
+    it back: so a step on a worker that was killed goes back to the queue and another worker takes it, once the
+    visibility timeout has passed (AIMETRICS_CELERY_VISIBILITY_TIMEOUT_S; it must exceed the longest step, or a
+    slow step is taken twice). Workers take one step per slot at a time, so steps spread over the workers."""
+    timeout = load_settings().celery_visibility_timeout_s
+    return {
+        # named, not read: Dagster reads them, so a URL with a password never shows in a run's config
+        "broker": {"env": env_name("celery_broker")},
+        "backend": {"env": env_name("celery_backend")},
+        "config_source": {
+            "task_acks_late": True,
+            "task_reject_on_worker_lost": True,
+            "worker_prefetch_multiplier": 1,
+            "broker_transport_options": {
+                "visibility_timeout": timeout,
+                # look for steps of lost workers every quarter of the timeout (kombu: every 100 s by default)
+                "unacked_restore_interval": max(1, min(10, timeout // 4)),
+                "unacked_restore_throttle": 1,
+            },
+        },
+    }
+
+
 def selected_executor() -> dg.ExecutorDefinition:
     name = load_settings().executor.strip() or "in_process"
     if name == "in_process":
@@ -41,14 +67,7 @@ def selected_executor() -> dg.ExecutorDefinition:
     if name == "celery":
         from dagster_celery import celery_executor
 
-        return celery_executor.configured(
-            {
-                # named, not read: Dagster reads them, so a URL with a password never shows in a run's config
-                "broker": {"env": env_name("celery_broker")},
-                "backend": {"env": env_name("celery_backend")},
-            },
-            name="celery_executor",
-        )
+        return celery_executor.configured(celery_executor_config(), name="celery_executor")
     from dagster_k8s import k8s_job_executor
 
     return k8s_job_executor.configured(

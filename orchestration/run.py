@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
@@ -13,7 +15,8 @@ from ingest.settings import load_settings
 from orchestration.assets.dbt import remedies
 from orchestration.assets.publish import sorted_checks
 from orchestration.constants import FULL_REFRESH_TAG
-from orchestration.dagster_internals import without_failure_prefix
+from orchestration.dagster_internals import reconstructable_job, without_failure_prefix
+from orchestration.executors import DISTRIBUTED
 from orchestration.stale_runs import run_tags, wait_for_the_warehouse_pool
 from orchestration.tracker import TrackerPlan, plan_tracker_run
 from warehouse.db import connect_read, count_rows, warehouse_path, warehouse_target
@@ -67,13 +70,32 @@ def materialize_everything(
     wait_for_the_warehouse_pool(instance, load_settings().run_wait_s)
     job = defs.resolve_job_def(job_name)
     plan = plan_tracker_run(instance, set(job.asset_layer.selected_asset_keys)) if job.partitions_def else TrackerPlan()
-    result = job.execute_in_process(
-        instance=instance,
-        raise_on_error=False,
+    with _executed(
+        job,
+        instance,
         tags={**run_tags(), **plan.tags, **({FULL_REFRESH_TAG: "true"} if full_refresh else {})},
         asset_selection=plan.selection,
         run_config={"loggers": {"console": {"config": {"log_level": log_level}}}},
-    )
+    ) as result:
+        return _summarize(result, instance, plan, started, started_at)
+
+
+@contextmanager
+def _executed(job: dg.JobDefinition, instance: dg.DagsterInstance, **options) -> Iterator[dg.ExecuteJobResult]:
+    """The run, in this process, or with its steps on the workers AIMETRICS_EXECUTOR names: those load the job
+    from its module, so it is handed over as a code pointer, not as the object."""
+    if load_settings().executor.strip() not in DISTRIBUTED:
+        yield job.execute_in_process(instance=instance, raise_on_error=False, **options)
+        return
+    with dg.execute_job(
+        reconstructable_job("orchestration.definitions", "defs", job.name), instance, raise_on_error=False, **options
+    ) as result:
+        yield result
+
+
+def _summarize(
+    result, instance: dg.DagsterInstance, plan: TrackerPlan, started: float, started_at: datetime
+) -> RunSummary:
     summary = RunSummary(
         run_id=result.run_id,
         success=result.success and not plan.unread,
@@ -363,6 +385,10 @@ def attention_lines() -> list[str]:
 
 def publication_line(summary: RunSummary) -> str:
     """Whether readers now see this run's build, and if not, what held it back and what they see instead."""
+    if warehouse_target().kind == "ducklake":
+        if summary.published:
+            return f"Published: version {summary.published}, the DuckLake snapshot readers now attach"
+        return "NOT PUBLISHED: readers keep the DuckLake snapshot published before (see the failures above)"
     if warehouse_target().kind != "file":
         return "Published: a shared engine's readers see each commit (see docs/scaling.md, Beyond one machine)"
     if summary.published:

@@ -16,6 +16,7 @@ SECRETS_BY_NAME = {
     "DAGSTER_PG_USER": "dagster",
     "DAGSTER_PG_PASSWORD": "from-a-secret",
     "DAGSTER_PG_DB": "dagster",
+    "DAGSTER_PG_PORT": "5432",
     "DAGSTER_K8S_NAMESPACE": "aimetrics",
 }
 

@@ -22,6 +22,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import duckdb
 
@@ -101,16 +102,30 @@ def _quoted(text: str) -> str:
     return "'" + text.replace("'", "''") + "'"
 
 
-def _connect_shared(target: Target, read_only: bool) -> duckdb.DuckDBPyConnection:
-    """An in-process DuckDB with the shared warehouse attached and in use (USE), so `raw.x` means the same."""
-    extensions = load_settings().duckdb_extension_dir
-    config = {"extension_directory": extensions} if extensions else {}
+def s3_settings(endpoint: str | None) -> dict[str, str | bool]:
+    """DuckDB's settings for an S3-compatible object store at `endpoint` (AIMETRICS_S3_ENDPOINT, such as
+    `http://127.0.0.1:9000`): path-style URLs, TLS as the scheme says. AWS itself needs none. The keys are not
+    here: DuckDB reads AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY from the environment itself."""
+    if not endpoint:
+        return {}
+    parsed = urlsplit(endpoint if "://" in endpoint else f"https://{endpoint}")
+    return {"s3_endpoint": parsed.netloc, "s3_url_style": "path", "s3_use_ssl": parsed.scheme == "https"}
+
+
+def _connect_shared(target: Target, read_only: bool, snapshot: int | None = None) -> duckdb.DuckDBPyConnection:
+    """An in-process DuckDB with the shared warehouse attached and in use (USE), so `raw.x` means the same.
+    `snapshot`: a DuckLake as it was at that snapshot (read-only), as readers of a published version see it."""
+    settings = load_settings()
+    config = {"extension_directory": settings.duckdb_extension_dir} if settings.duckdb_extension_dir else {}
     if target.kind == "motherduck":
         return duckdb.connect(target.location, read_only=read_only, config=config)
     conn = duckdb.connect(config=config)
     try:
+        for name, value in s3_settings(settings.s3_endpoint).items():
+            conn.execute(f"set {name} = {str(value).lower() if isinstance(value, bool) else _quoted(value)}")
         options = [f"DATA_PATH {_quoted(target.data_path)}"] if target.data_path and not read_only else []
         options += ["READ_ONLY"] if read_only else []
+        options += [f"SNAPSHOT_VERSION {int(snapshot)}"] if snapshot is not None else []
         conn.execute(f"ATTACH {_quoted(target.location)} AS {ALIAS}" + (f" ({', '.join(options)})" if options else ""))
         conn.execute(f"USE {ALIAS}")
     except BaseException:
@@ -314,8 +329,12 @@ def connect_published(
     """A read-only connection to the published database (or `path`, an older published version): what users
     read. No run opens it, so a reader never waits for a run and a run never waits for a reader."""
     target = warehouse_target()
+    if path is None and target.kind == "ducklake":
+        with _published_snapshot(target, wait_s) as conn:
+            yield conn
+        return
     if path is None and target.kind != "file":
-        with connect_read(wait_s=wait_s, sandboxed=sandboxed) as conn:  # a shared engine: its last commit
+        with connect_read(wait_s=wait_s, sandboxed=sandboxed) as conn:  # MotherDuck: its last commit
             yield conn
         return
     path = path or warehouse_path()
@@ -331,6 +350,44 @@ def connect_published(
         )
     with connect_read(path, wait_s=wait_s, sandboxed=sandboxed) as conn:
         yield conn
+
+
+@contextmanager
+def _published_snapshot(target: Target, wait_s: float) -> Iterator[duckdb.DuckDBPyConnection]:
+    """A DuckLake attached read-only as of its newest published snapshot (warehouse/lake_versions.py)."""
+    from warehouse.lake_versions import published_snapshot
+
+    with connect_read(wait_s=wait_s) as latest:
+        snapshot = published_snapshot(latest)
+    if snapshot is None:
+        raise WarehouseMissing(
+            "no published version of the DuckLake yet: no run has passed its blocking checks "
+            "(the last run's summary says what held it back), or none has run: `aimetrics run`"
+        )
+    conn = _waiting(lambda: _connect_shared(target, True, snapshot), max(wait_s, _shared_wait_s()), target.describe())
+    try:
+        yield conn
+    finally:
+        conn.close()
+
+
+_WRITE_CONFLICT = re.compile(r"Transaction conflict|Failed to commit DuckLake transaction", re.IGNORECASE)
+
+
+def is_write_conflict(error: BaseException) -> bool:
+    """A DuckLake commit refused because another writer committed a change to the same table first: the
+    transaction was rolled back whole, and doing it again is safe."""
+    return isinstance(error, duckdb.Error) and bool(_WRITE_CONFLICT.search(str(error)))
+
+
+def rollback(conn: duckdb.DuckDBPyConnection) -> None:
+    """Roll back the open transaction; a commit that failed (a DuckLake conflict) has ended it already, and the
+    error to report is that commit's, not this."""
+    try:
+        conn.execute("rollback")
+    except duckdb.TransactionException as error:
+        if "no transaction is active" not in str(error):
+            raise
 
 
 def count_rows(conn, tables) -> dict[tuple[str, str], int]:

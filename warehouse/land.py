@@ -6,6 +6,8 @@ written (warehouse/write.py: one transaction per group, held to the delivery con
 from __future__ import annotations
 
 import logging
+import random
+import time
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -20,7 +22,7 @@ from ingest.settings import Settings, load_settings
 from ingest.sources import Source
 from ingest.validate import empty_frame, split_by_schema
 from warehouse import ledger
-from warehouse.db import connect_write
+from warehouse.db import connect_write, is_write_conflict
 from warehouse.ledger import DeliveryKey, LoadOutcome
 from warehouse.schema import PROVENANCE_SCHEMA, checked_identifier, ensure_raw_table
 from warehouse.write import DELIVERY_INDEX, tagged, write_deliveries
@@ -69,6 +71,9 @@ def _key(delivery: Delivery) -> DeliveryKey:
     return DeliveryKey(delivery.source, delivery.edition, delivery.source_file, delivery.sha256, delivery.retrieved_at)
 
 
+CONFLICT_ATTEMPTS = 6
+
+
 def land_source(
     source: Source,
     db_path: Path | None = None,
@@ -79,7 +84,32 @@ def land_source(
 ) -> LandingReport:
     """Land the given deliveries (default: all that the source locates) into raw.<source.raw_table>. `present`:
     every delivery the source holds now, when only some are given (the tracker's days): loaded ones missing from
-    it are noted as retractions, fetched from a URL or not."""
+    it are noted as retractions, fetched from a URL or not.
+
+    In a DuckLake, steps landing other sources at once share the ledger and quarantine tables, and a commit that
+    meets another's change to them is refused whole: the landing is done again (what it committed before the
+    conflict is found loaded and kept), after a growing, jittered wait."""
+    for attempt in range(1, CONFLICT_ATTEMPTS + 1):
+        try:
+            return _land_source(source, db_path, settings, deliveries, count_editions, present)
+        except duckdb.Error as error:
+            if not is_write_conflict(error) or attempt == CONFLICT_ATTEMPTS:
+                raise
+            wait = random.uniform(0.5, 1.0) * 2**attempt
+            log.info("%s: another writer committed first (%s); landing again in %.1f s", source.name,
+                     str(error).splitlines()[0][:120], wait)  # fmt: skip
+            time.sleep(wait)
+    raise AssertionError("unreachable")
+
+
+def _land_source(
+    source: Source,
+    db_path: Path | None,
+    settings: Settings | None,
+    deliveries: list[Delivery] | None,
+    count_editions: bool,
+    present: set[str] | None,
+) -> LandingReport:
     settings = settings or load_settings()
     table = checked_identifier(source.raw_table)
     found = source.locate(settings) if deliveries is None else deliveries

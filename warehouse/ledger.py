@@ -9,6 +9,7 @@ from datetime import UTC, datetime
 
 import duckdb
 
+from warehouse.db import rollback
 from warehouse.schema import checked_identifier
 
 
@@ -84,7 +85,7 @@ def record_rejection(conn, table: str, key: DeliveryKey, parser_version: str, re
         log_delivery(conn, key, checked_identifier(table), parser_version, outcome, datetime.now(UTC))
         conn.execute("commit")
     except BaseException:
-        conn.execute("rollback")
+        rollback(conn)
         raise
     return outcome
 

@@ -25,6 +25,7 @@ import duckdb
 
 from ingest.settings import load_settings
 from warehouse.db import PROJECT_ROOT, connect_write, seeded_build, warehouse_path
+from warehouse.lake_versions import lake_manifest
 
 MANIFEST = "manifest.json"
 
@@ -118,7 +119,10 @@ def _moment(text: str) -> datetime:
 
 
 def stamp_of(conn: duckdb.DuckDBPyConnection) -> dict | None:
-    """The manifest a published database carries (None for a build, which has no `meta.version`)."""
+    """The manifest a published database carries (None for a build, which has no `meta.version`); in a DuckLake,
+    that of the published snapshot the connection sees."""
+    if lake_manifest(conn) is not None:
+        return lake_manifest(conn)
     present = conn.execute(
         "select count(*) from duckdb_tables() where schema_name = 'meta' and table_name = 'version' "
         "and database_name = current_database()"

@@ -12,6 +12,7 @@ import polars as pl
 
 from warehouse import ledger
 from warehouse.contract import accepts_smaller, hold_to_contract, profiles, record_profiles
+from warehouse.db import rollback
 from warehouse.ledger import DeliveryKey, LoadOutcome
 from warehouse.schema import checked_identifier, ensure_raw_table
 
@@ -90,7 +91,7 @@ def write_deliveries(
         record_profiles(conn, found, keys)
         conn.execute("commit")
     except BaseException:
-        conn.execute("rollback")
+        rollback(conn)
         raise
     finally:
         conn.unregister("_loading")

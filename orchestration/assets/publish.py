@@ -8,7 +8,8 @@ from dataclasses import dataclass, field
 import dagster as dg
 
 from orchestration.constants import OWNERS, WAREHOUSE_POOL
-from warehouse.db import warehouse_target
+from warehouse.db import connect_write, warehouse_target
+from warehouse.lake_versions import publish_snapshot
 from warehouse.versions import publish
 
 PUBLISHED_KEY = dg.AssetKey(["warehouse", "published"])
@@ -94,7 +95,16 @@ def build_publish_asset(upstream: list[dg.AssetKey], check_keys: list[dg.AssetCh
                 description="not published: " + "; ".join(audit.held_back_by) + ". Readers keep the version they had.",
                 allow_retries=False,
             )
-        if warehouse_target().kind != "file":  # a shared engine's readers see each commit: nothing to copy
+        if warehouse_target().kind == "ducklake":  # readers attach the snapshot this publishes
+            with connect_write() as conn:
+                manifest = publish_snapshot(
+                    conn, {"run_id": context.run.run_id, "job": context.job_name, "checks_passed": len(audit.passed)}
+                )
+            return dg.MaterializeResult(
+                data_version=dg.DataVersion(manifest["version"]),
+                metadata={"version": manifest["version"], "checks_passed": len(audit.passed)},
+            )
+        if warehouse_target().kind != "file":  # MotherDuck's readers see each commit: nothing to copy
             return dg.MaterializeResult(
                 metadata={"version": "none (shared engine)", "checks_passed": len(audit.passed)}
             )

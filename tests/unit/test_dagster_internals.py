@@ -58,3 +58,11 @@ def test_the_last_success_of_a_check_is_found_in_the_event_log():
     assert last_success_of_check(instance, key) is None
     assert dg.materialize([numbers], instance=instance).success
     assert last_success_of_check(instance, key) is not None
+
+
+def test_a_job_of_the_definitions_is_handed_to_workers_as_a_code_pointer():
+    from orchestration.dagster_internals import reconstructable_job
+
+    job = reconstructable_job("orchestration.definitions", "defs", "materialize_everything")
+    assert job.get_python_origin().get_repo_pointer().module == "orchestration.definitions"
+    assert job.get_definition().name == "materialize_everything"
