@@ -12,7 +12,7 @@ from datetime import UTC, datetime
 
 import duckdb
 
-from warehouse.db import ALIAS
+from warehouse.db import ALIAS, rollback
 
 TABLE = "meta.published_snapshots"
 AUTHOR = "aimetrics"
@@ -20,10 +20,10 @@ AUTHOR = "aimetrics"
 
 def publish_snapshot(conn: duckdb.DuckDBPyConnection, run: dict) -> dict:
     """Publish the DuckLake as it is now (the run's last commit included); return the version's manifest."""
-    from warehouse.versions import code_version
+    from warehouse.versions import code_version, new_version_id
 
     published_at = datetime.now(UTC)
-    version = f"{published_at:%Y%m%dT%H%M%SZ}-{str(run.get('run_id', ''))[:8]}"
+    version = new_version_id(published_at, run)
     manifest = {**run, "version": version, "published_at": published_at.isoformat(), "code_version": code_version()}
     conn.execute("create schema if not exists meta")
     conn.execute(
@@ -38,7 +38,7 @@ def publish_snapshot(conn: duckdb.DuckDBPyConnection, run: dict) -> dict:
         )
         conn.execute("commit")
     except BaseException:
-        conn.execute("rollback")
+        rollback(conn)
         raise
     return manifest
 

@@ -121,8 +121,8 @@ def _moment(text: str) -> datetime:
 def stamp_of(conn: duckdb.DuckDBPyConnection) -> dict | None:
     """The manifest a published database carries (None for a build, which has no `meta.version`); in a DuckLake,
     that of the published snapshot the connection sees."""
-    if lake_manifest(conn) is not None:
-        return lake_manifest(conn)
+    if (manifest := lake_manifest(conn)) is not None:
+        return manifest
     present = conn.execute(
         "select count(*) from duckdb_tables() where schema_name = 'meta' and table_name = 'version' "
         "and database_name = current_database()"
@@ -163,6 +163,11 @@ SOURCE_FINGERPRINTS = """
     from raw.deliveries where status = 'loaded' group by source order by source"""
 
 
+def new_version_id(moment: datetime, run: dict) -> str:
+    """A version's id: when it was published (UTC, to the second) and the first 8 characters of its run's id."""
+    return f"{moment:%Y%m%dT%H%M%S}Z-{str(run.get('run_id', 'manual'))[:8]}"
+
+
 def publish(run: dict, keep: int | None = None, published: Path | None = None) -> Version:
     """Copy the build, as it is now, to a new version with `run` (run id, checks) in its manifest, and make it
     what readers open. The build is held (its write lock) from the copy to the switch, so no writer changes it
@@ -172,7 +177,7 @@ def publish(run: dict, keep: int | None = None, published: Path | None = None) -
     root = versions_root(published)
     root.mkdir(parents=True, exist_ok=True)
     now = datetime.now(UTC)
-    version_id = f"{now:%Y%m%dT%H%M%S}Z-{str(run.get('run_id', 'manual'))[:8]}"
+    version_id = new_version_id(now, run)
     with connect_write(build) as conn:
         conn.execute("checkpoint")
         sources = [

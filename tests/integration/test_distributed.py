@@ -9,8 +9,7 @@ import dagster as dg
 import pytest
 
 from tests.deployment import Deployment, missing_parts
-from tests.integration.test_ducklake import COUNTS_SQL
-from warehouse.db import connect_read
+from tests.integration.test_ducklake import COUNTS_SQL, assert_marts_match_the_local_file
 
 pytestmark = [
     pytest.mark.integration,
@@ -74,13 +73,7 @@ def test_the_whole_graph_runs_on_both_workers_and_matches_the_local_file(
     )
 
     query = deployment.aimetrics("query", "--format", "json", COUNTS_SQL)
-    assert query.returncode == 0, query.stderr
-    lake_counts = {row["mart"]: row["n"] for row in json.loads(query.stdout)}
-    monkeypatch.setenv("AIMETRICS_DUCKDB_PATH", str(built_fixture_warehouse.path))
-    with connect_read() as conn:
-        file_counts = dict(conn.execute(COUNTS_SQL).fetchall())
-    assert lake_counts == file_counts
-    assert lake_counts["gpu_prices"] > 0 and lake_counts["frontier_runs"] > 0
+    assert_marts_match_the_local_file(query, built_fixture_warehouse.path, monkeypatch)
 
 
 def test_no_key_or_password_is_written_to_the_output_or_the_worker_logs(deployment, first_run):

@@ -68,12 +68,17 @@ def test_pipeline_into_ducklake_matches_the_local_file(tmp_path, monkeypatch, bu
     assert list((tmp_path / "lake_files").rglob("*.parquet"))
     assert (tmp_path / "catalog.ducklake").is_file()
 
-    query = _cli(env, "query", "--format", "json", COUNTS_SQL)
+    assert_marts_match_the_local_file(
+        _cli(env, "query", "--format", "json", COUNTS_SQL), built_fixture_warehouse.path, monkeypatch
+    )
+
+
+def assert_marts_match_the_local_file(query: subprocess.CompletedProcess, local_file: Path, monkeypatch) -> None:
+    """The mart counts a DuckLake answered (`aimetrics query --format json COUNTS_SQL`) equal those of the same
+    sources built into a local DuckDB file (once, for every test that reads it), and the key marts are not empty."""
     assert query.returncode == 0, query.stderr
     lake_counts = {row["mart"]: row["n"] for row in json.loads(query.stdout)}
-
-    # the same sources built into a local DuckDB file (once, for every test that reads it)
-    monkeypatch.setenv("AIMETRICS_DUCKDB_PATH", str(built_fixture_warehouse.path))
+    monkeypatch.setenv("AIMETRICS_DUCKDB_PATH", str(local_file))
     with connect_read() as conn:
         file_counts = dict(conn.execute(COUNTS_SQL).fetchall())
     assert lake_counts == file_counts
