@@ -112,6 +112,25 @@ def s3_settings(endpoint: str | None) -> dict[str, str | bool]:
     return {"s3_endpoint": parsed.netloc, "s3_url_style": "path", "s3_use_ssl": parsed.scheme == "https"}
 
 
+_FIRST_ATTACH_RACE = re.compile(
+    r"Failed to initialize DuckLake.*(already exists|duplicate key)", re.IGNORECASE | re.DOTALL
+)
+ATTACH_ATTEMPTS = 5
+
+
+def attach(conn: duckdb.DuckDBPyConnection, statement: str) -> None:
+    """ATTACH, once more when it lost the race to create a new DuckLake's catalog tables: the first steps of the
+    first run on a new catalog attach it at once, and all but one find the tables another has just created."""
+    for attempt in range(1, ATTACH_ATTEMPTS + 1):
+        try:
+            conn.execute(statement)
+            return
+        except duckdb.Error as error:
+            if attempt == ATTACH_ATTEMPTS or not _FIRST_ATTACH_RACE.search(str(error)):
+                raise
+            time.sleep(0.5 * attempt)
+
+
 def _connect_shared(target: Target, read_only: bool, snapshot: int | None = None) -> duckdb.DuckDBPyConnection:
     """An in-process DuckDB with the shared warehouse attached and in use (USE), so `raw.x` means the same.
     `snapshot`: a DuckLake as it was at that snapshot (read-only), as readers of a published version see it."""
@@ -126,7 +145,7 @@ def _connect_shared(target: Target, read_only: bool, snapshot: int | None = None
         options = [f"DATA_PATH {_quoted(target.data_path)}"] if target.data_path and not read_only else []
         options += ["READ_ONLY"] if read_only else []
         options += [f"SNAPSHOT_VERSION {int(snapshot)}"] if snapshot is not None else []
-        conn.execute(f"ATTACH {_quoted(target.location)} AS {ALIAS}" + (f" ({', '.join(options)})" if options else ""))
+        attach(conn, f"ATTACH {_quoted(target.location)} AS {ALIAS}" + (f" ({', '.join(options)})" if options else ""))
         conn.execute(f"USE {ALIAS}")
     except BaseException:
         conn.close()

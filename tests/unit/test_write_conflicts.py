@@ -6,7 +6,7 @@ from types import SimpleNamespace
 import duckdb
 import pytest
 
-from warehouse import land
+from warehouse import db, land
 from warehouse.db import is_write_conflict, rollback
 
 SOURCE = SimpleNamespace(name="epoch_notable_models")
@@ -66,3 +66,34 @@ def test_rolling_back_after_a_failed_commit_keeps_quiet_and_other_rollback_error
     conn.execute("create table t (i int)")
     rollback(conn)
     assert conn.execute("select count(*) from duckdb_tables() where table_name = 't'").fetchone()[0] == 0
+
+
+FIRST_ATTACH_RACE = (
+    'Failed to initialize DuckLake:Failed to execute query "CREATE TABLE "public"."ducklake_metadata"(...)": '
+    'ERROR:  duplicate key value violates unique constraint "pg_type_typname_nsp_index" DETAIL:  Key '
+    "(typname, typnamespace)=(ducklake_metadata, 2200) already exists."
+)
+
+
+class Attaching:
+    def __init__(self, errors: list[Exception]):
+        self.errors, self.calls = errors, 0
+
+    def execute(self, statement: str) -> None:
+        self.calls += 1
+        if self.errors:
+            raise self.errors.pop(0)
+
+
+def test_an_attach_that_lost_the_race_to_create_a_new_catalog_attaches_again(monkeypatch):
+    monkeypatch.setattr(db.time, "sleep", lambda seconds: None)
+    conn = Attaching([duckdb.Error(FIRST_ATTACH_RACE)])
+    db.attach(conn, "ATTACH 'ducklake:postgres:dbname=lake' AS lake")
+    assert conn.calls == 2
+
+
+def test_any_other_attach_error_is_raised_at_once(monkeypatch):
+    conn = Attaching([duckdb.IOException("IO Error: Could not connect to server")])
+    with pytest.raises(duckdb.IOException):
+        db.attach(conn, "ATTACH 'ducklake:postgres:dbname=lake' AS lake")
+    assert conn.calls == 1
