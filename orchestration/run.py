@@ -17,7 +17,7 @@ from orchestration.assets.publish import sorted_checks
 from orchestration.constants import FULL_REFRESH_TAG
 from orchestration.dagster_internals import reconstructable_job, without_failure_prefix
 from orchestration.executors import DISTRIBUTED
-from orchestration.stale_runs import run_tags, wait_for_the_warehouse_pool
+from orchestration.stale_runs import free_abandoned_slots, run_tags, wait_for_the_warehouse_pool
 from orchestration.tracker import TrackerPlan, plan_tracker_run
 from warehouse.db import connect_read, count_rows, warehouse_path, warehouse_target
 from warehouse.versions import current_version
@@ -66,8 +66,12 @@ def materialize_everything(
 
     started, started_at = time.monotonic(), datetime.now(UTC)
     instance = instance or dg.DagsterInstance.get()
-    # a run killed earlier keeps its warehouse slot: free it; wait (bounded, with a message) for a live one
-    wait_for_the_warehouse_pool(instance, load_settings().run_wait_s)
+    # a run killed earlier keeps its warehouse slot: free it; on the local file, wait (bounded, with a message) for
+    # a live one. Runs into a DuckLake go ahead side by side: they take turns to build (warehouse/build_lease.py).
+    if warehouse_target().kind == "file":
+        wait_for_the_warehouse_pool(instance, load_settings().run_wait_s)
+    else:
+        free_abandoned_slots(instance)
     job = defs.resolve_job_def(job_name)
     plan = plan_tracker_run(instance, set(job.asset_layer.selected_asset_keys)) if job.partitions_def else TrackerPlan()
     with _executed(

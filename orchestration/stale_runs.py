@@ -12,8 +12,10 @@ import time
 
 import dagster as dg
 
+from ingest.settings import load_settings
 from orchestration.constants import WAREHOUSE_POOL
-from warehouse.db import build_path, file_holder, stopped_note, warehouse_target
+from warehouse import build_lease
+from warehouse.db import build_path, connect_write, file_holder, stopped_note, warehouse_target
 
 PID_TAG, HOST_TAG = "aimetrics/pid", "aimetrics/host"
 ACTIVE = {
@@ -111,3 +113,26 @@ def _build_file_holder() -> tuple[str, str] | None:
     """A process outside any run that holds the build database (a stopped client, a stray dbt): without this wait
     the run's steps would each wait for it and fail one by one."""
     return file_holder(build_path()) if warehouse_target().kind == "file" else None
+
+
+def hold_the_build_lease(instance: dg.DagsterInstance, run_id: str, log) -> None:
+    """On a DuckLake, take the build lease for this run before it builds or publishes (warehouse/build_lease.py),
+    waiting (AIMETRICS_RUN_WAIT_S) while another active run builds; a no-op on the local file, whose writers
+    already take turns."""
+    if warehouse_target().kind != "ducklake":
+        return
+
+    def is_active(holder: str) -> bool:
+        run = instance.get_run_by_id(holder)
+        return run is not None and run.status in ACTIVE
+
+    with connect_write() as conn:
+        taken_from = build_lease.take(
+            conn,
+            run_id,
+            is_active,
+            wait_s=load_settings().run_wait_s,
+            on_wait=lambda holder: log.info(f"waiting for run {holder}, which is building the warehouse"),
+        )
+    if taken_from:
+        log.info(f"took the build lease over from run {taken_from}, which is no longer active")

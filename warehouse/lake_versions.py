@@ -12,6 +12,7 @@ from datetime import UTC, datetime
 
 import duckdb
 
+from warehouse import build_lease
 from warehouse.db import ALIAS, rollback
 
 TABLE = "meta.published_snapshots"
@@ -19,7 +20,8 @@ AUTHOR = "aimetrics"
 
 
 def publish_snapshot(conn: duckdb.DuckDBPyConnection, run: dict) -> dict:
-    """Publish the DuckLake as it is now (the run's last commit included); return the version's manifest."""
+    """Publish the DuckLake as it is now (the run's last commit included), giving the run's build lease back in the
+    same commit; return the version's manifest."""
     from warehouse.versions import code_version, new_version_id
 
     published_at = datetime.now(UTC)
@@ -33,6 +35,8 @@ def publish_snapshot(conn: duckdb.DuckDBPyConnection, run: dict) -> dict:
     conn.execute("begin")
     try:
         conn.execute(f"insert into {TABLE} values (?, ?, ?, ?)", [version, run.get("run_id"), published_at, document])
+        if run.get("run_id"):
+            build_lease.release(conn, run["run_id"])
         conn.execute(
             f"call {ALIAS}.set_commit_message(?, ?, extra_info => ?)", [AUTHOR, f"publish {version}", document]
         )

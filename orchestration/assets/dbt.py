@@ -17,6 +17,7 @@ from packaging import version
 
 from orchestration.constants import FULL_REFRESH_TAG, OWNERS, WAREHOUSE_POOL
 from orchestration.dbt_progress import FoldedDbtOutput
+from orchestration.stale_runs import hold_the_build_lease
 from warehouse.db import connect_read, connect_write
 from warehouse.db import count_rows as db_count_rows
 
@@ -124,6 +125,7 @@ def warehouse_dbt_models(context: dg.AssetExecutionContext, dbt: DbtCliResource)
     # the build starts whole instead of failing with the raw tables ahead of the marts
     with connect_write():
         pass
+    hold_the_build_lease(context.instance, context.run.run_id, context.log)
     events = []
     invocation = dbt.cli(
         ["--no-use-colors", "build", *PRODUCTION_BUILD_ARGS, *full_refresh_args(context.run.tags)], context=context

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 import dagster as dg
 
 from orchestration.constants import OWNERS, WAREHOUSE_POOL
+from orchestration.stale_runs import hold_the_build_lease
 from warehouse.db import connect_write, warehouse_target
 from warehouse.lake_versions import publish_snapshot
 from warehouse.versions import publish
@@ -96,6 +97,7 @@ def build_publish_asset(upstream: list[dg.AssetKey], check_keys: list[dg.AssetCh
                 allow_retries=False,
             )
         if warehouse_target().kind == "ducklake":  # readers attach the snapshot this publishes
+            hold_the_build_lease(context.instance, context.run.run_id, context.log)
             with connect_write() as conn:
                 manifest = publish_snapshot(
                     conn, {"run_id": context.run.run_id, "job": context.job_name, "checks_passed": len(audit.passed)}
