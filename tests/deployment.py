@@ -283,6 +283,20 @@ class Deployment:
         path = self.root / f"worker-{name}.log"
         return path.read_text(errors="replace") if path.exists() else ""
 
+    def log_counts(self, text: str) -> dict[str, int]:
+        """How often each live worker's log says `text` so far (to tell a new occurrence from an old one)."""
+        return {name: self.worker_log(name).count(text) for name in self.workers}
+
+    def wait_for_worker_log(self, text: str, before: dict[str, int], seconds: float = 300) -> str:
+        """The worker whose log says `text` once more than `before`, as soon as one does."""
+        deadline = time.monotonic() + seconds
+        while time.monotonic() < deadline:
+            for name in self.workers:
+                if self.worker_log(name).count(text) > before.get(name, 0):
+                    return name
+            time.sleep(0.2)
+        raise TimeoutError(f"no worker logged {text!r} within {seconds:g} s")
+
     def stop(self) -> None:
         for name in list(self.workers):
             self.kill_worker(name, signal.SIGTERM)
