@@ -51,7 +51,7 @@ $(DAGSTER_HOME)/dagster.yaml: orchestration/dagster.yaml
 	mkdir -p $(DAGSTER_HOME)
 	cp orchestration/dagster.yaml $@
 
-bench: setup ## benchmarks of the GPU price path against raw DuckDB (minutes; not part of `make test`)
+bench: setup ducklake-env ## benchmarks against raw DuckDB and the local file (minutes; not part of `make test`)
 	$(VENV)/bin/python -m benchmarks.run $(BENCH_ARGS)
 
 # DuckLake cannot be loaded by DuckDB 2.0 here (its extension cannot be downloaded on this network, and PyPI's

@@ -1,4 +1,4 @@
-"""`make bench`: the four measurements of the performance issues, each against a baseline measured in the same run.
+"""`make bench`: the five measurements of the performance issues, each against a baseline measured in the same run.
 
 1. ingest: the pipeline's SkyPilot path (locate, checksum, stream, parse, pandera, atomic load) vs raw DuckDB
    `read_csv` of the same files into a table: rows/s ratio and peak memory (each in its own process).
@@ -6,6 +6,8 @@
    with 1,000 days of history already loaded.
 3. cold build of everything from the real data (`aimetrics run`) vs DuckDB reading every CSV file of it.
 4. mart queries at the 1,000-day history vs DuckDB answering the same question from the CSV file.
+5. the shared engine (benchmarks/shared_engine.py): the cold build with 1 and with 2 Celery workers and one new day
+   into a DuckLake on Postgres and S3, as multiples of 3 and 2 into the local file.
 
 The floor of 2 and 3 is DuckDB reading every CSV file of the real data into tables, measured once at the start of
 the run: the cold build and the new day are given as multiples of it. Prints a line as each measurement starts and
@@ -41,11 +43,12 @@ def _progress(message: str) -> None:
     print(f"[{datetime.now(UTC):%H:%M:%S}] {message}", flush=True)
 
 
-def _child(args: list[str], env: dict[str, str]) -> dict:
-    """Run a measurement in a fresh process (its peak memory is its own); it prints one JSON line last."""
+def _child(args: list[str], env: dict[str, str], python: str | None = None) -> dict:
+    """Run a measurement in a fresh process (its peak memory is its own); it prints one JSON line last. With
+    `python` (the DuckLake environment's), `env` is the whole environment (a deployment's)."""
     done = subprocess.run(
-        [sys.executable, "-m", "benchmarks.steps", *args],
-        env={**os.environ, **env},
+        [python or sys.executable, "-m", "benchmarks.steps", *args],
+        env=env if python else {**os.environ, **env},
         capture_output=True,
         text=True,
         cwd=ROOT,
@@ -178,7 +181,7 @@ def verdicts(results: dict) -> list[tuple[str, str, str, bool]]:
             )
         else:
             rows.append(
-                (f"2. one new day, {history:,} days of history", f"{item['seconds']:.1f} s ({phases})", "-", True)
+                (f"2. one new day, {history:,} days of history", f"{item['seconds']:.1f} s ({phases})", "-", None)
             )
         share = item["publish_s"] / item["seconds"]
         rows.append(
@@ -213,6 +216,7 @@ def verdicts(results: dict) -> list[tuple[str, str, str, bool]]:
                 cold["floors"] <= TARGETS["cold_build_floors"],
             )
         )
+    rows += shared_verdicts(results)
     for name, item in results.get("queries", {}).items():
         rows.append(
             (
@@ -226,6 +230,67 @@ def verdicts(results: dict) -> list[tuple[str, str, str, bool]]:
     return rows
 
 
+def shared_verdicts(results: dict) -> list[tuple[str, str, str, bool | None]]:
+    """The shared engine's measurements as multiples of the local file's in the same run (no goal: measured)."""
+    shared, rows = results.get("shared"), []
+    if not isinstance(shared, dict):
+        return rows
+    local = results["cold_build"]["seconds"]
+    for item in shared["cold"]:
+        item["local_multiple"] = round(item["seconds"] / local, 2)
+        rows.append(
+            (
+                f"5. shared engine, cold build with {item['workers']} worker(s): multiple of the local file",
+                f"{item['local_multiple']:.2f}x ({item['seconds']:.1f} s vs {local:.1f} s; "
+                f"{item['mart_rows']:,} mart rows, as the local file)",
+                "-",
+                None,
+            )
+        )
+    if len(shared["cold"]) == 2:
+        one, two = (item["seconds"] for item in shared["cold"])
+        rows.append(("5. shared engine, cold build: 2 workers vs 1", f"{two / one:.2f}x the time", "-", None))
+    day, local_day = shared["new_day"], shared["local_new_day"]
+    rows.append(
+        (
+            f"5. shared engine, one new day at {day['history_days']:,} days: multiple of the local file",
+            f"{day['seconds'] / local_day['seconds']:.2f}x ({day['seconds']:.1f} s vs {local_day['seconds']:.1f} s; "
+            f"{day['day_offers']:,} offers reached the mart)",
+            "-",
+            None,
+        )
+    )
+    return rows
+
+
+def measure_shared(args: argparse.Namespace, results: dict, history: int, per_day: int) -> None:
+    from benchmarks import shared_engine
+
+    why = shared_engine.unavailable() or (None if (args.data / "ai_index_2025").is_dir() else "no real data")
+    if why:
+        results["shared"] = f"skipped: {why}"
+        return
+    if not isinstance(results.get("cold_build"), dict):
+        _progress("shared engine: first the local cold build it is compared with")
+        results["cold_build"] = cold_build(args.work, args.data)
+    local_days = [item for item in results.get("new_day", []) if item["history_days"] == history]
+    if not local_days:
+        _progress(f"shared engine: first the local new day at {history:,} days it is compared with")
+        local_days = [new_day(args.work, history, per_day)]
+    local = shared_engine.local_counts(args.work / "cold.duckdb")
+    results["shared"] = {"cold": [], "local_new_day": local_days[0]}
+    for workers in (1, 2):
+        _progress(f"shared engine: cold build with {workers} worker(s), on a fresh deployment")
+        results["shared"]["cold"].append(shared_engine.cold_build(args.work, args.data, workers, local))
+        _progress(f"shared engine: {results['shared']['cold'][-1]['seconds']:.1f} s")
+    _progress(f"shared engine: one new day after {history:,} days of history")
+    results["shared"]["new_day"] = shared_engine.new_day(args.work, history, per_day, _child)
+    _progress(f"shared engine: new day {results['shared']['new_day']['seconds']:.1f} s")
+
+
+MEASUREMENTS = ["ingest", "new_day", "queries", "cold_build", "shared"]
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description="Benchmarks of the GPU price path (see benchmarks/run.py).")
     parser.add_argument("--work", type=Path, default=ROOT / "bench-results" / "work")
@@ -237,11 +302,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--only",
         nargs="+",
-        choices=["ingest", "new_day", "queries", "cold_build"],
-        default=["ingest", "new_day", "queries", "cold_build"],
-        help="measure only these",
+        choices=MEASUREMENTS,
+        help="measure only these (default: all; with --quick, all but shared, whose cold builds are full size)",
     )
     args = parser.parse_args(argv)
+    args.only = args.only or [name for name in MEASUREMENTS if not (args.quick and name == "shared")]
     sizes, histories, per_day = (
         ([100_000], [3, 10], 1_000) if args.quick else ([1_000_000, 10_000_000], [30, 1000], 10_000)
     )
@@ -275,6 +340,8 @@ def main(argv: list[str] | None = None) -> int:
             _progress(f"cold build: {results['cold_build']['seconds']:.1f} s")
         else:
             results["cold_build"] = f"skipped: no real data at {args.data} (set AIMETRICS_DATA_DIR)"
+    if "shared" in args.only:
+        measure_shared(args, results, histories[0], per_day)
     table = verdicts(results)
     results["verdicts"] = [{"measure": m, "result": r, "target": t, "pass": ok} for m, r, t, ok in table]
     args.output.parent.mkdir(parents=True, exist_ok=True)
@@ -282,9 +349,12 @@ def main(argv: list[str] | None = None) -> int:
     width = max(len(m) for m, *_ in table)
     print(f"\n{'measure':<{width}}  {'pass':<4}  target      result")
     for measure, result, target, ok in table:
-        print(f"{measure:<{width}}  {'PASS' if ok else 'MISS':<4}  {target:<10}  {result}")
+        verdict = "-" if ok is None else "PASS" if ok else "MISS"
+        print(f"{measure:<{width}}  {verdict:<4}  {target:<10}  {result}")
     if isinstance(results.get("cold_build"), str):
         print(f"3. cold build: {results['cold_build']}")
+    if isinstance(results.get("shared"), str):
+        print(f"5. shared engine: {results['shared']}")
     if "floor" not in results and {"new_day", "cold_build"} & set(args.only):
         print(f"2-3. no ratios to the floor: no real data at {args.data} (set AIMETRICS_DATA_DIR)")
     print(f"\nJSON: {args.output}")

@@ -133,13 +133,15 @@ def new_day(history_days: str, rows_per_day: str) -> None:
     warm = _timed_day(warm_up.isoformat(), instance)
     append_tracker_days(path, measured, 1, per_day)
     timed = _timed_day(measured.isoformat(), instance)
-    conn = duckdb.connect(os.environ["AIMETRICS_DUCKDB_PATH"], read_only=True)
-    rows = conn.execute("select count(*) from raw.gpu_tracker_observations").fetchone()[0]
-    # the measured day moved what it claims: its offers are in the published mart, bar the few set aside
-    reached = conn.execute(
-        "select count(*) from marts.gpu_prices where source = 'gpu_pricing_tracker' and observed_on = ?", [measured]
-    ).fetchone()[0]
-    conn.close()
+    from warehouse.db import connect_published
+
+    with connect_published() as conn:  # the local file's published version, or the DuckLake's published snapshot
+        rows = conn.execute("select count(*) from raw.gpu_tracker_observations").fetchone()[0]
+        # the measured day moved what it claims: its offers are in the published mart, bar the few set aside
+        reached = conn.execute(
+            "select count(*) from marts.gpu_prices where source = 'gpu_pricing_tracker' and observed_on = ?",
+            [measured],
+        ).fetchone()[0]
     assert reached >= 0.9 * per_day, f"only {reached} of the day's {per_day} offers reached marts.gpu_prices"
     _emit({**timed, "warm_up_s": warm["seconds"], "setup_s": round(setup, 1), "raw_rows": rows, "day_offers": reached})
 
