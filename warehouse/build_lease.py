@@ -4,8 +4,8 @@ half-way would publish that half. A run takes the lease before its dbt build (or
 publishes) and gives it back in its publish commit. A run that failed or was stopped keeps it until the next run
 finds the holder no longer active and takes it over.
 
-The lease is one row, replaced whole: two runs taking it at once both delete that row, and DuckLake refuses the
-second commit ("Transaction conflict"), so only one of them holds it."""
+The lease is one row, always there and replaced whole: two runs taking it at once both delete that row, and
+DuckLake refuses the second commit ("Transaction conflict"), so only one of them holds it."""
 
 from __future__ import annotations
 
@@ -68,8 +68,9 @@ def take(
 
 
 def release(conn: duckdb.DuckDBPyConnection, run_id: str) -> None:
-    """Give the lease back, inside the caller's transaction (the publish commit): it is free from that commit on."""
-    conn.execute(f"delete from {TABLE} where run_id = ?", [run_id])
+    """Give the lease back, inside the caller's transaction (the publish commit): it is free from that commit on.
+    The row stays, emptied: with no row, two takers would each delete nothing and both commit."""
+    conn.execute(f"update {TABLE} set run_id = null, taken_at = null where run_id = ?", [run_id])
 
 
 def _exists(conn: duckdb.DuckDBPyConnection) -> bool:

@@ -58,6 +58,7 @@ threads = [threading.Thread(target=contender, args=(name,)) for name in ("run-c"
 [thread.join() for thread in threads]
 seen["race"] = outcomes
 seen["race_holder"] = build_lease.holder(db)
+seen["rows"] = db.execute("select count(*) from meta.build_lease").fetchone()[0]
 print(json.dumps(seen))
 """
 
@@ -79,3 +80,4 @@ def test_one_run_at_a_time_holds_the_build_lease_and_publishing_gives_it_back(tm
     assert len(winners) == 1 and seen["race_holder"] == winners[0], seen["race"]
     loser = ({"run-c", "run-d"} - set(winners)).pop()
     assert "still held by run" in seen["race"][loser]
+    assert seen["rows"] == 1  # the one row, taken and given back, never a second
