@@ -5,6 +5,9 @@
 -- number) takes its column names from that row, and its data from the rows below, down to `last_row` where a
 -- second table follows on the same sheet. Column names match the map
 -- whatever their case or spacing (editions spell `Geographic area` and `Geographic Area`).
+-- A table, not a view: the six AI Index intermediates, their marts and tests read it, and as a view each of those
+-- 19 nodes computed it again (25 s each under the DuckDB 1.4.4 a DuckLake needs, 2026-12-06).
+{{ config(materialized='table') }}
 with figure_map as (
     select * replace (lower(trim(column_name)) as column_name) from {{ ref('ai_index_figure_map') }}
 ),
