@@ -189,7 +189,10 @@ def _sql_of(args: argparse.Namespace) -> str:
 
 def _version_path(args: argparse.Namespace) -> Path | None:
     """The database of `--as-of` (an older published version), or None for the published one."""
-    return resolve(args.as_of).database if getattr(args, "as_of", None) else None
+    if not getattr(args, "as_of", None):
+        return None
+    _only_on_the_local_file("--as-of")
+    return resolve(args.as_of).database
 
 
 def _read(args: argparse.Namespace, sql: str, consume) -> int:
@@ -363,6 +366,8 @@ def _report(args: argparse.Namespace) -> int:
 
 def _versions(args: argparse.Namespace) -> int:
     """The published versions, newest first; `*` marks the one readers open."""
+    if warehouse_target().kind == "ducklake":
+        return _lake_versions(args)
     versions, current = list_versions(), current_version()
     if args.format == "json":
         print(
@@ -400,9 +405,39 @@ def _versions(args: argparse.Namespace) -> int:
     return 0
 
 
+def _lake_versions(args: argparse.Namespace) -> int:
+    """A DuckLake's published versions, each with the snapshot its publish commit made; `*`: what readers attach."""
+    from warehouse.lake_versions import list_published
+
+    with connect_published() as conn:
+        versions = list_published(conn)
+    if args.format == "json":
+        print(json.dumps([{**v, "published": i == 0} for i, v in enumerate(versions)], indent=2, default=str))
+        return 0
+    rows = [
+        ("*" if i == 0 else "", v["version"], str(v["snapshot"]), v["published_at"], v.get("job", ""),
+         v["code_version"], str(v.get("checks_passed", "")))
+        for i, v in enumerate(versions)
+    ]  # fmt: skip
+    print(
+        markdown_table(["", "version", "snapshot", "published_at", "job", "code", "checks passed"], rows, max_chars=40)
+    )
+    return 0
+
+
+def _only_on_the_local_file(what: str) -> None:
+    if warehouse_target().kind == "ducklake":
+        raise VersionNotFound(
+            f"{what} reads the local file's versions; on a DuckLake, `aimetrics versions` lists the published "
+            "snapshots, and DuckDB reads one with ATTACH '<catalog>' (SNAPSHOT_VERSION n)"
+        )
+
+
 def _diff(args: argparse.Namespace) -> int:
     """Per mart: rows added, removed and changed (by the mart's key) from version A to version B."""
     from warehouse.diff import diff_versions
+
+    _only_on_the_local_file("aimetrics diff")
 
     before = resolve(args.before)
     after = resolve(args.after) if args.after else current_version()

@@ -66,3 +66,19 @@ def lake_manifest(conn: duckdb.DuckDBPyConnection) -> dict | None:
         return None
     row = conn.execute(f"select manifest from {TABLE} order by published_at desc limit 1").fetchone()
     return json.loads(row[0]) if row else None
+
+
+def list_published(conn: duckdb.DuckDBPyConnection) -> list[dict]:
+    """Every version the connection sees published, newest first: its manifest, with the DuckLake snapshot its
+    publish commit made (what `ATTACH ... (SNAPSHOT_VERSION n)` reads)."""
+    if lake_manifest(conn) is None:
+        return []
+    rows = conn.execute(
+        f"""select p.manifest, s.snapshot_id
+            from {TABLE} as p
+            left join ducklake_snapshots('{ALIAS}') as s
+              on s.author = ? and s.commit_message = 'publish ' || p.version
+            order by p.published_at desc""",
+        [AUTHOR],
+    ).fetchall()
+    return [{**json.loads(manifest), "snapshot": snapshot} for manifest, snapshot in rows]

@@ -72,6 +72,15 @@ def test_pipeline_into_ducklake_matches_the_local_file(tmp_path, monkeypatch, bu
         _cli(env, "query", "--format", "json", COUNTS_SQL), built_fixture_warehouse.path, monkeypatch
     )
 
+    # the published version is listed with the snapshot readers attach; the local file's version tools say so
+    listed = _cli(env, "versions", "--format", "json")
+    assert listed.returncode == 0, listed.stderr[-2000:]
+    (version,) = json.loads(listed.stdout)
+    assert f"Published: version {version['version']}" in run.stdout
+    assert version["published"] and isinstance(version["snapshot"], int) and version["job"] == "materialize_everything"
+    refused = _cli(env, "diff", version["version"])
+    assert refused.returncode != 0 and "on a DuckLake, `aimetrics versions` lists" in refused.stderr
+
 
 def assert_marts_match_the_local_file(query: subprocess.CompletedProcess, local_file: Path, monkeypatch) -> None:
     """The mart counts a DuckLake answered (`aimetrics query --format json COUNTS_SQL`) equal those of the same
