@@ -48,17 +48,20 @@ def take(
         conn.execute("begin")
         try:
             current = holder(conn)
-            if current is None or current == run_id or not is_active(current):
+            if current == run_id:  # taken before this step (its dbt build, or a step run again after a worker died)
+                rollback(conn)
+                return None
+            if current is None or not is_active(current):
                 conn.execute(f"delete from {TABLE}")
                 conn.execute(f"insert into {TABLE} values (?, ?)", [run_id, datetime.now(UTC)])
                 conn.execute("commit")
-                return current if current not in (None, run_id) else None
+                return current
             rollback(conn)
         except duckdb.Error as error:
             rollback(conn)
             if not is_write_conflict(error):
                 raise
-            current = "another run taking it at the same moment"
+            continue  # another run took it at the same moment: look again, to see which
         if time.monotonic() >= deadline:
             raise BuildLeaseBusy(f"the build lease is still held by run {current} after {wait_s:g} s")
         if current != told:
