@@ -215,15 +215,29 @@ def _root_cause(error) -> str:
     return lines[0] if lines else error.cls_name
 
 
+DBT_TEMPORARY = ("__dbt_backup", "__dbt_tmp")
+"""Suffixes of the tables dbt makes while it replaces a table: another run's build in flight, not the warehouse's."""
+
+
 def table_counts(schemas: tuple[str, ...] = SUMMARY_SCHEMAS) -> list[tuple[str, int]]:
+    """Each table's rows, listed and counted in one read transaction: on a shared engine another run's dbt build
+    creates and drops tables meanwhile, and outside a transaction each statement sees the newest commit."""
     with connect_read() as conn:
-        tables = conn.execute(
-            "select table_schema, table_name from information_schema.tables "
-            "where table_schema in (select unnest(?)) order by table_schema, table_name",
-            [list(schemas)],
-        ).fetchall()
-        counts = count_rows(conn, tables)
-    return [(f"{s}.{t}", counts[(s, t)]) for s, t in tables]
+        conn.execute("begin")
+        try:
+            tables = [
+                (schema, table)
+                for schema, table in conn.execute(
+                    "select table_schema, table_name from information_schema.tables "
+                    "where table_schema in (select unnest(?)) order by table_schema, table_name",
+                    [list(schemas)],
+                ).fetchall()
+                if not table.endswith(DBT_TEMPORARY)
+            ]
+            counts = count_rows(conn, tables)
+        finally:
+            conn.execute("rollback")
+    return [(f"{s}.{t}", counts[(s, t)]) for s, t in tables if (s, t) in counts]
 
 
 def delivery_totals() -> dict[str, int]:
