@@ -17,7 +17,7 @@ from pathlib import Path
 
 import duckdb
 
-from tests.deployment import Deployment, missing_parts
+from tests.deployment import LAKE_ENV, Deployment, missing_parts
 from tests.integration.warehouse_queries import MARTS
 
 COUNTS = " union all ".join(f"select '{mart}' as mart, count(*) as n from marts.{mart}" for mart in MARTS)
@@ -73,15 +73,9 @@ def new_day(work: Path, history_days: int, rows_per_day: int, child) -> dict:
     try:
         first_day = (datetime.now(UTC).date() - timedelta(days=history_days + 1)).isoformat()
         env = deployment.env(AIMETRICS_CACHE_DIR=str(run / "cache"), AIMETRICS_TRACKER_FIRST_DAY=first_day)
-        result = child(["new-day", str(history_days), str(rows_per_day)], env, python=deployment_python())
+        result = child(["new-day", str(history_days), str(rows_per_day)], env, python=str(LAKE_ENV / "bin" / "python"))
     finally:
         deployment.stop()
         shutil.rmtree(run / "mirror", ignore_errors=True)
     result.update(history_days=history_days, rows_per_day=rows_per_day)
     return result
-
-
-def deployment_python() -> str:
-    from tests.deployment import LAKE_ENV
-
-    return str(LAKE_ENV / "bin" / "python")

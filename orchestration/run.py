@@ -237,7 +237,7 @@ def table_counts(schemas: tuple[str, ...] = SUMMARY_SCHEMAS) -> list[tuple[str, 
             counts = count_rows(conn, tables)
         finally:
             conn.execute("rollback")
-    return [(f"{s}.{t}", counts[(s, t)]) for s, t in tables if (s, t) in counts]
+    return [(f"{s}.{t}", counts[(s, t)]) for s, t in tables]
 
 
 def delivery_totals() -> dict[str, int]:

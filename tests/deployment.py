@@ -200,26 +200,21 @@ class Deployment:
             stderr=(self.root / "s3.log").open("w"),
         )
         wait_for_port(self.s3_port)
+        self._s3().create_bucket(Bucket=BUCKET)
+
+    def _s3(self):
         import boto3
 
-        boto3.client(
-            "s3",
-            endpoint_url=f"http://127.0.0.1:{self.s3_port}",
-            aws_access_key_id=self.s3_key,
-            aws_secret_access_key=self.s3_secret,
-            region_name="us-east-1",
-        ).create_bucket(Bucket=BUCKET)
-
-    def s3_keys(self) -> list[str]:
-        import boto3
-
-        client = boto3.client(
+        return boto3.client(
             "s3",
             endpoint_url=f"http://127.0.0.1:{self.s3_port}",
             aws_access_key_id=self.s3_key,
             aws_secret_access_key=self.s3_secret,
             region_name="us-east-1",
         )
+
+    def s3_keys(self) -> list[str]:
+        client = self._s3()
         keys, token = [], None
         while True:
             page = client.list_objects_v2(Bucket=BUCKET, **({"ContinuationToken": token} if token else {}))

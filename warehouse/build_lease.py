@@ -15,7 +15,7 @@ from datetime import UTC, datetime
 
 import duckdb
 
-from warehouse.db import is_write_conflict, rollback
+from warehouse.db import is_write_conflict, rollback, table_exists
 
 TABLE = "meta.build_lease"
 
@@ -26,7 +26,7 @@ class BuildLeaseBusy(RuntimeError):
 
 def holder(conn: duckdb.DuckDBPyConnection) -> str | None:
     """The run holding the lease, or None."""
-    if not _exists(conn):
+    if not table_exists(conn, *TABLE.split(".")):
         return None
     row = conn.execute(f"select run_id from {TABLE}").fetchone()
     return row[0] if row else None
@@ -76,21 +76,10 @@ def release(conn: duckdb.DuckDBPyConnection, run_id: str) -> None:
     conn.execute(f"update {TABLE} set run_id = null, taken_at = null where run_id = ?", [run_id])
 
 
-def _exists(conn: duckdb.DuckDBPyConnection) -> bool:
-    schema, table = TABLE.split(".")
-    return bool(
-        conn.execute(
-            "select count(*) from duckdb_tables() where schema_name = ? and table_name = ? "
-            "and database_name = current_database()",
-            [schema, table],
-        ).fetchone()[0]
-    )
-
-
 def _create(conn: duckdb.DuckDBPyConnection) -> None:
     """The table with its one row (holder NULL), in one commit: two creators conflict, and the second finds it."""
     for _ in range(5):
-        if _exists(conn):
+        if table_exists(conn, *TABLE.split(".")):
             return
         conn.execute("begin")
         try:

@@ -409,6 +409,18 @@ def rollback(conn: duckdb.DuckDBPyConnection) -> None:
             raise
 
 
+def table_exists(conn: duckdb.DuckDBPyConnection, schema: str, table: str) -> bool:
+    """Whether the connection's current database (an attached DuckLake too) has this table. Read whole
+    (fetchall): a result left unfinished would keep the connection from the caller's next statement."""
+    return bool(
+        conn.execute(
+            "select count(*) from duckdb_tables() where schema_name = ? and table_name = ? "
+            "and database_name = current_database()",
+            [schema, table],
+        ).fetchall()[0][0]
+    )
+
+
 def count_rows(conn, tables) -> dict[tuple[str, str], int]:
     """The rows of each (schema, table or view) that exists; names come from the catalog and are quoted."""
     existing = set(conn.execute("select table_schema, table_name from information_schema.tables").fetchall())

@@ -13,7 +13,7 @@ from datetime import UTC, datetime
 import duckdb
 
 from warehouse import build_lease
-from warehouse.db import ALIAS, rollback
+from warehouse.db import ALIAS, rollback, table_exists
 
 TABLE = "meta.published_snapshots"
 AUTHOR = "aimetrics"
@@ -58,11 +58,7 @@ def published_snapshot(conn: duckdb.DuckDBPyConnection) -> int | None:
 
 def lake_manifest(conn: duckdb.DuckDBPyConnection) -> dict | None:
     """The manifest of the newest version the connection sees (a reader's: the version it is pinned to)."""
-    present = conn.execute(
-        "select count(*) from duckdb_tables() where schema_name = 'meta' and table_name = 'published_snapshots' "
-        "and database_name = current_database()"
-    ).fetchone()[0]
-    if not present:
+    if not table_exists(conn, *TABLE.split(".")):
         return None
     row = conn.execute(f"select manifest from {TABLE} order by published_at desc limit 1").fetchone()
     return json.loads(row[0]) if row else None

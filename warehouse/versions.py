@@ -24,7 +24,7 @@ from pathlib import Path
 import duckdb
 
 from ingest.settings import load_settings
-from warehouse.db import PROJECT_ROOT, connect_write, seeded_build, warehouse_path
+from warehouse.db import PROJECT_ROOT, connect_write, seeded_build, table_exists, warehouse_path
 from warehouse.lake_versions import lake_manifest
 
 MANIFEST = "manifest.json"
@@ -123,11 +123,7 @@ def stamp_of(conn: duckdb.DuckDBPyConnection) -> dict | None:
     that of the published snapshot the connection sees."""
     if (manifest := lake_manifest(conn)) is not None:
         return manifest
-    present = conn.execute(
-        "select count(*) from duckdb_tables() where schema_name = 'meta' and table_name = 'version' "
-        "and database_name = current_database()"
-    ).fetchall()[0][0]
-    if not present:
+    if not table_exists(conn, "meta", "version"):
         return None
     return json.loads(conn.execute("select manifest from meta.version").fetchall()[0][0])
 

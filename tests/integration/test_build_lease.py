@@ -8,7 +8,7 @@ import subprocess
 import pytest
 
 from tests.conftest import PROJECT_ROOT
-from tests.integration.test_ducklake import EXTENSIONS, LAKE_ENV
+from tests.deployment import EXTENSIONS, LAKE_ENV
 
 pytestmark = pytest.mark.skipif(
     EXTENSIONS is None, reason="no DuckLake environment: `make ducklake-env` builds it (`make test` does)"

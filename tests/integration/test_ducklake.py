@@ -11,13 +11,12 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import PROJECT_ROOT
+from tests.deployment import EXTENSIONS, LAKE_ENV
 from tests.integration.warehouse_queries import MARTS as SHARED_MARTS
 from warehouse.db import connect_read
 
 pytestmark = pytest.mark.integration
 
-LAKE_ENV = PROJECT_ROOT / ".venv-ducklake"
-EXTENSIONS = next(iter(sorted(LAKE_ENV.glob("lib/python3*/site-packages/duckdb_ext/extensions"))), None)
 MARTS = (*SHARED_MARTS[:11], "fx_rates")
 """The marts every integration test reads (the first eleven), and the FX rates the DuckLake build converts with."""
 
