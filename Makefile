@@ -1,4 +1,5 @@
-# The README's set-up: `make run` (install + materialize everything) and `make test` (install + whole suite).
+# The README's set-up: `make run` (install + materialize everything) and `make test` (install + the default suite).
+# CI (.ci/run) runs `make test`, then `make test-shared`.
 SHELL := /bin/bash
 PYTHON ?= python3
 PORT ?= 3000
@@ -12,14 +13,17 @@ export DAGSTER_HOME ?= $(CURDIR)/.dagster_home
 # The project's own tools first (dagster dev prepares the dbt manifest with the `dbt` it finds on the PATH).
 export PATH := $(CURDIR)/$(VENV)/bin:$(PATH)
 
-.PHONY: run test lint site ui setup docs report clean bench ducklake-env
+.PHONY: run test test-shared lint site ui setup docs report clean bench ducklake-env
 
 run: setup ## install, then materialize every asset into the warehouse and print a summary
 	$(VENV)/bin/aimetrics run
 
-test: setup ducklake-env ## install (both environments), then run the whole test suite (two processes, then the serial tests)
-	$(VENV)/bin/pytest -n 2 --dist loadgroup -m "not serial"
-	$(VENV)/bin/pytest -m serial
+test: setup ## install, then the default suite: everything but the shared engine's tests (two processes, then the serial tests)
+	$(VENV)/bin/pytest -n 2 --dist loadgroup -m "not serial and not shared_engine"
+	$(VENV)/bin/pytest -m "serial and not shared_engine"
+
+test-shared: setup ducklake-env ## the shared engine's tests (DuckLake, Celery, the Postgres and S3 deployment and its faults): minutes of waiting
+	$(VENV)/bin/pytest -n 2 --dist loadgroup -m shared_engine
 
 lint: setup ## ruff over the Python, sqlfluff (dbt templater) over the dbt SQL; both configured in pyproject.toml
 	$(VENV)/bin/ruff check .

@@ -10,9 +10,12 @@ import pytest
 from tests.conftest import PROJECT_ROOT
 from tests.deployment import EXTENSIONS, LAKE_ENV
 
-pytestmark = pytest.mark.skipif(
-    EXTENSIONS is None, reason="no DuckLake environment: `make ducklake-env` builds it (`make test` does)"
-)
+pytestmark = [
+    pytest.mark.shared_engine,
+    pytest.mark.skipif(
+        EXTENSIONS is None, reason="no DuckLake environment: `make ducklake-env` builds it (`make test-shared` does)"
+    ),
+]
 
 SCENARIO = """
 import json, sys, threading, time

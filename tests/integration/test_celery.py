@@ -17,7 +17,7 @@ import pytest
 from tests.conftest import FIXTURE_MIRROR, PROJECT_ROOT
 from tests.integration.test_ducklake import EXTENSIONS, LAKE_ENV, _lake_env
 
-pytestmark = pytest.mark.integration
+pytestmark = [pytest.mark.integration, pytest.mark.shared_engine]
 
 REDIS = shutil.which("redis-server")
 HAS_CELERY = (LAKE_ENV / "bin" / "dagster-celery").exists()
@@ -51,7 +51,7 @@ def redis_url(tmp_path):
 
 @pytest.mark.skipif(
     EXTENSIONS is None or not HAS_CELERY,
-    reason="no DuckLake environment with dagster-celery: `make ducklake-env` builds it (`make test` does)",
+    reason="no DuckLake environment with dagster-celery: `make ducklake-env` builds it (`make test-shared` does)",
 )
 @pytest.mark.skipif(REDIS is None, reason="no redis-server: `apt-get install redis-server` (.ci/run installs it)")
 def test_steps_run_on_a_celery_worker_into_ducklake(tmp_path, monkeypatch, redis_url):

@@ -24,6 +24,7 @@ from tests.integration.test_ducklake import COUNTS_SQL, assert_marts_match_the_l
 
 pytestmark = [
     pytest.mark.integration,
+    pytest.mark.shared_engine,
     pytest.mark.skipif(bool(missing_parts()), reason="no deployment here: needs " + "; ".join(missing_parts())),
     pytest.mark.xdist_group("deployment"),  # its own process: much of it is waiting (timeouts, restarts)
 ]

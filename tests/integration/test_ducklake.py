@@ -15,7 +15,7 @@ from tests.deployment import EXTENSIONS, LAKE_ENV
 from tests.integration.warehouse_queries import MARTS as SHARED_MARTS
 from warehouse.db import connect_read
 
-pytestmark = pytest.mark.integration
+pytestmark = [pytest.mark.integration, pytest.mark.shared_engine]
 
 MARTS = (*SHARED_MARTS[:11], "fx_rates")
 """The marts every integration test reads (the first eleven), and the FX rates the DuckLake build converts with."""
@@ -54,7 +54,7 @@ def _cli(env: dict[str, str], *args: str) -> subprocess.CompletedProcess:
 
 
 @pytest.mark.skipif(
-    EXTENSIONS is None, reason="no DuckLake environment: `make ducklake-env` builds it (`make test` does)"
+    EXTENSIONS is None, reason="no DuckLake environment: `make ducklake-env` builds it (`make test-shared` does)"
 )
 @pytest.mark.xdist_group("fixture_warehouse")
 def test_pipeline_into_ducklake_matches_the_local_file(tmp_path, monkeypatch, built_fixture_warehouse):
