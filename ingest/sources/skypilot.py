@@ -25,7 +25,7 @@ from ingest.read.records import Records, parse_carefully, parse_streamed
 from ingest.read.streamed import unique_names
 from ingest.settings import Settings
 from ingest.sources.declaration import Source, first_line
-from ingest.values import latest_observation_day, number_expr
+from ingest.values import latest_observation_day, numbers
 
 SOURCE = "skypilot_catalog"
 RAW_TABLE = "skypilot_offers"
@@ -156,16 +156,16 @@ def parse_batches(deliveries: Sequence[Delivery]) -> Iterator[Parsed]:
 def rules(batches: Iterable[Records], deliveries: Sequence[Delivery]) -> Iterator[Parsed]:
     """The catalog's rules, vectorized: provider, version and day from each delivery's path and edition."""
     described = [(_provider_and_version(d.source_file), date.fromisoformat(d.edition)) for d in deliveries]
+    # by the delivery's index (`_delivery`): a gather, not a lookup per row
     per_delivery = {
-        "_provider": ({i: provider for i, ((provider, _), _) in enumerate(described)}, pl.Utf8),
-        "_version": ({i: version for i, ((_, version), _) in enumerate(described)}, pl.Utf8),
-        "_observed_on": ({i: day for i, (_, day) in enumerate(described)}, pl.Date),
+        "_provider": pl.Series([provider for (provider, _), _ in described], dtype=pl.Utf8),
+        "_version": pl.Series([version for (_, version), _ in described], dtype=pl.Utf8),
+        "_observed_on": pl.Series([day for _, day in described], dtype=pl.Date),
     }
     for records in batches:
         keys = records.columns(REQUIRED, "a SkyPilot vms.csv", deliveries[0].source_file)
         frame = records.frame.with_columns(
-            pl.col("_delivery").replace_strict(values, return_dtype=dtype).alias(name)
-            for name, (values, dtype) in per_delivery.items()
+            pl.lit(values).gather(pl.col("_delivery")).alias(name) for name, values in per_delivery.items()
         )
         yield _parse_batch(frame, records.header, keys)
 
@@ -177,16 +177,19 @@ def _parse_batch(batch: pl.DataFrame, header: list[str], keys: dict[str, str]) -
         column = keys.get(name)
         return pl.col(column).str.strip_chars().replace("", None) if column else pl.lit(None, pl.Utf8)
 
-    typed = batch.with_columns(
+    stripped = batch.with_columns(
         _accelerator=text("acceleratorname"),
         _count_text=text("acceleratorcount"),
-        _count=number_expr(text("acceleratorcount")),
         _price_text=text("price"),
-        _price=number_expr(text("price")),
-        _spot=number_expr(text("spotprice")),
+        _spot_text=text("spotprice"),
+        _vcpus_text=text("vcpus"),
+        _memory_text=text("memorygib"),
         _gpu_info=text("gpuinfo"),
         _currency=text("currency").str.to_uppercase().fill_null("USD"),
     ).filter(pl.col("_accelerator").is_not_null())  # CPU-only instances are no GPU offers
+    typed = stripped.with_columns(
+        numbers(stripped[f"_{name}_text"]).alias(f"_{name}") for name in ("count", "price", "spot", "vcpus", "memory")
+    )
     bad_count = pl.col("_count").is_null() | (pl.col("_count") <= 0)  # `8x`, `eight`, blank: never dropped unsaid
     bad_price = pl.col("_price").is_null() | (pl.col("_price") <= 0) | (pl.col("_price") >= PLACEHOLDER_SPOT_MIN)
     other_currency = pl.col("_currency") != "USD"  # a catalog priced in another currency is not read as USD
@@ -205,8 +208,8 @@ def _parse_batch(batch: pl.DataFrame, header: list[str], keys: dict[str, str]) -
         text("instancetype").alias("instance_type"),
         pl.col("_accelerator").alias("accelerator_name"),
         pl.col("_count").alias("accelerator_count"),
-        number_expr(text("vcpus")).alias("vcpus"),
-        number_expr(text("memorygib")).alias("memory_gib"),
+        pl.col("_vcpus").alias("vcpus"),
+        pl.col("_memory").alias("memory_gib"),
         pl.col("_gpu_info").replace_strict(memory, default=None, return_dtype=pl.Float64).alias("gpu_memory_gib"),
         text("region").alias("region"),
         text("availabilityzone").alias("availability_zone"),
