@@ -23,7 +23,7 @@ from ingest.read.careful import record_json
 from ingest.read.records import Records, parse_carefully, parse_streamed
 from ingest.settings import Settings, load_settings
 from ingest.sources.declaration import Source, first_line
-from ingest.values import latest_observation_day, number_expr, too_large_for_int64
+from ingest.values import latest_observation_day, numbers, too_large_for_int64
 
 SOURCE = "gpu_pricing_tracker"
 RAW_TABLE = "gpu_tracker_observations"
@@ -129,13 +129,21 @@ def _no_keys_seen() -> pl.DataFrame:
     return pl.DataFrame(schema={"_delivery": pl.Int32, **{name: pl.Utf8 for name in KEY}, "_first": pl.Int64})
 
 
+NUMBERS = {
+    "_count": "gpu_count",
+    "_median": "price_median_usd",
+    "_offers": "n_offers",
+    "_min": "price_min_usd",
+    "_max": "price_max_usd",
+}
+"""The numeric columns, parsed once per distinct text."""
+
+
 def _parse_batch(value: pl.DataFrame, names: list[str], header: list[str], seen: pl.DataFrame):
-    count, median = number_expr(pl.col("gpu_count")), number_expr(pl.col("price_median_usd"))
     observed_on = pl.col("date").str.strptime(pl.Date, "%Y-%m-%d", strict=False)
     typed = value.with_columns(
         _observed_on=pl.when(pl.col("date").str.contains(r"^\d{4}-\d{1,2}-\d{1,2}$")).then(observed_on),
-        _count=count,
-        _median=median,
+        **{name: numbers(value[column]) for name, column in NUMBERS.items()},
     )
     problem = (
         pl.when(pl.col("_observed_on").is_null())
@@ -156,7 +164,7 @@ def _parse_batch(value: pl.DataFrame, names: list[str], header: list[str], seen:
         .then(pl.lit("gpu_count is not a whole number >= 1"))
         .when(too_large_for_int64(pl.col("_count")))
         .then(pl.format("gpu_count {} is too large for a whole-number column (64-bit)", pl.col("gpu_count")))
-        .when(too_large_for_int64(number_expr(pl.col("n_offers"))))
+        .when(too_large_for_int64(pl.col("_offers")))
         .then(pl.format("n_offers {} is too large for a whole-number column (64-bit)", pl.col("n_offers")))
         .when(pl.col("_median").is_null() | (pl.col("_median") <= 0))
         .then(pl.lit("median price is missing or not positive"))
@@ -181,7 +189,6 @@ def _parse_batch(value: pl.DataFrame, names: list[str], header: list[str], seen:
         )
     )
     bad, good = typed.filter(pl.col("_problem").is_not_null()), typed.filter(pl.col("_problem").is_null())
-    offers = number_expr(pl.col("n_offers"))
     fetched = pl.col("fetched_at").str.to_datetime("%Y-%m-%dT%H:%M:%S%.f%:z", strict=False, time_zone="UTC")
     rows = good.with_columns(_fetched=fetched)
     leftovers = rows.filter(pl.col("_fetched").is_null() & (pl.col("fetched_at") != ""))["fetched_at"].unique()
@@ -200,10 +207,10 @@ def _parse_batch(value: pl.DataFrame, names: list[str], header: list[str], seen:
         pl.col("_count").cast(pl.Int64).alias("gpu_count"),
         pl.col("region").replace("", None),
         "rental_type",
-        number_expr(pl.col("price_min_usd")).alias("price_min_usd"),
+        pl.col("_min").alias("price_min_usd"),
         pl.col("_median").alias("price_median_usd"),
-        number_expr(pl.col("price_max_usd")).alias("price_max_usd"),
-        offers.cast(pl.Int64).alias("n_offers"),
+        pl.col("_max").alias("price_max_usd"),
+        pl.col("_offers").cast(pl.Int64).alias("n_offers"),
         pl.col("source_url").replace("", None).alias("price_source_url"),
         pl.col("_fetched").alias("fetched_at"),
         "_delivery",
