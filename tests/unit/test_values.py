@@ -1,8 +1,9 @@
 from datetime import date
 
+import polars as pl
 import pytest
 
-from ingest.values import is_missing, parse_date, parse_money, parse_number
+from ingest.values import is_missing, numbers, parse_date, parse_money, parse_number
 
 
 @pytest.mark.parametrize(
@@ -26,6 +27,13 @@ from ingest.values import is_missing, parse_date, parse_money, parse_number
 )
 def test_parse_number(text, expected):
     assert parse_number(text) == expected
+
+
+def test_a_column_of_numbers_parsed_once_per_text_gives_parse_number_for_every_row():
+    texts = ["83.33%", "1,234,567.5", " 42 ", "NaN", "N/A", "", "4-6", "12,3", "$29827341.92", "inf"]
+    column = pl.Series([*texts, *texts, None], dtype=pl.Utf8)  # every text twice, and a blank cell
+    assert numbers(column).to_list() == [parse_number(text) for text in texts * 2] + [None]
+    assert numbers(pl.Series([None, None], dtype=pl.Utf8)).to_list() == [None, None]  # a column absent from a file
 
 
 @pytest.mark.parametrize(
