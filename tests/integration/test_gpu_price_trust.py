@@ -9,6 +9,7 @@ import pytest
 
 from orchestration.run import materialize_everything
 from tests.conftest import FIXTURE_MIRROR, FIXTURES, PROJECT_ROOT
+from tests.integration.warehouse_queries import incremental_models_differ_from_a_rebuild
 from warehouse.db import connect_read
 
 pytestmark = pytest.mark.integration
@@ -143,3 +144,15 @@ def test_units_anomalies_jumps_staleness_and_unknown_names(trust_mirror):
     # the catalog is a dated snapshot (paperspace/2026-03-02/vms.csv): a plain copy would be dated by the copy and
     # stay out of the index
     assert _scalar("select offers from marts.gpu_price_index where gpu_model = 'Quadro P4000'") == 1
+
+    # the tracker corrects its day: the month's anomalies all go away. The next run judges the month again and
+    # replaces it whole (none kept), and what it built month by month is what a build from scratch gives.
+    march = "where observed_on >= '2026-03-01' and observed_on < '2026-04-01'"
+    assert _scalar(f"select count(*) from marts.price_anomalies {march} and provider in ('tinyhost', 'l4d')") == 2
+    tracker = trust_mirror / "gpu_pricing_tracker" / "observations.csv"
+    tracker.write_text(tracker.read_text().replace(",0.08,0.085,0.09,", ",2.0,2.1,2.2,").replace(",,55.0,,", ",,0.6,,"))
+    corrected = materialize_everything("refresh_gpu_prices", instance=instance, log_level="WARNING")
+    assert corrected.success and corrected.checks_failed == []
+    assert _rows(f"select provider, severity from marts.price_anomalies {march}") == []
+    assert _scalar("select usd_per_gpu_hour from marts.gpu_prices where provider = 'l4d'") == 0.6
+    assert incremental_models_differ_from_a_rebuild() == {}

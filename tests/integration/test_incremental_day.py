@@ -7,6 +7,7 @@ import pytest
 
 from orchestration.run import materialize_everything
 from tests.conftest import FIXTURE_MIRROR
+from tests.integration.warehouse_queries import incremental_models_differ_from_a_rebuild
 from tests.integration.warehouse_queries import rows as _rows
 from tests.integration.warehouse_queries import scalar as _scalar
 from warehouse.db import connect_read
@@ -88,3 +89,6 @@ def test_a_new_day_of_prices_is_added_incrementally(monkeypatch, tmp_path, built
         )
         == 2.6
     )
+    # what the day's run built month by month (monthly statistics, anomalies, price changes) is what a build of
+    # every offer from scratch gives
+    assert incremental_models_differ_from_a_rebuild() == {}

@@ -1,11 +1,16 @@
 """Reading the warehouse a test built: the same few helpers for every integration test."""
 
 import hashlib
+import os
+import subprocess
+import sys
+from pathlib import Path
 
 import dagster as dg
+import duckdb
 
 from orchestration.run import materialize_everything
-from warehouse.db import connect_read
+from warehouse.db import build_path, connect_read
 
 MARTS = (
     "ai_investment",
@@ -68,3 +73,60 @@ def fingerprints() -> dict[str, tuple[int, str]]:
             found = sorted(map(repr, conn.execute(f"select {columns} from marts.{mart}").fetchall()))
             prints[mart] = (len(found), hashlib.sha256("\n".join(found).encode()).hexdigest())
     return prints
+
+
+INCREMENTAL_MODELS = (
+    "int_gpu_offers",
+    "int_gpu_prices__monthly",
+    "int_gpu_prices__anomalies",
+    "int_gpu_prices__changes",
+)
+DBT_PROJECT = Path(__file__).resolve().parents[2] / "dbt_project"
+
+
+def _incremental_rows() -> dict[str, list[str]]:
+    """Each incremental model's rows in the build, sorted, without when they were built."""
+    conn = duckdb.connect(str(build_path()), read_only=True)
+    try:
+        return {
+            model: sorted(
+                map(
+                    repr,
+                    conn.execute(
+                        f"select columns(lambda c: c not like '%built_at') from intermediate.{model}"
+                    ).fetchall(),
+                )
+            )
+            for model in INCREMENTAL_MODELS
+        }
+    finally:
+        conn.close()
+
+
+def incremental_models_differ_from_a_rebuild() -> dict[str, tuple[int, int]]:
+    """Rebuild the incremental models from scratch (dbt --full-refresh, into the build) and return, per model whose
+    rows changed, its row counts before and after: empty when what the runs built day by day is what one build of
+    all the input gives."""
+    before = _incremental_rows()
+    rebuilt = subprocess.run(
+        [
+            str(Path(sys.executable).parent / "dbt"),
+            "--quiet",
+            "run",
+            "--full-refresh",
+            "--profiles-dir",
+            ".",
+            "--select",
+            *INCREMENTAL_MODELS,
+        ],
+        cwd=DBT_PROJECT,
+        capture_output=True,
+        text=True,
+        env={**os.environ, "DO_NOT_TRACK": "1"},
+        timeout=600,
+    )
+    assert rebuilt.returncode == 0, rebuilt.stdout[-3000:]
+    after = _incremental_rows()
+    return {
+        model: (len(before[model]), len(after[model])) for model in INCREMENTAL_MODELS if before[model] != after[model]
+    }

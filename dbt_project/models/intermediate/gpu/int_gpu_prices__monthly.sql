@@ -10,6 +10,7 @@
 -- A change of these rules reaches the months built before by `aimetrics run --full-refresh`.
 {{ config(materialized='incremental', incremental_strategy='delete+insert', unique_key=['month'],
           on_schema_change='sync_all_columns') }}
+{% set months = months_to_rebuild(ref('int_gpu_offers')) %}
 with offers as (
     select
         cast(date_trunc('month', observed_on) as date) as month, gpu_model, pricing, provider, source,
@@ -19,12 +20,7 @@ with offers as (
       -- a mirror copy dated by its file's modification day was not observed that month (it shows as gpu_prices'
       -- date_basis, and stays out of the monthly series and their "latest" month)
       and date_basis <> 'file modification date'
-    {% if is_incremental() %}
-      and cast(date_trunc('month', observed_on) as date) in (
-        select distinct cast(date_trunc('month', observed_on) as date) from {{ ref('int_gpu_offers') }}
-        where built_at > (select coalesce(max(last_built_at), '1900-01-01'::timestamptz) from {{ this }})
-    )
-    {% endif %}
+      and {{ in_months('observed_on', months) }}
 ),
 
 per_provider as (
@@ -40,7 +36,8 @@ reference as (
 kept as (
     select offers.*
     from offers
-    inner join {{ ref('int_gpu_prices__references') }} as judged using (month, gpu_model, pricing, provider)
+    inner join (select * from {{ ref('int_gpu_prices__references') }} where {{ in_months('month', months) }}) as judged
+        using (month, gpu_model, pricing, provider)
     where offers.usd_per_gpu_hour between judged.reference_usd_per_gpu_hour / 4
                                       and judged.reference_usd_per_gpu_hour * 4
 ),

@@ -1,50 +1,9 @@
--- Offers whose per-GPU-hour price is not a price, or may not be, each with its reason and severity:
--- `not a price`: outside the chip's floor and ceiling (seed gpu_price_bounds), out of marts.gpu_prices and the index;
--- `outlier`: more than 4x away from the chip's reference that month in the provider's market segment
---   (int_gpu_prices__references), out of marts.gpu_price_index;
--- `review`: under half the lowest price of every other provider (at least two) that month: kept in the index,
---   listed for a person to judge (a promotion, or a wrong unit).
-with offers as (
-    select *, cast(date_trunc('month', observed_on) as date) as month
-    from {{ ref('int_gpu_offers') }}
-    where gpu_model is not null and category_problem is null
-),
-
-segment_references as (
-    select * from {{ ref('int_gpu_prices__references') }}
-),
-
-judged as (
-    select
-        offers.*,
-        refs.reference_usd_per_gpu_hour,
-        refs.reference_basis,
-        refs.lowest_other_provider_median,
-        case
-            when offers.bounds_problem is not null then 'not a price'
-            when offers.usd_per_gpu_hour > refs.reference_usd_per_gpu_hour * 4
-                 or offers.usd_per_gpu_hour < refs.reference_usd_per_gpu_hour / 4 then 'outlier'
-            when refs.other_providers >= 2 and offers.usd_per_gpu_hour < refs.lowest_other_provider_median / 2
-                then 'review'
-        end as severity
-    from offers
-    left join segment_references as refs using (month, gpu_model, pricing, provider)
-)
-
+-- Offers whose per-GPU-hour price is not a price, or may not be, with the reason and severity
+-- (int_gpu_prices__anomalies judges them, month by month).
+{{ config(materialized='view', persist_docs={'relation': true, 'columns': target.name != 'ducklake'}) }}
 select
     observed_on, provider, region, instance_type, gpu_model, gpu_count,
-    pricing, usd_per_hour, usd_per_gpu_hour, reference_usd_per_gpu_hour,
-    usd_per_gpu_hour / reference_usd_per_gpu_hour as ratio_to_reference,
-    severity,
-    case severity
-        when 'not a price' then bounds_problem
-        when 'outlier' then
-            case when usd_per_gpu_hour > reference_usd_per_gpu_hour * 4 then 'more than 4x'
-                 else 'less than a quarter of' end
-            || ' the chip''s reference price of the month (' || reference_basis || ')'
-        else 'under half the lowest price of every other provider this month ('
-             || round(lowest_other_provider_median, 4) || ' USD per GPU-hour)'
-    end as reason,
-    price_unit_rule, source, source_gpu_name, source_file, edition, ingested_at, offer_id
-from judged
-where severity is not null
+    pricing, usd_per_hour, usd_per_gpu_hour, reference_usd_per_gpu_hour, ratio_to_reference,
+    severity, reason, price_unit_rule, source, source_gpu_name, source_file, edition, ingested_at, offer_id
+from {{ ref('int_gpu_prices__anomalies') }}
+where severity is not null  -- not the row each judged month keeps
