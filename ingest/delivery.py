@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from functools import cached_property
 from pathlib import Path
 
 import polars as pl
@@ -35,10 +36,16 @@ class Delivery:
     """The file as published: a path relative to the source root, or the URL it was fetched from."""
     path: Path
     """Where the bytes are on this machine."""
-    sha256: str
+    checksum: str | None = None
+    """The SHA-256 when it is known; else `sha256` reads the file the first time it is asked for (a tracker file of
+    a gigabyte, cut into days that each have their own, is then never read whole for it)."""
     retrieved_at: datetime = field(default_factory=lambda: datetime.now(UTC))
     refused: str | None = None
     """Why the file is refused without being read (a link out of the data root): recorded as a rejection."""
+
+    @cached_property
+    def sha256(self) -> str:
+        return self.checksum or sha256_of(self.path)
 
     @classmethod
     def from_file(
@@ -54,10 +61,10 @@ class Delivery:
                 source_file=source_file,
                 path=path,
                 **kwargs,
-                sha256=hashlib.sha256(f"refused:{source_file}".encode()).hexdigest(),
+                checksum=hashlib.sha256(f"refused:{source_file}".encode()).hexdigest(),
                 refused=f"{source_file} is a link to a file outside the data root {root}; not read",
             )
-        return cls(source=source, edition=edition, source_file=source_file, path=path, sha256=sha256_of(path), **kwargs)
+        return cls(source=source, edition=edition, source_file=source_file, path=path, **kwargs)
 
 
 class RejectedDelivery(ValueError):

@@ -71,7 +71,7 @@ def url_deliveries(source: str, settings: Settings, editions_present: set[str]) 
                     path=Path(figure.figure_id),
                     retrieved_at=now,
                     refused=str(error),
-                    sha256=hashlib.sha256(f"unavailable:{figure.url}".encode()).hexdigest(),
+                    checksum=hashlib.sha256(f"unavailable:{figure.url}".encode()).hexdigest(),
                 )
             )
             continue

@@ -64,10 +64,6 @@ def last_day() -> str:
     return latest_observation_day().isoformat()
 
 
-def outside_days(day: str) -> bool:
-    return day < first_day() or day > last_day()
-
-
 def locate(settings: Settings) -> list[Delivery]:
     return locate_file(SOURCE, MIRROR_PATH, URL, settings, edition="latest")
 

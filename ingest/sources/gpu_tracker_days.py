@@ -16,7 +16,7 @@ from ingest.read.records import Records, careful_records, streamed_records
 from ingest.read.streamed import FILE_COLUMN, NeedsCarefulParse, read_header, string_batches
 from ingest.settings import Settings
 from ingest.sources import gpu_tracker_tail as tail
-from ingest.sources.gpu_tracker import _ISO_DAY, OUT_OF_RANGE, UNDATED, first_day, last_day, locate, outside_days
+from ingest.sources.gpu_tracker import _ISO_DAY, OUT_OF_RANGE, UNDATED, first_day, last_day, locate
 
 _SLICED, _DATED = "appended.json", "dates.json"
 """What the day slicer and the day finder remember of the file (gpu_tracker_tail.py), in the cache folder."""
@@ -36,7 +36,8 @@ def observation_days(settings: Settings, located: list[Delivery] | None = None) 
         found = set(known["dates"]) | _dates_in(appended) if appended else _dates_in(delivery.path)
         tail.remember(index, delivery.source_file, delivery.path, dates=sorted(found))
         dates |= found
-    return sorted(date for date in dates if not outside_days(date))
+    first, last = first_day(), last_day()  # each reads the settings: once, not once a day
+    return sorted(date for date in dates if first <= date <= last)
 
 
 def present_day_files(settings: Settings, located: list[Delivery]) -> set[str]:
@@ -92,7 +93,7 @@ def day_slices(delivery: Delivery, days: set[str] | None, out_dir: Path) -> list
     not a tracker file at all is returned whole, for the parser to reject with its reason."""
     if delivery.refused:
         return [delivery]
-    folder = out_dir / delivery.sha256[:16]
+    folder = slice_folder(delivery, out_dir)
     folder.mkdir(parents=True, exist_ok=True)
     known = tail.remembered(out_dir / _SLICED, delivery.source_file)
     # the newest days come from the appended part; older days, or any day of a rewritten file, from the whole
@@ -114,11 +115,19 @@ def day_slices(delivery: Delivery, days: set[str] | None, out_dir: Path) -> list
             edition=day,
             source_file=f"{delivery.source_file}#date={day}",
             path=path,
-            sha256=hashlib.sha256(path.read_bytes()).hexdigest(),
+            checksum=hashlib.sha256(path.read_bytes()).hexdigest(),
             retrieved_at=delivery.retrieved_at,
         )
         for day, path in sorted(written.items())
     ]
+
+
+def slice_folder(delivery: Delivery, out_dir: Path) -> Path:
+    """Where one version of the file is cut into days: named by its size and modification time, since reading a
+    gigabyte for its checksum would cost more than the day it cuts out."""
+    stat = delivery.path.stat()
+    version = f"{delivery.source_file}|{stat.st_size}|{stat.st_mtime_ns}"
+    return out_dir / hashlib.sha256(version.encode()).hexdigest()[:16]
 
 
 def _write_day_files_streamed(
@@ -130,13 +139,11 @@ def _write_day_files_streamed(
     date_column = header[_date_position(header)]
     written: dict[str, Path] = {}
     keep = None
+    first, last = first_day(), last_day()
     if days is not None:  # the requested days and the undated records, picked out by DuckDB as it reads
         wanted = ", ".join("'" + day + "'" for day in sorted(days) if _ISO_DAY.match(day))
         undated_sql = (
-            (
-                f" or not regexp_full_match(value, '{_ISO_DAY.pattern[1:-1]}')"
-                f" or value < '{first_day()}' or value > '{last_day()}'"
-            )
+            (f" or not regexp_full_match(value, '{_ISO_DAY.pattern[1:-1]}') or value < '{first}' or value > '{last}'")
             if undated
             else ""
         )
@@ -146,7 +153,7 @@ def _write_day_files_streamed(
         keyed = batch.with_columns(
             _day=pl.when(~text.str.contains(_ISO_DAY.pattern))
             .then(pl.lit(UNDATED))
-            .when((text < first_day()) | (text > last_day()))
+            .when((text < first) | (text > last))
             .then(pl.lit(OUT_OF_RANGE))
             .otherwise(text)
         )
@@ -164,9 +171,10 @@ def _write_day_files_carefully(path: Path, days: set[str] | None, folder: Path) 
     if column is None:
         return None
     by_day: dict[str, list[list[str]]] = {}
+    first, last = first_day(), last_day()
     for _, record in records:
         text = record[column].strip() if column < len(record) else ""
-        day = UNDATED if not _ISO_DAY.match(text) else OUT_OF_RANGE if outside_days(text) else text
+        day = UNDATED if not _ISO_DAY.match(text) else OUT_OF_RANGE if not first <= text <= last else text
         if day in (UNDATED, OUT_OF_RANGE) or days is None or day in days:
             by_day.setdefault(day, []).append(record)
     written = {}

@@ -196,7 +196,7 @@ def test_tracker_daily_run_reads_only_what_was_appended_and_falls_back_when_the_
     delivery = deliver()
     from_tail = gpu_tracker_days.day_slices(delivery, {new_day}, cache)
     # the appended part: the last day seen before (it may have grown) and the new one
-    assert (cache / delivery.sha256[:16] / "_appended.csv").stat().st_size < path.stat().st_size / 4
+    assert (gpu_tracker_days.slice_folder(delivery, cache) / "_appended.csv").stat().st_size < path.stat().st_size / 4
     whole = gpu_tracker_days.day_slices(delivery, None, tmp_path / "whole")
     assert [s.edition for s in from_tail] == [new_day]
     assert_frame_equal(_slices_by_day(from_tail)[new_day], _slices_by_day(whole)[new_day])
@@ -212,7 +212,7 @@ def test_tracker_daily_run_reads_only_what_was_appended_and_falls_back_when_the_
     later = (first + timedelta(days=11)).isoformat()
     delivery = deliver()
     rewritten = gpu_tracker_days.day_slices(delivery, {later}, cache)
-    assert not (cache / delivery.sha256[:16] / "_appended.csv").exists()
+    assert not (gpu_tracker_days.slice_folder(delivery, cache) / "_appended.csv").exists()
     assert [s.edition for s in rewritten] == [later]
 
 
