@@ -421,7 +421,9 @@ def table_exists(conn: duckdb.DuckDBPyConnection, schema: str, table: str) -> bo
     )
 
 
-def count_rows(conn, tables) -> dict[tuple[str, str], int]:
-    """The rows of each (schema, table or view) that exists; names come from the catalog and are quoted."""
-    existing = set(conn.execute("select table_schema, table_name from information_schema.tables").fetchall())
+def count_rows(conn, tables, views: bool = True) -> dict[tuple[str, str], int]:
+    """The rows of each (schema, table or view) that exists; names come from the catalog and are quoted. With
+    `views=False` only tables are counted: a view's count runs its whole query."""
+    kinds = "" if views else " where table_type = 'BASE TABLE'"
+    existing = set(conn.execute(f"select table_schema, table_name from information_schema.tables{kinds}").fetchall())
     return {t: conn.execute(f'select count(*) from "{t[0]}"."{t[1]}"').fetchone()[0] for t in tables if t in existing}

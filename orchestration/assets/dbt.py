@@ -202,10 +202,12 @@ def _event_key(context: dg.AssetExecutionContext, event) -> dg.AssetKey | None:
 
 
 def count_rows(tables: set[tuple[str, str]]) -> dict[tuple[str, str], int]:
+    """Tables only: counting a view runs it over the whole history (marts.gpu_prices joins every offer to its FX
+    rate), which made a day's run grow with the history. `aimetrics tables` still counts views."""
     if not tables:
         return {}
     with connect_read() as conn:
-        return db_count_rows(conn, tables)
+        return db_count_rows(conn, tables, views=False)
 
 
 class LocalDbtCliResource(DbtCliResource):
