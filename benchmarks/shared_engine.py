@@ -17,6 +17,7 @@ from pathlib import Path
 
 import duckdb
 
+from benchmarks.run import STEADY_STATE
 from tests.deployment import LAKE_ENV, Deployment, missing_parts
 from tests.integration.warehouse_queries import MARTS
 
@@ -72,7 +73,9 @@ def new_day(work: Path, history_days: int, rows_per_day: int, child) -> dict:
     deployment = Deployment(run / "deployment", run / "mirror").start()
     try:
         first_day = (datetime.now(UTC).date() - timedelta(days=history_days + 1)).isoformat()
-        env = deployment.env(AIMETRICS_CACHE_DIR=str(run / "cache"), AIMETRICS_TRACKER_FIRST_DAY=first_day)
+        env = deployment.env(
+            AIMETRICS_CACHE_DIR=str(run / "cache"), AIMETRICS_TRACKER_FIRST_DAY=first_day, **STEADY_STATE
+        )
         result = child(["new-day", str(history_days), str(rows_per_day)], env, python=str(LAKE_ENV / "bin" / "python"))
     finally:
         deployment.stop()
