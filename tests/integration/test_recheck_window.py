@@ -118,3 +118,17 @@ def test_with_nothing_written_since_the_published_version_the_checks_read_nothin
 
 def test_the_run_that_checks_every_row_is_the_job_of_every_asset():
     assert FULL_CHECK_JOB == materialize_everything.name
+
+
+def test_the_window_opens_a_margin_before_the_published_version(monkeypatch, tmp_path, reading_the_fixture_build):
+    from orchestration.assets.dbt import checked_through
+    from warehouse.db import connect_published
+    from warehouse.versions import stamp_of
+
+    with connect_published() as conn:
+        published_at = datetime.fromisoformat(stamp_of(conn)["published_at"])
+    assert datetime.fromisoformat(checked_through()) == published_at - timedelta(days=1)
+    monkeypatch.setenv("AIMETRICS_RECHECK_MARGIN_S", "60")
+    assert datetime.fromisoformat(checked_through()) == published_at - timedelta(seconds=60)
+    monkeypatch.setenv("AIMETRICS_DUCKDB_PATH", str(tmp_path / "never_published.duckdb"))
+    assert checked_through() is None  # before the first publish every check reads every row
