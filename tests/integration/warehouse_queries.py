@@ -79,7 +79,9 @@ INCREMENTAL_MODELS = (
     "int_gpu_offers",
     "int_gpu_prices__monthly",
     "int_gpu_prices__anomalies",
+    "int_gpu_prices__daily",
     "int_gpu_prices__changes",
+    "int_gpu_prices__yearly",
 )
 DBT_PROJECT = Path(__file__).resolve().parents[2] / "dbt_project"
 

@@ -1,29 +1,9 @@
 -- Is compute getting cheaper? Per chip, pricing model and year: the median per-GPU-hour price of the offers that
 -- are prices (the index's rule: within 4x of the chip's reference price of the month), its price per
 -- petaFLOP/s-hour of peak dense 16-bit throughput, the offers, providers and sources behind it, and the change
--- from the previous covered year (a year without offers is a gap, not a zero).
-with monthly as (
-    select month, gpu_model, pricing, reference_usd_per_gpu_hour from {{ ref('int_gpu_prices__monthly') }}
-),
-
-offers as (
-    select year(offers.observed_on) as year, offers.gpu_model, offers.pricing, offers.usd_per_gpu_hour,
-           offers.provider, offers.source
-    from {{ ref('int_gpu_offers') }} as offers
-    inner join monthly
-        on monthly.month = cast(date_trunc('month', offers.observed_on) as date)
-       and monthly.gpu_model = offers.gpu_model and monthly.pricing = offers.pricing
-    where offers.gpu_model is not null and offers.category_problem is null and offers.bounds_problem is null
-      and offers.usd_per_gpu_hour
-          between monthly.reference_usd_per_gpu_hour / 4 and monthly.reference_usd_per_gpu_hour * 4
-),
-
-yearly as (
-    select gpu_model, pricing, year, median(usd_per_gpu_hour) as median_usd_per_gpu_hour, count(*) as offers,
-           count(distinct provider) as providers, count(distinct source) as sources,
-           string_agg(distinct source, ', ' order by source) as source_names
-    from offers
-    group by all
+-- from the previous covered year (a year without offers is a gap, not a zero). The years are int_gpu_prices__yearly.
+with yearly as (
+    select * from {{ ref('int_gpu_prices__yearly') }} where gpu_model is not null  -- not the row each year keeps
 )
 
 select
