@@ -87,7 +87,8 @@ DBT_PROJECT = Path(__file__).resolve().parents[2] / "dbt_project"
 
 
 def _incremental_rows() -> dict[str, list[str]]:
-    """Each incremental model's rows in the build, sorted, without when they were built."""
+    """Each incremental model's rows in the build, sorted, without when and with which seeds they were built (a
+    row a seed change did not affect keeps the seeds of its build)."""
     conn = duckdb.connect(str(build_path()), read_only=True)
     try:
         return {
@@ -95,7 +96,7 @@ def _incremental_rows() -> dict[str, list[str]]:
                 map(
                     repr,
                     conn.execute(
-                        f"select columns(lambda c: c not like '%built_at') from intermediate.{model}"
+                        f"select columns(lambda c: c not like '%built_at' and c <> 'built_with_seeds') from intermediate.{model}"
                     ).fetchall(),
                 )
             )

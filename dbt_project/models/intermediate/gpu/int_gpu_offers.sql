@@ -7,8 +7,27 @@
 -- category whose resolution changed since it was built (a seed row added or edited), so the next run maps the
 -- offers already loaded without a full refresh. A delivery is rebuilt whole (delete+insert on its key): the
 -- instance-total rule compares rows of one provider and day, and a delivery holds whole days.
+--
+-- Looking for such deliveries reads every row built so far, so a run does it only when the seeds that resolve
+-- names, categories and providers differ from those the newest rows were built with (`built_with_seeds`, their
+-- fingerprint): the run that first built rows with the present seeds looked, and rebuilt what they changed.
 {{ config(materialized='incremental', incremental_strategy='delete+insert',
           unique_key=['source', 'source_file', 'edition'], on_schema_change='append_new_columns') }}
+{%- set built_with_seeds -%}
+md5(concat_ws('|',
+    {%- for seed in ['gpu_model_names', 'gpu_price_categories', 'gpu_providers'] %}
+    (select md5(coalesce(string_agg(seeded::varchar, ',' order by seeded::varchar), '')) from {{ ref(seed) }} as seeded)
+    {{- "," if not loop.last }}
+    {%- endfor %}))
+{%- endset -%}
+{%- set look_for_changes, loaded_through = is_incremental(), none -%}
+{%- if execute and is_incremental() -%}
+  {%- set built_with = "(select arg_max(built_with_seeds, built_at) from " ~ this ~ ")"
+        if 'built_with_seeds' in (adapter.get_columns_in_relation(this) | map(attribute='name') | list) else "null" -%}
+  {%- set found = run_query("select (" ~ built_with_seeds ~ ") is distinct from " ~ built_with
+        ~ ", cast(max(ingested_at) as varchar) from " ~ this) -%}
+  {%- set look_for_changes, loaded_through = found.rows[0][0], found.rows[0][1] -%}
+{%- endif %}
 with staged as (
     -- every model that declares itself a GPU offer model (var gpu_offer_models in dbt_project.yml)
     {%- for feed in var('gpu_offer_models') %}
@@ -41,7 +60,7 @@ providers as (
     select provider_key, provider from {{ ref('gpu_providers') }}
 ),
 
-{% if is_incremental() %}
+{% if look_for_changes %}
 built as (
     select distinct source, source_gpu_name, gpu_model, source_pricing, pricing, source_region, region from {{ this }}
 ),
@@ -88,8 +107,10 @@ rebuilt as (
 new_offers as (
     select * from staged
     {% if is_incremental() %}
-    where ingested_at > (select coalesce(max(ingested_at), '1900-01-01'::timestamptz) from {{ this }})
+    where ingested_at > cast('{{ loaded_through or '1900-01-01' }}' as timestamptz)
+    {%- if look_for_changes %}
        or (source, source_file, edition) in (select (source, source_file, edition) from rebuilt)
+    {%- endif %}
     {% endif %}
 ),
 
@@ -205,7 +226,8 @@ select
     md5(cast(row(priced.source, priced.source_file, priced.edition, priced.observed_on, priced.provider,
                  priced.source_region, priced.instance_type, priced.source_gpu_name, priced.gpu_count,
                  priced.source_pricing, priced.listing) as varchar)) as offer_id,
-    cast('{{ run_started_at }}' as timestamptz) as built_at
+    cast('{{ run_started_at }}' as timestamptz) as built_at,
+    {{ built_with_seeds }} as built_with_seeds
 from priced
 left join pricings on pricings.source_value = priced.source_pricing
 left join providers on providers.provider_key = {{ gpu_provider_key('priced.provider') }}
