@@ -77,6 +77,7 @@ def fingerprints() -> dict[str, tuple[int, str]]:
 
 INCREMENTAL_MODELS = (
     "int_gpu_offers",
+    "int_gpu_prices__references",
     "int_gpu_prices__monthly",
     "int_gpu_prices__anomalies",
     "int_gpu_prices__daily",
