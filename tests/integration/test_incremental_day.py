@@ -7,7 +7,7 @@ import pytest
 
 from orchestration.run import materialize_everything
 from tests.conftest import FIXTURE_MIRROR
-from tests.integration.warehouse_queries import incremental_models_differ_from_a_rebuild
+from tests.integration.warehouse_queries import DBT_PROJECT, incremental_models_differ_from_a_rebuild
 from tests.integration.warehouse_queries import rows as _rows
 from tests.integration.warehouse_queries import scalar as _scalar
 from warehouse.db import connect_read
@@ -65,6 +65,15 @@ def test_a_new_day_of_prices_is_added_incrementally(monkeypatch, tmp_path, built
     monkeypatch.setenv("AIMETRICS_DATA_DIR", str(newer))
     summary = materialize_everything("refresh_gpu_prices", instance=dg.DagsterInstance.ephemeral(), log_level="WARNING")
     assert summary.success and not summary.checks_failed
+    # the daily job's key checks read the files written since the published version (here, minutes ago: all of
+    # them), named in the check, instead of the whole table
+    [results] = (DBT_PROJECT / "target").glob(f"warehouse_dbt_models-{summary.run_id[:7]}-*/run_results.json")
+    offers_check = next(
+        result["compiled_code"]
+        for result in json.loads(results.read_text())["results"]
+        if result["unique_id"].startswith("test.aimetrics.unique_combination_int_gpu_offers_offer_id")
+    )
+    assert "cast(source_file as varchar) in ('" in offers_check
     with connect_read() as conn:
         after = conn.execute(
             "select source, source_file, edition, count(*), min(ingested_at) from marts.gpu_prices "
