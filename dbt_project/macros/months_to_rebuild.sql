@@ -38,3 +38,16 @@
     {{ column }} >= date '{{ months | min }}'
   {%- endif -%}
 {%- endmacro %}
+
+{#- A model's rows, and one more row per period it recomputed (`periods`: a relation of the key column alone), whose
+    other columns are null. delete+insert deletes the periods present in the new rows, so a period whose rows all
+    went away is emptied rather than kept. Every row carries `last_built_at`, how far the offers were read: the
+    watermark of months_to_rebuild, which the extra rows keep moving when a period has no rows. -#}
+{% macro with_a_row_per_period(rows, periods) -%}
+select *, (select max(built_at) from {{ ref('int_gpu_offers') }}) as last_built_at
+from (
+    select * from {{ rows }}
+    union all by name
+    select * from {{ periods }}
+) as rows_and_periods
+{%- endmacro %}

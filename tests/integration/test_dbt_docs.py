@@ -1,44 +1,26 @@
 """`dbt docs generate` works on the project, from the published version (what `make docs` serves)."""
 
 import json
-import os
-import subprocess
-import sys
-from pathlib import Path
 
 import pytest
 
-from tests.conftest import PROJECT_ROOT
+from tests.integration.warehouse_queries import dbt
 
 pytestmark = pytest.mark.integration
 
 
 @pytest.mark.xdist_group("fixture_warehouse")
 def test_dbt_docs_generate_documents_every_mart(tmp_path, reading_the_fixture_build):
-    dbt = Path(sys.prefix) / "bin" / "dbt"
-    env = {**os.environ, "DO_NOT_TRACK": "1"}
-    project = PROJECT_ROOT / "dbt_project"
-    result = subprocess.run(
-        [
-            str(dbt),
-            "--no-use-colors",
-            "docs",
-            "generate",
-            "--profiles-dir",
-            str(project),
-            "--project-dir",
-            str(project),
-            "--target",
-            "published",
-            "--target-path",
-            str(tmp_path / "target"),
-            "--log-path",
-            str(tmp_path / "logs"),
-        ],
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=300,
+    result = dbt(
+        "--no-use-colors",
+        "docs",
+        "generate",
+        "--target",
+        "published",
+        "--target-path",
+        str(tmp_path / "target"),
+        "--log-path",
+        str(tmp_path / "logs"),
     )
     assert result.returncode == 0, result.stdout[-2000:]
     manifest = json.loads((tmp_path / "target" / "manifest.json").read_text())

@@ -2,15 +2,11 @@
 check the code, not the data (orchestration/assets/dbt.py)."""
 
 import json
-import os
 import shutil
-import subprocess
-import sys
-from pathlib import Path
 
 import pytest
 
-from tests.conftest import PROJECT_ROOT
+from tests.integration.warehouse_queries import dbt
 
 pytestmark = [pytest.mark.integration, pytest.mark.xdist_group("fixture_warehouse")]
 
@@ -22,27 +18,16 @@ def test_every_dbt_unit_test_passes(tmp_path, reading_the_fixture_build):
     build = tmp_path / "warehouse.build" / "warehouse.duckdb"
     build.parent.mkdir()
     shutil.copyfile(reading_the_fixture_build.path, build)
-    project = PROJECT_ROOT / "dbt_project"
-    done = subprocess.run(
-        [
-            str(Path(sys.prefix) / "bin" / "dbt"),
-            "--no-use-colors",
-            "test",
-            "--select",
-            "test_type:unit",
-            "--profiles-dir",
-            str(project),
-            "--project-dir",
-            str(project),
-            "--target-path",
-            str(tmp_path / "target"),
-            "--log-path",
-            str(tmp_path / "logs"),
-        ],
-        env={**os.environ, "DO_NOT_TRACK": "1", "AIMETRICS_DUCKDB_PATH": str(published)},
-        capture_output=True,
-        text=True,
-        timeout=300,
+    done = dbt(
+        "--no-use-colors",
+        "test",
+        "--select",
+        "test_type:unit",
+        "--target-path",
+        str(tmp_path / "target"),
+        "--log-path",
+        str(tmp_path / "logs"),
+        env={"AIMETRICS_DUCKDB_PATH": str(published)},
     )
     assert done.returncode == 0, done.stdout[-3000:]
     manifest = json.loads((tmp_path / "target" / "manifest.json").read_text())

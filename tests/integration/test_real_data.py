@@ -1,15 +1,12 @@
 """The whole graph on the real data in ../shared/data (or AIMETRICS_DATA_DIR), built once per module: counts from
 PROVENANCE.md, the published figures reproduced, and every documented query answered, each a named test."""
 
-import os
 import re
-import subprocess
-import sys
-from pathlib import Path
 
 import pytest
 
 from tests.conftest import PROJECT_ROOT, SHARED_DATA
+from tests.integration.warehouse_queries import dbt
 from tests.integration.warehouse_queries import fingerprints as _fingerprints
 from tests.integration.warehouse_queries import rows as _rows
 from tests.integration.warehouse_queries import run_everything as _run
@@ -402,14 +399,7 @@ def _assert_a_rebuild_gives_the_same_marts():
     """Every model rebuilt from scratch over the same raw tables: the same marts. Real data has the ties a fixture
     lacks (one offer key listed twice in a version, two change points on one day, two models of one day)."""
     first = _fingerprints()
-    rebuilt = subprocess.run(
-        [str(Path(sys.executable).parent / "dbt"), "--quiet", "run", "--full-refresh", "--profiles-dir", "."],
-        cwd=PROJECT_ROOT / "dbt_project",
-        capture_output=True,
-        text=True,
-        env={**os.environ, "DO_NOT_TRACK": "1"},
-        timeout=600,
-    )
+    rebuilt = dbt("--quiet", "run", "--full-refresh")
     assert rebuilt.returncode == 0, rebuilt.stdout[-3000:]
     again = _fingerprints()
     assert [mart for mart in first if again[mart] != first[mart]] == []

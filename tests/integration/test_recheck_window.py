@@ -3,10 +3,7 @@ rows that could duplicate them, and still find a duplicate (tests/generic/unique
 a copy of the fixture build, with the window the pipeline sets (AIMETRICS_CHECKED_THROUGH)."""
 
 import json
-import os
 import shutil
-import subprocess
-import sys
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -15,7 +12,7 @@ import pytest
 
 from orchestration.assets.dbt import CHECKED_THROUGH, FULL_CHECK_JOB
 from orchestration.jobs import materialize_everything
-from tests.conftest import PROJECT_ROOT
+from tests.integration.warehouse_queries import dbt
 
 pytestmark = [pytest.mark.integration, pytest.mark.xdist_group("fixture_warehouse")]
 
@@ -33,32 +30,20 @@ def build(tmp_path, reading_the_fixture_build) -> Path:
 
 def _key_checks(tmp_path: Path, checked_through: datetime | None) -> dict[str, tuple[str, str]]:
     """Each model's key check: its status and the SQL it ran."""
-    env = {**os.environ, "DO_NOT_TRACK": "1", "AIMETRICS_DUCKDB_PATH": str(tmp_path / "warehouse.duckdb")}
-    env.pop(CHECKED_THROUGH, None)
-    if checked_through is not None:
-        env[CHECKED_THROUGH] = checked_through.isoformat()
     target = tmp_path / f"target-{len(list(tmp_path.glob('target-*')))}"
-    project = PROJECT_ROOT / "dbt_project"
-    done = subprocess.run(
-        [
-            str(Path(sys.prefix) / "bin" / "dbt"),
-            "--no-use-colors",
-            "test",
-            "--select",
-            *(f"test_name:unique_combination,{model}" for model in KEY_CHECKS),
-            "--profiles-dir",
-            str(project),
-            "--project-dir",
-            str(project),
-            "--target-path",
-            str(target),
-            "--log-path",
-            str(target / "logs"),
-        ],
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=300,
+    done = dbt(
+        "--no-use-colors",
+        "test",
+        "--select",
+        *(f"test_name:unique_combination,{model}" for model in KEY_CHECKS),
+        "--target-path",
+        str(target),
+        "--log-path",
+        str(target / "logs"),
+        env={
+            "AIMETRICS_DUCKDB_PATH": str(tmp_path / "warehouse.duckdb"),
+            CHECKED_THROUGH: "" if checked_through is None else checked_through.isoformat(),
+        },
     )
     results = json.loads((target / "run_results.json").read_text())["results"]
     assert len(results) == len(KEY_CHECKS), done.stdout[-3000:]

@@ -87,6 +87,24 @@ INCREMENTAL_MODELS = (
 DBT_PROJECT = Path(__file__).resolve().parents[2] / "dbt_project"
 
 
+def dbt(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess:
+    """The dbt beside this Python on the project and its profiles, `env` over this process's environment."""
+    return subprocess.run(
+        [
+            str(Path(sys.executable).parent / "dbt"),
+            *args,
+            "--profiles-dir",
+            str(DBT_PROJECT),
+            "--project-dir",
+            str(DBT_PROJECT),
+        ],
+        env={**os.environ, "DO_NOT_TRACK": "1", **(env or {})},
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+
+
 def _incremental_rows() -> dict[str, list[str]]:
     """Each incremental model's rows in the build, sorted, without when and with which seeds they were built (a
     row a seed change did not affect keeps the seeds of its build)."""
@@ -112,23 +130,7 @@ def incremental_models_differ_from_a_rebuild() -> dict[str, tuple[int, int]]:
     rows changed, its row counts before and after: empty when what the runs built day by day is what one build of
     all the input gives."""
     before = _incremental_rows()
-    rebuilt = subprocess.run(
-        [
-            str(Path(sys.executable).parent / "dbt"),
-            "--quiet",
-            "run",
-            "--full-refresh",
-            "--profiles-dir",
-            ".",
-            "--select",
-            *INCREMENTAL_MODELS,
-        ],
-        cwd=DBT_PROJECT,
-        capture_output=True,
-        text=True,
-        env={**os.environ, "DO_NOT_TRACK": "1"},
-        timeout=600,
-    )
+    rebuilt = dbt("--quiet", "run", "--full-refresh", "--select", *INCREMENTAL_MODELS)
     assert rebuilt.returncode == 0, rebuilt.stdout[-3000:]
     after = _incremental_rows()
     return {

@@ -64,9 +64,4 @@ judged_months as (
     select distinct month from offers
 )
 
-select *, (select max(built_at) from {{ ref('int_gpu_offers') }}) as last_built_at
-from (
-    select * from anomalies
-    union all by name
-    select month from judged_months
-) as rows_and_months
+{{ with_a_row_per_period('anomalies', 'judged_months') }}

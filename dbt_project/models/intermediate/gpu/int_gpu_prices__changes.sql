@@ -70,9 +70,4 @@ recomputed_months as (
     where {{ from_months('month', months) }}
 )
 
-select *, (select max(built_at) from {{ ref('int_gpu_offers') }}) as last_built_at
-from (
-    select * from changes
-    union all by name
-    select month from recomputed_months
-) as rows_and_months
+{{ with_a_row_per_period('changes', 'recomputed_months') }}

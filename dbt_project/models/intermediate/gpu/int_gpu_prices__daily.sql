@@ -25,9 +25,4 @@ recomputed_months as (
     select distinct month from offers
 )
 
-select *, (select max(built_at) from {{ ref('int_gpu_offers') }}) as last_built_at
-from (
-    select * from daily
-    union all by name
-    select month from recomputed_months
-) as rows_and_months
+{{ with_a_row_per_period('daily', 'recomputed_months') }}

@@ -76,9 +76,4 @@ recomputed_months as (
     select distinct cast(date_trunc('month', observed_on) as date) as month from recomputed
 )
 
-select *, (select max(built_at) from {{ ref('int_gpu_offers') }}) as last_built_at
-from (
-    select * from judged
-    union all by name
-    select month from recomputed_months
-) as rows_and_months
+{{ with_a_row_per_period('judged', 'recomputed_months') }}

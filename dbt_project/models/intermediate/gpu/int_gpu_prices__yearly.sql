@@ -47,9 +47,4 @@ recomputed_years as (
     select distinct year from recomputed
 )
 
-select *, (select max(built_at) from {{ ref('int_gpu_offers') }}) as last_built_at
-from (
-    select * from yearly
-    union all by name
-    select year from recomputed_years
-) as rows_and_years
+{{ with_a_row_per_period('yearly', 'recomputed_years') }}
