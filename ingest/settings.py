@@ -54,6 +54,8 @@ class Settings(BaseSettings):
     celery_backend: str | None = None
     celery_visibility_timeout_s: int = Field(900, ge=1)
     dbt_threads: int | None = Field(None, ge=1)
+    # dbt runs inside the step's process (dbt's programmatic API); false: a `dbt` subprocess, as dagster-dbt does
+    dbt_in_process: bool = True
     # checks of a daily run read the rows written since the published version, less this margin
     recheck_margin_s: float = Field(86400.0, ge=0)
     # waiting for others

@@ -18,9 +18,10 @@ from packaging import version
 
 from ingest.settings import load_settings
 from orchestration.constants import FULL_REFRESH_TAG, OWNERS, WAREHOUSE_POOL
+from orchestration.dbt_in_process import InProcessDbtCliResource
 from orchestration.dbt_progress import FoldedDbtOutput
 from orchestration.stale_runs import hold_the_build_lease
-from warehouse.db import WarehouseMissing, connect_published, connect_read, connect_write
+from warehouse.db import WarehouseMissing, connect_published, connect_read, connect_write, warehouse_path
 from warehouse.db import count_rows as db_count_rows
 from warehouse.versions import stamp_of
 
@@ -132,21 +133,27 @@ def warehouse_dbt_models(context: dg.AssetExecutionContext, dbt: DbtCliResource)
     events = []
     refresh = full_refresh_args(context.run.tags)
     every_row = refresh or context.run.job_name == FULL_CHECK_JOB
-    with environment(CHECKED_THROUGH, None if every_row else checked_through()):
+    # dbt reads these when it starts, in this process or in its own; the warehouse path absolute, since dbt resolves
+    # a relative one from its own folder where the loaders resolve it from the current one
+    with (
+        environment(CHECKED_THROUGH, None if every_row else checked_through()),
+        environment(WAREHOUSE_PATH, str(warehouse_path())),
+    ):
         invocation = dbt.cli(["--no-use-colors", "build", *PRODUCTION_BUILD_ARGS, *refresh], context=context)
-    try:
-        with contextlib.redirect_stdout(FoldedDbtOutput(sys.stdout)):
-            for event in invocation.stream():
-                events.append(event)
-    except BaseException:
-        # what dbt built is still recorded; no row counts, since dbt may still hold the file, and the error that
-        # stopped the stream is the one reported (not a lock conflict with the dbt process)
-        yield from events
-        raise
-    finally:
-        keep_parse_state(invocation.target_path)
+        # the oldest calls' folders (thousands of files) go while dbt starts, not after it (0.5 s a run)
         prune_invocations(invocation.target_path.parent, keep=KEPT_INVOCATIONS)
-    # dbt holds the DuckDB file until it exits, so counting happens after the stream, not beside it.
+        try:
+            with contextlib.redirect_stdout(FoldedDbtOutput(sys.stdout)):
+                for event in invocation.stream():
+                    events.append(event)
+        except BaseException:
+            # what dbt built is still recorded; no row counts, since dbt may still hold the file, and the error that
+            # stopped the stream is the one reported (not a lock conflict with dbt)
+            yield from events
+            raise
+        finally:
+            keep_parse_state(invocation.target_path)
+    # dbt holds the DuckDB file until it returns, so counting happens after the stream, not beside it.
     yield from with_row_counts(context, events)
 
 
@@ -180,6 +187,7 @@ def prune_invocations(folder: Path, keep: int) -> None:
 
 
 CHECKED_THROUGH = "AIMETRICS_CHECKED_THROUGH"
+WAREHOUSE_PATH = "AIMETRICS_DUCKDB_PATH"
 FULL_CHECK_JOB = "materialize_everything"
 """The job whose runs (`aimetrics run`, the weekly schedule) check every row, whatever was published."""
 
@@ -265,6 +273,8 @@ class LocalDbtCliResource(DbtCliResource):
 
 
 def dbt_resource() -> DbtCliResource:
+    if load_settings().dbt_in_process:
+        return InProcessDbtCliResource(project_dir=dbt_project)
     # The dbt installed beside this Python, so that it works without an activated virtualenv.
     # (or in the project's .venv, for tools such as `dg` that load the definitions from another Python)
     for beside_python in (Path(sys.prefix) / "bin" / "dbt", _PROJECT_BIN / "dbt"):

@@ -1,0 +1,176 @@
+"""dbt run inside the step's own process, through dbt's programmatic API (`dbtRunner`), instead of a `dbt`
+subprocess per run. The subprocess started Python, imported dbt (1.4 s) and wrote every event as a JSON line that
+this process parsed again; a daily GPU price run spent about 2 s of its 8 there (2026-12-07, 30 days of history).
+
+Everything else is dagster-dbt's: the selection it derives from the run, the target folder per call, the events it
+turns into materializations and check results. Only the process is replaced: `InProcessDbt` stands where
+dagster-dbt keeps its `subprocess.Popen`, and hands over dbt's events as the dicts the JSON lines held.
+
+dbt runs on a worker thread, so that its events stream to Dagster while it builds (dbt supports one invocation at a
+time per process; a step runs one). dbt-duckdb keeps its DuckDB database open after an invocation (until the
+process exits); it is closed when dbt returns, so the step can count rows in the file right after."""
+
+from __future__ import annotations
+
+import importlib.metadata
+import queue
+import shutil
+import sys
+import threading
+from collections.abc import Iterator, Sequence
+from functools import cached_property
+from pathlib import Path
+from typing import Any
+
+import dagster as dg
+from dagster._core.errors import DagsterExecutionInterruptedError
+from dagster_dbt import DagsterDbtTranslator, DbtCliInvocation, DbtCliResource
+from dagster_dbt.asset_utils import extract_runtime_selection_from_args, get_updated_cli_invocation_params_for_context
+from dagster_dbt.core.dbt_cli_invocation import PARTIAL_PARSE_FILE_NAME, _get_dbt_target_path
+from dagster_dbt.dagster_dbt_translator import validate_opt_translator
+from dagster_dbt.dbt_manifest import validate_manifest
+from packaging import version
+
+_DONE = object()
+
+
+class InProcessDbt:
+    """What dagster-dbt reads of a dbt subprocess (`args`, `returncode`, `wait`, the events), for a dbt invocation
+    on a thread of this process. dbt reads this process's environment (`env_var()` in the project) when it starts."""
+
+    def __init__(self, args: Sequence[str], target: Path):
+        self.args = ["dbt", *args]
+        self.target = target
+        self.returncode: int | None = None
+        self.exception: BaseException | None = None
+        self._events: queue.Queue = queue.Queue()
+        self._finished = False
+        self._thread = threading.Thread(target=self._invoke, args=(list(args),), name="dbt", daemon=True)
+        self._thread.start()
+
+    def _invoke(self, args: list[str]) -> None:
+        from dbt.adapters.duckdb.connections import DuckDBConnectionManager
+        from dbt.cli.main import dbtRunner
+        from dbt_common.events.functions import msg_to_dict
+
+        def forward(message) -> None:
+            if message.info.level != "debug":  # what dbt would print at its default log level
+                self._events.put(msg_to_dict(message))
+
+        try:
+            result = dbtRunner(callbacks=[forward]).invoke(args)
+            if write_results := getattr(result.result, "write", None):  # what a build or test ran, and how it ended
+                write_results(str(self.target / "run_results.json"))
+            self.exception = result.exception
+            self.returncode = 0 if result.success else (2 if result.exception else 1)
+        except BaseException as error:  # noqa: BLE001 - reported through returncode, as a process's crash would be
+            self.exception, self.returncode = error, 2
+        finally:
+            DuckDBConnectionManager.close_all_connections()
+            self._events.put(_DONE)
+
+    def events(self) -> Iterator[dict[str, Any]]:
+        """dbt's events once, as a process's output is read once; read again, nothing."""
+        if self._finished:
+            return
+        while (event := self._next()) is not _DONE:
+            yield event
+        self._finished = True
+
+    def _next(self):
+        while True:
+            try:
+                return self._events.get(timeout=0.2)  # a short wait, so that an interrupt is seen at once
+            except queue.Empty:
+                continue
+
+    def wait(self, timeout: float | None = None) -> int | None:
+        self._thread.join(timeout)
+        return self.returncode
+
+
+class InProcessDbtCliInvocation(DbtCliInvocation):
+    def _stream_stdout(self) -> Iterator[str | dict[str, Any]]:
+        try:
+            for event in self.process.events():
+                if event["info"]["level"] == "error":
+                    self._error_messages.append(event["info"]["msg"])
+                yield event
+        except DagsterExecutionInterruptedError:
+            sys.stdout.write("dbt interrupted: the step stops; dbt ends with its process\n")
+            raise
+        if self.process.exception is not None and not self._error_messages:
+            self._error_messages.append(f"{type(self.process.exception).__name__}: {self.process.exception}")
+
+
+class InProcessDbtCliResource(DbtCliResource):
+    """dagster-dbt's resource with dbt run in this process. Two more of its fixed costs are left out: `dbt --version`
+    in a subprocess (the installed package says it), and a dbt adapter built only for fetch_column_metadata,
+    unused here (row counts are read once dbt has let go of the DuckDB file)."""
+
+    @cached_property
+    def _cli_version(self) -> version.Version:
+        return version.parse(importlib.metadata.version("dbt-core"))
+
+    def _initialize_dbt_core_adapter(self, args):
+        return None
+
+    def cli(
+        self,
+        args: Sequence[str],
+        *,
+        raise_on_error: bool = True,
+        manifest=None,
+        dagster_dbt_translator: DagsterDbtTranslator | None = None,
+        context=None,
+        target_path: Path | None = None,
+    ) -> DbtCliInvocation:
+        translator = validate_opt_translator(dagster_dbt_translator) or DagsterDbtTranslator()
+        cleaned, selects, excludes = extract_runtime_selection_from_args(args)
+        params = get_updated_cli_invocation_params_for_context(
+            context=context,
+            manifest=validate_manifest(manifest) if manifest else {},
+            dagster_dbt_translator=translator,
+            runtime_selects=selects,
+            runtime_excludes=excludes,
+        )
+        project_dir = Path(params.dbt_project.project_dir if params.dbt_project else self.project_dir)
+        target = Path(target_path or self._get_unique_target_path(context=context))
+        target = target if target.is_absolute() else project_dir / target
+        _start_from_saved_parse(project_dir, target)
+        profile = [
+            *(["--profile", self.profile] if self.profile else []),
+            *(["--target", self.target] if self.target else []),
+        ]
+        locations = ["--project-dir", str(project_dir), "--target-path", str(target), "--log-path", str(target)]
+        if self.profiles_dir:
+            locations += ["--profiles-dir", str(self.profiles_dir)]
+        if params.indirect_selection:
+            locations += ["--indirect-selection", params.indirect_selection]
+        dbt_args = [*self.global_config_flags, *cleaned, *profile, *params.selection_args, *locations]
+        # its events come through the callback, not as printed lines; its run results are written from the result
+        quiet = ["--log-level", "none", "--no-write-json", "--no-send-anonymous-usage-stats"]
+        process = InProcessDbt([*dbt_args, *quiet], target)
+        dg.get_dagster_logger().info(f"Running dbt command: `dbt {' '.join(dbt_args)}` in this process.")
+        return InProcessDbtCliInvocation(
+            process=process,  # type: ignore[arg-type]  # stands where dagster-dbt keeps its subprocess
+            manifest=params.manifest,
+            project=params.dbt_project,
+            dagster_dbt_translator=params.dagster_dbt_translator,
+            project_dir=project_dir,
+            target_path=target,
+            raise_on_error=raise_on_error,
+            context=context,
+            adapter=None,
+            cli_version=self._cli_version,
+        )
+
+
+def _start_from_saved_parse(project_dir: Path, target: Path) -> None:
+    """dbt parses only what changed when the target folder holds the project's saved parse state (as dagster-dbt
+    does for its subprocess)."""
+    saved_target = _get_dbt_target_path()
+    saved = (saved_target if saved_target.is_absolute() else project_dir / saved_target) / PARTIAL_PARSE_FILE_NAME
+    if saved.exists() and not (target / PARTIAL_PARSE_FILE_NAME).exists():
+        target.mkdir(parents=True, exist_ok=True)
+        shutil.copy(saved, target / PARTIAL_PARSE_FILE_NAME)
