@@ -10,6 +10,7 @@ mirror)."""
 
 import csv
 import json
+import os
 import shutil
 import signal
 import subprocess
@@ -186,7 +187,10 @@ def _add_a_model(mirror: Path, name: str) -> None:
 
 
 def _raise_a_price(mirror: Path) -> None:
+    """A new version of the catalog of the same day: a mirror's catalog is observed on its file's modification day
+    (which a fixture copy keeps from the checkout), so the file keeps its modification time."""
     path = mirror / "gpu_prices" / "skypilot_catalog" / "v7" / "examplecloud" / "vms.csv"
+    modified = path.stat()
     with path.open(newline="") as file:
         rows = list(csv.DictReader(file))
     rows[0]["Price"] = f"{float(rows[0]['Price']) + 0.01:.2f}"
@@ -194,6 +198,7 @@ def _raise_a_price(mirror: Path) -> None:
         writer = csv.DictWriter(file, fieldnames=list(rows[0]))
         writer.writeheader()
         writer.writerows(rows)
+    os.utime(path, ns=(modified.st_atime_ns, modified.st_mtime_ns))
 
 
 def test_two_runs_landing_different_sources_at_once_both_land_and_publish_in_turn(deployment, first_run):
