@@ -211,7 +211,7 @@ def checked_through() -> str | None:
 
 @contextlib.contextmanager
 def environment(name: str, value: str | None) -> Iterator[None]:
-    """`name` set to `value` (or unset for None) for what starts inside, such as the dbt process."""
+    """`name` set to `value` (or unset for None) for what starts inside, such as dbt (which reads it when it starts)."""
     before = os.environ.pop(name, None)
     if value is not None:
         os.environ[name] = value
