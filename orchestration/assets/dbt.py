@@ -1,25 +1,22 @@
 """The dbt project as Dagster assets: staging views, intermediate models and marts, with dbt tests as checks."""
 
 import contextlib
-import importlib.metadata
 import json
 import os
 import shutil
 import sys
 from collections.abc import Iterator, Mapping
 from datetime import datetime, timedelta
-from functools import cached_property
 from pathlib import Path
 from typing import Any
 
 import dagster as dg
 from dagster_dbt import DagsterDbtTranslator, DagsterDbtTranslatorSettings, DbtCliResource, DbtProject, dbt_assets
-from packaging import version
 
 from ingest.settings import load_settings
 from orchestration.constants import FULL_REFRESH_TAG, OWNERS, WAREHOUSE_POOL
-from orchestration.dbt_in_process import InProcessDbtCliResource
 from orchestration.dbt_progress import FoldedDbtOutput
+from orchestration.dbt_resources import InProcessDbtCliResource, LocalDbtCliResource
 from orchestration.stale_runs import hold_the_build_lease
 from warehouse.db import WarehouseMissing, connect_published, connect_read, connect_write, warehouse_path
 from warehouse.db import count_rows as db_count_rows
@@ -256,20 +253,6 @@ def count_rows(tables: set[tuple[str, str]]) -> dict[tuple[str, str], int]:
         return {}
     with connect_read() as conn:
         return db_count_rows(conn, tables, views=False)
-
-
-class LocalDbtCliResource(DbtCliResource):
-    """dbt-core installed beside this Python, without two fixed costs of dagster-dbt in every run (measured on a
-    daily GPU price run of 16.7 s): `dbt --version` in a subprocess (3 s; the installed package says it), and a
-    dbt adapter built in this process (1.5 s), which serves only fetch_column_metadata, unused here (row counts
-    are read after dbt has let go of the DuckDB file)."""
-
-    @cached_property
-    def _cli_version(self) -> version.Version:
-        return version.parse(importlib.metadata.version("dbt-core"))
-
-    def _initialize_dbt_core_adapter(self, args):
-        return None
 
 
 def dbt_resource() -> DbtCliResource:

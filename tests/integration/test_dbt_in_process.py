@@ -7,8 +7,8 @@ import dagster as dg
 import duckdb
 import pytest
 
-from orchestration.assets.dbt import CHECKED_THROUGH, LocalDbtCliResource, dbt_project, warehouse_dbt_models
-from orchestration.dbt_in_process import InProcessDbtCliResource
+from orchestration.assets.dbt import CHECKED_THROUGH, dbt_project, warehouse_dbt_models
+from orchestration.dbt_resources import InProcessDbtCliResource, LocalDbtCliResource
 from warehouse.db import build_path
 
 pytestmark = pytest.mark.integration
