@@ -12,7 +12,7 @@ import dagster as dg
 import duckdb
 
 from ingest.settings import load_settings
-from orchestration.assets.dbt import remedies
+from orchestration.assets.dbt import remedies, run_results
 from orchestration.assets.publish import sorted_checks
 from orchestration.constants import FULL_REFRESH_TAG
 from orchestration.dagster_internals import reconstructable_job, without_failure_prefix
@@ -25,6 +25,17 @@ from warehouse.versions import current_version
 SUMMARY_SCHEMAS = ("raw", "staging", "marts")
 PUBLISH_STEP = "warehouse__published"
 DBT_STEP = "warehouse_dbt_models"  # the dbt build, one step (orchestration/assets/dbt.py)
+
+
+@dataclass(frozen=True)
+class DbtPhases:
+    """The dbt step's seconds before dbt's first node started (dbt's start-up and parse), while its nodes ran, and
+    after the last one ended (Dagster's events, the row counts), from dbt's own node timings."""
+
+    nodes: int
+    before: float
+    running: float
+    after: float
 
 
 @dataclass
@@ -50,6 +61,7 @@ class RunSummary:
     """Each step's wall-clock seconds, slowest first: where the run's time went."""
     slowest_models: list[tuple[str, float]] = field(default_factory=list)
     """dbt's slowest nodes in this run, with their seconds (dagster-dbt's `Execution Duration`)."""
+    dbt_phases: DbtPhases | None = None
 
     @property
     def ok(self) -> bool:
@@ -130,8 +142,12 @@ def _summarize(
         if event.is_step_failure
     ]
     summary.skipped_steps = _never_started(instance, result)
-    summary.step_seconds = _step_seconds(instance, result.run_id)
+    times = _step_times(instance, result.run_id)
+    summary.step_seconds = sorted(
+        ((step, end - start) for step, (start, end) in times.items()), key=lambda item: (-item[1], item[0])
+    )
     summary.slowest_models = _slowest_models(result)
+    summary.dbt_phases = _dbt_phases(times.get(DBT_STEP), run_results(result.run_id))
     summary.stale_feeds = [
         f"{evaluation.asset_key.to_user_string()}: {evaluation.metadata['stale_feeds'].value}"
         for evaluation in result.get_asset_check_evaluations()
@@ -140,17 +156,23 @@ def _summarize(
     return summary
 
 
-def _step_seconds(instance: dg.DagsterInstance, run_id: str) -> list[tuple[str, float]]:
-    """Each step's seconds from its start to its end event, slowest first."""
+def _step_times(instance: dg.DagsterInstance, run_id: str) -> dict[str, tuple[float, float]]:
+    """Each finished step's start and end (its start and end events)."""
     kinds = {dg.DagsterEventType.STEP_START, dg.DagsterEventType.STEP_SUCCESS, dg.DagsterEventType.STEP_FAILURE}
     started, ended = {}, {}
     for entry in instance.all_logs(run_id, of_type=kinds):
         event = entry.dagster_event
         (started if event.event_type == dg.DagsterEventType.STEP_START else ended)[event.step_key] = entry.timestamp
-    return sorted(
-        ((step, ended[step] - at) for step, at in started.items() if step in ended),
-        key=lambda item: (-item[1], item[0]),
-    )
+    return {step: (at, ended[step]) for step, at in started.items() if step in ended}
+
+
+def _dbt_phases(step: tuple[float, float] | None, results: dict | None) -> DbtPhases | None:
+    timings = [t for r in (results or {}).get("results", []) for t in r["timing"] if t.get("started_at")]
+    if step is None or not timings:
+        return None
+    first = min(datetime.fromisoformat(t["started_at"]).timestamp() for t in timings)
+    last = max(datetime.fromisoformat(t["completed_at"]).timestamp() for t in timings)
+    return DbtPhases(len(results["results"]), first - step[0], last - first, step[1] - last)
 
 
 def _slowest_models(result, limit: int = 10) -> list[tuple[str, float]]:
@@ -177,6 +199,11 @@ def profile_lines(summary: RunSummary, steps: int = 12) -> list[str]:
     if len(summary.step_seconds) > steps:
         rest = sum(seconds for _, seconds in summary.step_seconds[steps:])
         lines.append(f"  {rest:7.2f} s  the other {len(summary.step_seconds) - steps} steps")
+    if phases := summary.dbt_phases:
+        lines.append(
+            f"dbt: {phases.before:.2f} s before its first node (start-up, parse), {phases.running:.2f} s running "
+            f"{phases.nodes} nodes, {phases.after:.2f} s after the last (Dagster's events, row counts)"
+        )
     if summary.slowest_models:
         lines.append(f"dbt's slowest {len(summary.slowest_models)} nodes:")
         lines += [f"  {seconds:7.2f} s  {model}" for model, seconds in summary.slowest_models]

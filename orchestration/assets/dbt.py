@@ -164,6 +164,13 @@ KEPT_INVOCATIONS = 10
 """dagster-dbt gives each dbt call its own target folder (manifest, logs, compiled SQL: about 20 MB); the newest stay."""
 
 
+def run_results(run_id: str) -> dict | None:
+    """The `run_results.json` of a run's dbt call (dagster-dbt names its target folder after the op and the run),
+    or None where this machine has none (a step on another machine's worker)."""
+    found = sorted((DBT_PROJECT_DIR / "target").glob(f"{warehouse_dbt_models.op.name}-{run_id[:7]}-*/run_results.json"))
+    return json.loads(found[-1].read_text()) if found else None
+
+
 def keep_parse_state(invocation_target: Path) -> None:
     """dbt parses the whole project again (3 s) when its saved parse state was made with other connection settings,
     such as another warehouse path than the one `make` parsed with. dagster-dbt starts each call from the project's

@@ -113,7 +113,8 @@ def test_revenue_compute_spend_and_clusters_under_the_company():
 
 
 def test_the_run_says_where_its_seconds_went(who_pays_build):
-    """`aimetrics run --profile`: every step's seconds, slowest first, and dbt's slowest nodes by name."""
+    """`aimetrics run --profile`: every step's seconds, slowest first, dbt's start-up apart from its nodes, and dbt's
+    slowest nodes by name."""
     summary = who_pays_build[1]
     steps = dict(summary.step_seconds)
     assert {"warehouse_dbt_models", "warehouse__published", "raw__funding_rounds"} <= set(steps)
@@ -125,7 +126,12 @@ def test_the_run_says_where_its_seconds_went(who_pays_build):
     assert all(
         name.split("/")[0] in {"staging", "intermediate", "marts", "reference"} for name, _ in summary.slowest_models
     )
+    # dbt's step in three parts, from dbt's own node timings: they add up to the step, and each is there
+    phases = summary.dbt_phases
+    assert phases.nodes > 300 and phases.before > 0.3 and phases.running > 1 and phases.after >= 0
+    assert phases.before + phases.running + phases.after == pytest.approx(steps["warehouse_dbt_models"], abs=0.01)
     lines = profile_lines(summary)
     assert lines[1].startswith(f"Profile: {summary.seconds:.1f} s in all")
+    assert f"running {phases.nodes} nodes" in next(line for line in lines if line.startswith("dbt: "))
     assert any(line.endswith("  warehouse_dbt_models") for line in lines)
     assert "dbt's slowest 10 nodes:" in lines
