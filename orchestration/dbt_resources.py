@@ -66,7 +66,6 @@ class InProcessDbt:
         self._thread.start()
 
     def _invoke(self, args: list[str]) -> None:
-        from dbt.adapters.duckdb.connections import DuckDBConnectionManager
         from dbt.cli.main import dbtRunner
         from dbt_common.events.functions import msg_to_dict
 
@@ -83,7 +82,7 @@ class InProcessDbt:
         except BaseException as error:  # noqa: BLE001 - reported through returncode, as a process's crash would be
             self.exception, self.returncode = error, 2
         finally:
-            DuckDBConnectionManager.close_all_connections()
+            _close_dbts_database()
             self._events.put(_DONE)
 
     def events(self) -> Iterator[dict[str, Any]]:
@@ -172,6 +171,19 @@ class InProcessDbtCliResource(LocalDbtCliResource):
             adapter=None,
             cli_version=self._cli_version,
         )
+
+
+def _close_dbts_database() -> None:
+    """dbt-duckdb keeps its database in a class attribute until the process ends, and closes the file when its last
+    handle is closed; a handle that outlives the call (seen once in a run among readers, 2026-12-07) kept the file
+    open with dbt's configuration, and the step's read-only connection for the row counts was refused. Closed here
+    whatever is left: closing the database's connection closes the cursors dbt's handles hold."""
+    from dbt.adapters.duckdb.connections import DuckDBConnectionManager
+
+    with DuckDBConnectionManager._LOCK:
+        environment, DuckDBConnectionManager._ENV = DuckDBConnectionManager._ENV, None
+    if environment is not None:
+        environment.close()
 
 
 def _start_from_saved_parse(project_dir: Path, target: Path) -> None:

@@ -50,7 +50,9 @@ def test_dbt_in_this_process_builds_and_reports_what_a_dbt_process_does(tmp_path
         LocalDbtCliResource(project_dir=dbt_project), tmp_path, built_fixture_warehouse, monkeypatch, "sub"
     )
     built, checks, index = in_process
-    assert {"marts/gpu_price_index", "intermediate/int_gpu_offers", "reference/gpu_model_names"} <= set(built)
+    assert {"marts/gpu_price_index", "intermediate/int_gpu_offers", "intermediate/int_gpu_prices__monthly"} <= set(
+        built
+    )
     assert built["intermediate/int_gpu_offers"] > 0 and len(index) > 0
     assert len(checks) > 20 and all(passed for _, passed in checks)
     assert in_process == subprocess
@@ -78,3 +80,32 @@ def test_a_relative_warehouse_path_is_built_where_the_loaders_write(
     stem = built_fixture_warehouse.path.stem
     assert (tmp_path / "here" / f"{stem}.build" / built_fixture_warehouse.path.name).exists()
     assert not (dbt_project.project_dir / f"{stem}.build").exists()
+
+
+@pytest.mark.xdist_group("fixture_warehouse")
+def test_a_handle_dbt_leaves_open_does_not_keep_the_warehouse_file(tmp_path, built_fixture_warehouse, monkeypatch):
+    """dbt-duckdb closes its database when its last handle is closed; one that is never closed kept the file open
+    with dbt's configuration, and the step's read-only connection for the row counts was refused."""
+    from dbt.adapters.duckdb.environments import local
+
+    held = []  # every handle dbt opens, left open and still referenced after its call
+    opened = local.DuckDBConnectionWrapper.__init__
+
+    def open_and_hold(self, *args):
+        opened(self, *args)
+        held.append(self)
+
+    monkeypatch.setattr(local.DuckDBConnectionWrapper, "__init__", open_and_hold)
+    monkeypatch.setattr(local.DuckDBConnectionWrapper, "close", lambda self: None)
+    monkeypatch.setenv("AIMETRICS_DUCKDB_PATH", str(built_fixture_warehouse.copy_to(tmp_path / "left")))
+    result = dg.materialize(
+        [warehouse_dbt_models],
+        selection=dg.AssetSelection.assets(dg.AssetKey(["marts", "gpu_price_index"])),
+        resources={"dbt": InProcessDbtCliResource(project_dir=dbt_project)},
+        instance=dg.DagsterInstance.ephemeral(),
+        raise_on_error=False,
+    )
+    assert result.success
+    [built] = result.get_asset_materialization_events()
+    assert built.step_materialization_data.materialization.metadata["dagster/row_count"].value > 0
+    assert held  # the handles were there to leak
