@@ -167,12 +167,13 @@ def _step_times(instance: dg.DagsterInstance, run_id: str) -> dict[str, tuple[fl
 
 
 def _dbt_phases(step: tuple[float, float] | None, results: dict | None) -> DbtPhases | None:
-    timings = [t for r in (results or {}).get("results", []) for t in r["timing"] if t.get("started_at")]
+    nodes = [r for r in (results or {}).get("results", []) if not r["unique_id"].startswith("operation.")]  # hooks
+    timings = [t for r in nodes for t in r["timing"] if t.get("started_at")]
     if step is None or not timings:
         return None
     first = min(datetime.fromisoformat(t["started_at"]).timestamp() for t in timings)
     last = max(datetime.fromisoformat(t["completed_at"]).timestamp() for t in timings)
-    return DbtPhases(len(results["results"]), first - step[0], last - first, step[1] - last)
+    return DbtPhases(len(nodes), first - step[0], last - first, step[1] - last)
 
 
 def _slowest_models(result, limit: int = 10) -> list[tuple[str, float]]:
