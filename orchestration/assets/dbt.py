@@ -183,7 +183,8 @@ PRODUCTION_BUILD_ARGS = ["--exclude-resource-type", "unit_test"]
 
 
 KEPT_INVOCATIONS = 10
-"""dagster-dbt gives each dbt call its own target folder (manifest, logs, compiled SQL: about 20 MB); the newest stay."""
+"""dagster-dbt gives each dbt call its own target folder (logs, compiled SQL, run results; the manifest too when dbt is a
+subprocess); the newest stay."""
 
 
 SEED_LOADS = "reference.seed_loads"
@@ -224,10 +225,11 @@ def _manifest() -> dict:
 
 
 def run_results(run_id: str) -> dict | None:
-    """The `run_results.json` of a run's dbt call (dagster-dbt names its target folder after the op and the run),
-    or None where this machine has none (a step on another machine's worker)."""
-    found = sorted((DBT_PROJECT_DIR / "target").glob(f"{warehouse_dbt_models.op.name}-{run_id[:7]}-*/run_results.json"))
-    return json.loads(found[-1].read_text()) if found else None
+    """The `run_results.json` of a run's latest dbt call (dagster-dbt names its target folder after the op and the
+    run; a step run again makes a second), or None where this machine has none (a step on another machine's worker)."""
+    found = (DBT_PROJECT_DIR / "target").glob(f"{warehouse_dbt_models.op.name}-{run_id[:7]}-*/run_results.json")
+    latest = max(found, key=lambda path: path.stat().st_mtime, default=None)
+    return json.loads(latest.read_text()) if latest else None
 
 
 def keep_parse_state(invocation_target: Path) -> None:
