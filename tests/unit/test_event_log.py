@@ -58,7 +58,7 @@ def test_the_project_instance_uses_it_and_another_instance_reads_what_it_wrote(h
 
 
 def test_what_it_overrides_is_still_dagsters(home):
-    """The one method replaced, and the attributes it uses, exist in the installed Dagster with the same meaning."""
+    """The methods replaced, and the attributes they use, exist in the installed Dagster with the same meaning."""
     storage = SqliteEventLogStorage(str(home / "storage"))
     assert callable(storage._connect) and callable(storage._initdb)
     assert storage.conn_string_for_shard("index").startswith("sqlite:///")
@@ -72,3 +72,23 @@ def test_what_it_overrides_is_still_dagsters(home):
         assert second.connection.dbapi_connection is first_raw
     kept.dispose()
     assert sqlite3.connect(home / "kept" / "index.db").execute("select count(*) from event_logs").fetchone() == (0,)
+
+
+def test_a_table_once_found_is_not_looked_up_again_and_a_missing_one_is(home, monkeypatch):
+    kept = KeptOpenSqliteEventLogStorage(str(home / "kept"))
+    lookups = []
+    dagsters = SqliteEventLogStorage.has_table
+
+    def counted(self, name):
+        lookups.append(name)
+        return dagsters(self, name)
+
+    monkeypatch.setattr(SqliteEventLogStorage, "has_table", counted)
+    assert [kept.has_table("asset_check_executions") for _ in range(3)] == [True] * 3
+    assert lookups == ["asset_check_executions"]
+    assert not kept.has_table("added_later") and not kept.has_table("added_later")
+    with sqlite3.connect(home / "kept" / "index.db") as other_process:  # a migration adds it
+        other_process.execute("create table added_later (id integer)")
+    assert kept.has_table("added_later") and kept.has_table("added_later")
+    assert lookups.count("added_later") == 3
+    kept.dispose()
