@@ -421,6 +421,17 @@ def table_exists(conn: duckdb.DuckDBPyConnection, schema: str, table: str) -> bo
     )
 
 
+def relation_exists(conn: duckdb.DuckDBPyConnection, schema: str, name: str) -> bool:
+    """Whether the connection's current database has this table or view."""
+    return bool(
+        conn.execute(
+            "select count(*) from information_schema.tables where table_schema = ? and table_name = ? "
+            "and table_catalog = current_database()",
+            [schema, name],
+        ).fetchall()[0][0]
+    )
+
+
 def count_rows(conn, tables, views: bool = True) -> dict[tuple[str, str], int]:
     """The rows of each (schema, table or view) that exists; names come from the catalog and are quoted. With
     `views=False` only tables are counted: a view's count runs its whole query."""

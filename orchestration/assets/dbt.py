@@ -2,13 +2,11 @@
 
 import contextlib
 import functools
-import hashlib
 import json
 import os
 import shutil
 import sys
 from collections.abc import Iterator, Mapping
-from collections.abc import Set as AbstractSet
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -20,13 +18,13 @@ from ingest.settings import load_settings
 from orchestration.constants import FULL_REFRESH_TAG, OWNERS, WAREHOUSE_POOL
 from orchestration.dbt_progress import FoldedDbtOutput
 from orchestration.dbt_resources import InProcessDbtCliResource, LocalDbtCliResource
+from orchestration.dbt_reuse import forget_builds, leave_as_they_are, record_builds
 from orchestration.stale_runs import hold_the_build_lease
 from warehouse.db import (
     WarehouseMissing,
     connect_published,
     connect_read,
     connect_write,
-    table_exists,
     warehouse_path,
 )
 from warehouse.db import count_rows as db_count_rows
@@ -136,9 +134,22 @@ def warehouse_dbt_models(context: dg.AssetExecutionContext, dbt: DbtCliResource)
     # dbt does not wait for a lock: wait here (AIMETRICS_WAREHOUSE_WAIT_S) for a reader or writer to let go, so
     # the build starts whole instead of failing with the raw tables ahead of the marts
     with connect_write() as conn:
-        kept = {} if every_row else unchanged_seeds(conn, context.selected_asset_keys)
-    if kept:
-        context.log.info(f"seeds whose file is the one loaded, left as they are: {', '.join(kept)}")
+        left, keys = leave_as_they_are(
+            conn,
+            _manifest(),
+            DBT_PROJECT_DIR,
+            context.selected_asset_keys,
+            context.selected_asset_check_keys,
+            reuse=not every_row,
+        )
+        forget_builds(conn, keys)
+    if left.seeds:
+        context.log.info(f"seeds whose file is the one loaded, left as they are: {', '.join(left.seeds)}")
+    if left.models or left.tests:
+        context.log.info(
+            f"{len(left.models)} models and {len(left.tests)} tests whose inputs are those they were built or passed "
+            "with, left as they are"
+        )
     hold_the_build_lease(context.instance, context.run.run_id, context.log)
     events = []
     # dbt reads these when it starts, in this process or in its own; the warehouse path absolute, since dbt resolves
@@ -147,7 +158,7 @@ def warehouse_dbt_models(context: dg.AssetExecutionContext, dbt: DbtCliResource)
         environment(CHECKED_THROUGH, None if every_row else checked_through()),
         environment(WAREHOUSE_PATH, str(warehouse_path())),
     ):
-        leave = ["--exclude", " ".join(kept)] if kept else []  # one value: dagster-dbt reads one after the flag
+        leave = left.exclude_args(_manifest())
         invocation = dbt.cli(["--no-use-colors", "build", *PRODUCTION_BUILD_ARGS, *refresh, *leave], context=context)
         # the oldest calls' folders (thousands of files) go while dbt starts, not after it (0.5 s a run)
         prune_invocations(invocation.target_path.parent, keep=KEPT_INVOCATIONS)
@@ -162,16 +173,19 @@ def warehouse_dbt_models(context: dg.AssetExecutionContext, dbt: DbtCliResource)
             raise
         finally:
             keep_parse_state(invocation.target_path)
-    # a seed left as it was is still this run's: the steps after dbt (publishing) wait for every selected output.
-    # First, as seeds depend on nothing dbt builds (Dagster takes a multi-asset's outputs in dependency order)
+    with connect_write() as conn:
+        record_builds(conn, keys, _results_of(invocation.target_path))
+    # what dbt left as it was is still this run's: the steps after dbt (publishing) wait for every selected output.
+    # First, as their parents in the run were left too (Dagster takes a multi-asset's outputs in dependency order)
     events[:0] = [
         dg.Output(
             None,
             output_name=context.assets_def.get_output_name_for_asset_key(key),
-            metadata={"loaded": "before: its file is the one its table was loaded from (reference.seed_loads)"},
+            metadata={LEFT_BECAUSE[kind][0]: f"before: {LEFT_BECAUSE[kind][1]}"},
         )
-        for key in kept.values()
-    ]
+        for kind, keys_left in (("seed", left.seeds.values()), ("model", left.models.values()))
+        for key in keys_left
+    ] + left.check_results()
     # dbt holds the DuckDB file until it returns, so counting happens after the stream, not beside it.
     yield from with_row_counts(context, events)
 
@@ -187,41 +201,20 @@ KEPT_INVOCATIONS = 10
 subprocess); the newest stay."""
 
 
-SEED_LOADS = "reference.seed_loads"
-"""Each seed load and dbt's checksum of the file it loaded (dbt_project/macros/record_seed_load.sql)."""
-
-
-def unchanged_seeds(conn, selected: AbstractSet[dg.AssetKey]) -> dict[str, dg.AssetKey]:
-    """The selected seeds whose table was last loaded from their file as it is now, by name: a daily run leaves
-    them, and their tests, as they are (4 seeds and 7 tests, about 0.25 s of a new day). A seed whose file changed,
-    whose table is gone, or that dbt checksums by its path (over 1 MiB), is loaded."""
-    if not table_exists(conn, *SEED_LOADS.split(".")):
-        return {}
-    seeds = [
-        node
-        for node in _manifest()["nodes"].values()
-        if node["resource_type"] == "seed" and dg.AssetKey([node["schema"], node["name"]]) in selected
-    ]
-    loaded = dict(conn.execute(f"select seed, arg_max(sha256, loaded_at) from {SEED_LOADS} group by seed").fetchall())
-    return {
-        node["name"]: dg.AssetKey([node["schema"], node["name"]])
-        for node in sorted(seeds, key=lambda node: node["name"])
-        if loaded.get(f"{node['schema']}.{node['name']}") == seed_checksum(DBT_PROJECT_DIR / node["original_file_path"])
-        and table_exists(conn, node["schema"], node["name"])
-    }
-
-
-def seed_checksum(path: Path) -> str | None:
-    """dbt's checksum of a seed file (the SHA-256 of its UTF-8 text, stripped), or None above dbt's 1 MiB, where
-    dbt checksums the path instead."""
-    if not path.exists() or path.stat().st_size > 1024 * 1024:
-        return None
-    return hashlib.sha256(path.read_bytes().decode("utf-8").strip().encode("utf-8")).hexdigest()
-
-
 @functools.cache
 def _manifest() -> dict:
     return json.loads(dbt_project.manifest_path.read_text())
+
+
+LEFT_BECAUSE = {
+    "seed": ("loaded", "its file is the one its table was loaded from (reference.seed_loads)"),
+    "model": ("built", "its raw tables, seed files and code are those it was built from (reference.dbt_node_builds)"),
+}
+
+
+def _results_of(target: Path) -> dict | None:
+    path = target / "run_results.json"
+    return json.loads(path.read_text()) if path.exists() else None
 
 
 def run_results(run_id: str) -> dict | None:

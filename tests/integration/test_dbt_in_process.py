@@ -9,7 +9,8 @@ import pytest
 
 from orchestration.assets.dbt import CHECKED_THROUGH, dbt_project, warehouse_dbt_models
 from orchestration.dbt_resources import InProcessDbtCliResource, LocalDbtCliResource
-from warehouse.db import build_path
+from orchestration.dbt_reuse import NODE_BUILDS
+from warehouse.db import build_path, connect_write
 
 pytestmark = pytest.mark.integration
 
@@ -98,6 +99,8 @@ def test_a_handle_dbt_leaves_open_does_not_keep_the_warehouse_file(tmp_path, bui
     monkeypatch.setattr(local.DuckDBConnectionWrapper, "__init__", open_and_hold)
     monkeypatch.setattr(local.DuckDBConnectionWrapper, "close", lambda self: None)
     monkeypatch.setenv("AIMETRICS_DUCKDB_PATH", str(built_fixture_warehouse.copy_to(tmp_path / "left")))
+    with connect_write() as conn:  # without the records of its last build, dbt builds it (orchestration/dbt_reuse.py)
+        conn.execute(f"drop table {NODE_BUILDS}")
     result = dg.materialize(
         [warehouse_dbt_models],
         selection=dg.AssetSelection.assets(dg.AssetKey(["marts", "gpu_price_index"])),
