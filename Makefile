@@ -45,7 +45,10 @@ report: setup ## write the HTML report from the warehouse to $(REPORT) (make rep
 
 setup: $(UV) $(DAGSTER_HOME)/dagster.yaml
 	$(UV) sync --locked --compile-bytecode --quiet --python "$$($(PYTHON) -c 'import sys; print(sys.executable)')"
-	cd dbt_project && ../$(DBT) --quiet parse --profiles-dir .
+	@# parsed for the warehouse a run builds (its absolute path, as runs give it to dbt): dbt parses the whole project
+	@# again, 3 s of the first run, when its saved parse state was made with another warehouse path
+	cd dbt_project && AIMETRICS_DUCKDB_PATH="$$(../$(VENV)/bin/python -c 'from warehouse.db import warehouse_path; print(warehouse_path())')" \
+		../$(DBT) --quiet parse --profiles-dir .
 
 .tools/bin/uv:
 	$(PYTHON) -m venv .tools
