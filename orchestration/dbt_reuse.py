@@ -127,7 +127,8 @@ def forget_builds(conn, keys: Mapping[str, str | None]) -> None:
 
 
 def record_builds(conn, keys: Mapping[str, str | None], run_results: Mapping | None) -> None:
-    """After a dbt call: the input key of each node that succeeded (forget_builds removed the others' records)."""
+    """After a dbt call: the input key of each node that succeeded (forget_builds removed the others' records), in one
+    statement (a statement per row: 64 ms for a hundred nodes, 4 ms as one, 2026-12-07)."""
     done = [
         (result["unique_id"], keys[result["unique_id"]], result["status"])
         for result in (run_results or {}).get("results", [])
@@ -135,12 +136,18 @@ def record_builds(conn, keys: Mapping[str, str | None], run_results: Mapping | N
     ]
     if not done:
         return
+    nodes, input_keys_, statuses = (list(column) for column in zip(*done, strict=True))
     conn.execute("create schema if not exists reference")
     conn.execute(
         f"create table if not exists {NODE_BUILDS} (node varchar, input_key varchar, status varchar, built_at timestamptz)"
     )
-    conn.execute(f"delete from {NODE_BUILDS} where node in (select unnest(?))", [[uid for uid, *_ in done]])
-    conn.executemany(f"insert into {NODE_BUILDS} values (?, ?, ?, current_timestamp)", done)
+    conn.execute("begin")
+    conn.execute(f"delete from {NODE_BUILDS} where node in (select unnest(?))", [nodes])
+    conn.execute(
+        f"insert into {NODE_BUILDS} select unnest(?), unnest(?), unnest(?), current_timestamp",
+        [nodes, input_keys_, statuses],
+    )
+    conn.execute("commit")
 
 
 def input_keys(conn, manifest: Mapping, project_dir: Path) -> dict[str, str | None]:

@@ -23,7 +23,6 @@ from orchestration.stale_runs import hold_the_build_lease
 from warehouse.db import (
     WarehouseMissing,
     connect_published,
-    connect_read,
     connect_write,
     warehouse_path,
 )
@@ -173,8 +172,6 @@ def warehouse_dbt_models(context: dg.AssetExecutionContext, dbt: DbtCliResource)
             raise
         finally:
             keep_parse_state(invocation.target_path)
-    with connect_write() as conn:
-        record_builds(conn, keys, _results_of(invocation.target_path))
     # what dbt left as it was is still this run's: the steps after dbt (publishing) wait for every selected output.
     # First, as their parents in the run were left too (Dagster takes a multi-asset's outputs in dependency order)
     events[:0] = [
@@ -186,8 +183,11 @@ def warehouse_dbt_models(context: dg.AssetExecutionContext, dbt: DbtCliResource)
         for kind, keys_left in (("seed", left.seeds.values()), ("model", left.models.values()))
         for key in keys_left
     ] + left.check_results()
-    # dbt holds the DuckDB file until it returns, so counting happens after the stream, not beside it.
-    yield from with_row_counts(context, events)
+    # dbt holds the DuckDB file until it returns, so recording and counting happen after the stream, not beside it
+    with connect_write() as conn:
+        record_builds(conn, keys, _results_of(invocation.target_path))
+        events = with_row_counts(context, events, conn)
+    yield from events
 
 
 # dbt's unit tests check the models' SQL on hand-written rows, not the data: the test suite runs them
@@ -287,9 +287,12 @@ def full_refresh_args(tags: Mapping[str, str]) -> list[str]:
     return ["--full-refresh"] if tags.get(FULL_REFRESH_TAG) == "true" else []
 
 
-def with_row_counts(context: dg.AssetExecutionContext, events: list) -> list:
+def with_row_counts(context: dg.AssetExecutionContext, events: list, conn) -> list:
     keys = {id(event): _event_key(context, event) for event in events}
-    counts = count_rows({tuple(key.path) for key in keys.values() if key and len(key.path) == 2})
+    # tables only: counting a view runs it over the whole history (marts.gpu_prices joins every offer to its FX
+    # rate), which made a day's run grow with the history. `aimetrics tables` still counts views.
+    tables = {tuple(key.path) for key in keys.values() if key and len(key.path) == 2}
+    counts = db_count_rows(conn, tables, views=False) if tables else {}
     enriched = []
     for event in events:
         key = keys[id(event)]
@@ -305,15 +308,6 @@ def _event_key(context: dg.AssetExecutionContext, event) -> dg.AssetKey | None:
     if isinstance(event, dg.AssetMaterialization):
         return event.asset_key
     return None
-
-
-def count_rows(tables: set[tuple[str, str]]) -> dict[tuple[str, str], int]:
-    """Tables only: counting a view runs it over the whole history (marts.gpu_prices joins every offer to its FX
-    rate), which made a day's run grow with the history. `aimetrics tables` still counts views."""
-    if not tables:
-        return {}
-    with connect_read() as conn:
-        return db_count_rows(conn, tables, views=False)
 
 
 def dbt_resource() -> DbtCliResource:
