@@ -195,7 +195,7 @@ def project_fingerprint(manifest: Mapping, project_dir: Path) -> str:
             node.get("checksum", {}).get("checksum"),
             node.get("config"),
             node.get("test_metadata"),
-            node.get("depends_on"),
+            {kind: sorted(ids) for kind, ids in (node.get("depends_on") or {}).items()},  # a parse's order varies
             node.get("raw_code"),
         ]
         for uid, node in manifest["nodes"].items()

@@ -7,7 +7,14 @@ import dagster as dg
 import duckdb
 import pytest
 
-from orchestration.dbt_reuse import forget_builds, input_keys, leave_as_they_are, record_builds, seed_checksum
+from orchestration.dbt_reuse import (
+    forget_builds,
+    input_keys,
+    leave_as_they_are,
+    project_fingerprint,
+    record_builds,
+    seed_checksum,
+)
 
 TRACKER = "source.p.raw.gpu_tracker_observations"
 SKYPILOT = "source.p.raw.skypilot_offers"
@@ -187,3 +194,13 @@ def test_a_test_left_gives_its_last_verdict_to_dagster(conn, project):
         "--exclude",
         "chips fqn:p.catalog_offers fqn:p.tracker_offers fqn:p.prices fqn:p.prices_positive",
     ]
+
+
+def test_the_code_fingerprint_is_the_same_whatever_order_a_parse_lists_parents_in(project):
+    manifest = _manifest()
+    manifest["nodes"]["model.p.tracker_offers"]["depends_on"]["nodes"] = [TRACKER, "seed.p.chips"]
+    reparsed = copy.deepcopy(manifest)  # a full parse lists a node's parents in another order than a partial one
+    reparsed["nodes"]["model.p.tracker_offers"]["depends_on"]["nodes"] = ["seed.p.chips", TRACKER]
+    assert project_fingerprint(reparsed, project) == project_fingerprint(manifest, project)
+    reparsed["nodes"]["model.p.prices"]["config"]["materialized"] = "table"
+    assert project_fingerprint(reparsed, project) != project_fingerprint(manifest, project)
