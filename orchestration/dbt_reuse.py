@@ -12,6 +12,7 @@ build and check everything. Never left: a node reading the clock, or a raw table
 from __future__ import annotations
 
 import hashlib
+import importlib.metadata
 import json
 import re
 from collections.abc import Mapping
@@ -189,7 +190,8 @@ def input_keys(conn, manifest: Mapping, project_dir: Path) -> dict[str, str | No
 
 
 def project_fingerprint(manifest: Mapping, project_dir: Path) -> str:
-    """The code every node shares: each node's SQL and configuration, every macro, and dbt_project.yml (its vars)."""
+    """The code every node shares: each node's SQL and configuration, every macro (dbt's materializations too),
+    dbt_project.yml (its vars), and the versions of dbt, its adapter and DuckDB that run them."""
     nodes = {
         uid: [
             node.get("checksum", {}).get("checksum"),
@@ -201,7 +203,8 @@ def project_fingerprint(manifest: Mapping, project_dir: Path) -> str:
         for uid, node in manifest["nodes"].items()
     }
     macros = {uid: macro.get("macro_sql") for uid, macro in manifest["macros"].items()}
-    return _digest([(project_dir / "dbt_project.yml").read_text(), nodes, macros])
+    engines = [importlib.metadata.version(package) for package in ("dbt-core", "dbt-duckdb", "duckdb")]
+    return _digest([(project_dir / "dbt_project.yml").read_text(), nodes, macros, engines])
 
 
 def unchanged_seeds(
