@@ -65,9 +65,8 @@ class LeftAsTheyAre:
             *self.seeds,
             *(f"fqn:{'.'.join(manifest['nodes'][uid]['fqn'])}" for uid in [*self.models, *self.tests]),
         ]
-        return (
-            ["--exclude", " ".join(selectors)] if selectors else []
-        )  # one value: dagster-dbt reads one after the flag
+        # one value: dagster-dbt reads one after the flag
+        return ["--exclude", " ".join(selectors)] if selectors else []
 
 
 def node_asset_key(node: Mapping) -> dg.AssetKey:
@@ -256,7 +255,8 @@ def _relation(node: Mapping) -> str:
 
 
 def _reading_the_clock(manifest: Mapping) -> set[str]:
-    """The models and tests whose SQL, or a macro it calls however deep, reads the date or time."""
+    """The models and tests whose SQL or configuration (a test's `where`), or a macro it calls however deep, reads
+    the date or time."""
     macros = manifest["macros"]
     clocked: dict[str, bool] = {}
 
@@ -275,6 +275,7 @@ def _reading_the_clock(manifest: Mapping) -> set[str]:
         if node["resource_type"] in ("model", "test")
         and (
             _CLOCK.search(node.get("raw_code") or "")
+            or _CLOCK.search(json.dumps(node.get("config") or {}))
             or any(macro_reads(called) for called in node["depends_on"].get("macros", []))
         )
     }

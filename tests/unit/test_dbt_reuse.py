@@ -121,6 +121,8 @@ def test_nothing_new_leaves_every_node_but_those_reading_the_clock_or_the_ledger
     assert _left(conn, manifest, project) == {"tracker_offers", "prices", "prices_positive", "catalog_offers"}
     keys = input_keys(conn, manifest, project)
     assert keys["model.p.dated"] is None  # current_date, in a macro it calls
+    manifest["nodes"]["test.p.prices_positive"]["config"]["where"] = "observed_on > current_date - 30"
+    assert input_keys(conn, manifest, project)["test.p.prices_positive"] is None  # a test of the last 30 days
     assert keys["model.p.landings"] is None  # raw.deliveries: no delivery fingerprints it
 
 
