@@ -11,7 +11,6 @@ from orchestration.assets.dbt import DBT_PROJECT_DIR, _manifest, run_results
 from orchestration.dbt_reuse import NODE_BUILDS, SEED_LOADS, seed_checksum
 from orchestration.run import materialize_everything
 from tests.conftest import FIXTURE_MIRROR
-from tests.integration.warehouse_queries import incremental_models_differ_from_a_rebuild
 from warehouse.db import connect_read, connect_write
 
 pytestmark = pytest.mark.integration
@@ -80,8 +79,6 @@ def test_a_daily_run_builds_only_what_its_new_inputs_change(monkeypatch, tmp_pat
         revised += "and gpu_count = 1 and source_gpu_name = 'H100_SXM'"
         assert conn.execute(revised, ["gpu_pricing_tracker/observations.csv#date=2026-03-01"]).fetchall() == [(2.6,)]
         assert conn.execute("select count(*) from staging.stg_azure__gpu_prices").fetchone()[0] > 0
-    # what the runs left and built is what one build of every input gives
-    assert incremental_models_differ_from_a_rebuild() == {}
 
 
 def _nodes_run(run_id: str) -> list[str]:
