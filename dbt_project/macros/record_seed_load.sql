@@ -1,5 +1,5 @@
 {#- Which file each seed's table was loaded from (dbt's checksum of it), recorded in the load's own transaction: a
-    daily run leaves a seed alone while its file is the one recorded (orchestration/assets/dbt.py, unchanged_seeds).
+    daily run leaves a seed alone while its file is the one recorded (orchestration/dbt_reuse.py, unchanged_seeds).
     The table is made at the start of every dbt run that can load seeds (on-run-start), never in the read-only
     published target. -#}
 {% macro seed_loads() %}{{ adapter.quote(target.database) }}.reference.seed_loads{% endmacro %}
