@@ -101,3 +101,7 @@ def test_a_new_day_of_prices_is_added_incrementally(monkeypatch, tmp_path, built
     # what the day's run built month by month (monthly statistics, anomalies, price changes) is what a build of
     # every offer from scratch gives
     assert incremental_models_differ_from_a_rebuild() == {}
+    # and a month's rows were deleted by joining the month once, not each of its new rows with each old row
+    # (dbt-duckdb's own delete+insert; macros/delete_insert_merge.sql)
+    executed = results.parent / "run/aimetrics/models/intermediate/gpu/int_gpu_prices__daily.sql"
+    assert "using (select distinct month from" in " ".join(executed.read_text().split())
