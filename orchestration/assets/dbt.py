@@ -159,8 +159,6 @@ def warehouse_dbt_models(context: dg.AssetExecutionContext, dbt: DbtCliResource)
     ):
         leave = left.exclude_args(_manifest())
         invocation = dbt.cli(["--no-use-colors", "build", *PRODUCTION_BUILD_ARGS, *refresh, *leave], context=context)
-        # the oldest calls' folders (thousands of files) go while dbt starts, not after it (0.5 s a run)
-        prune_invocations(invocation.target_path.parent, keep=KEPT_INVOCATIONS)
         try:
             with contextlib.redirect_stdout(FoldedDbtOutput(sys.stdout)):
                 for event in invocation.stream():
@@ -172,6 +170,8 @@ def warehouse_dbt_models(context: dg.AssetExecutionContext, dbt: DbtCliResource)
             raise
         finally:
             keep_parse_state(invocation.target_path)
+            # after dbt, not beside it: 7 ms alone, 0.5 s while dbt's thread held the interpreter (2026-12-07)
+            prune_invocations(invocation.target_path.parent, keep=KEPT_INVOCATIONS)
     # what dbt left as it was is still this run's: the steps after dbt (publishing) wait for every selected output.
     # First, as their parents in the run were left too (Dagster takes a multi-asset's outputs in dependency order)
     events[:0] = [
