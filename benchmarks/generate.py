@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import argparse
 import shutil
-from datetime import date
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 import duckdb
@@ -149,6 +149,15 @@ def skypilot_catalogs(root: Path, rows: int, seed: int = 7, rows_per_file: int =
     shutil.rmtree(staging)
     conn.close()
     return files
+
+
+def new_day_dates(history_days: int, today: date | None = None) -> tuple[date, date, date]:
+    """The first day of the history, the warm-up day and the measured day of the bench's new day. The measured day
+    is the last of the month before today's: the models built month by month recompute its whole month, so the last
+    day costs the most, and a bench run on any date measures the same day of a month."""
+    measured = (today or datetime.now(UTC).date()).replace(day=1) - timedelta(days=1)
+    warm_up = measured - timedelta(days=1)
+    return warm_up - timedelta(days=history_days), warm_up, measured
 
 
 def tracker_days(root: Path, days: int, rows_per_day: int, seed: int = 11, first_day: date = START) -> Path:

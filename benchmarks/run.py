@@ -23,7 +23,7 @@ import shutil
 import subprocess
 import sys
 import time
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -89,8 +89,10 @@ and the day before's. A margin of 0 measures that steady state (one run at a tim
 
 def new_day(work: Path, history_days: int, rows_per_day: int) -> dict:
     """Load `history_days` days, then time the partitioned daily job for one new day (after a warm-up day)."""
+    from benchmarks.generate import new_day_dates
+
     run = work / f"history_{history_days}"
-    first_day = (datetime.now(UTC).date() - timedelta(days=history_days + 1)).isoformat()
+    first_day = new_day_dates(history_days)[0].isoformat()
     env = {
         "AIMETRICS_DATA_DIR": str(run / "mirror"),
         "AIMETRICS_CACHE_DIR": str(run / "cache"),

@@ -12,11 +12,11 @@ from __future__ import annotations
 import json
 import shutil
 import time
-from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import duckdb
 
+from benchmarks.generate import new_day_dates
 from benchmarks.run import STEADY_STATE
 from tests.deployment import LAKE_ENV, Deployment, missing_parts
 from tests.integration.warehouse_queries import MARTS
@@ -72,7 +72,7 @@ def new_day(work: Path, history_days: int, rows_per_day: int, child) -> dict:
     run.mkdir(parents=True)
     deployment = Deployment(run / "deployment", run / "mirror").start()
     try:
-        first_day = (datetime.now(UTC).date() - timedelta(days=history_days + 1)).isoformat()
+        first_day = new_day_dates(history_days)[0].isoformat()
         env = deployment.env(
             AIMETRICS_CACHE_DIR=str(run / "cache"), AIMETRICS_TRACKER_FIRST_DAY=first_day, **STEADY_STATE
         )

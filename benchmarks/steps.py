@@ -10,7 +10,6 @@ import statistics
 import subprocess
 import sys
 import time
-from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import duckdb
@@ -135,21 +134,20 @@ def _in_a_new_process(day: str) -> dict:
 
 
 def new_day(history_days: str, rows_per_day: str) -> None:
-    """History up to the day before yesterday; yesterday's partition as a warm-up; today's partition timed, in a
-    process of its own."""
+    """`history_days` days of history, the next day's partition as a warm-up, the day after timed in a process of its
+    own: the last day of last month (benchmarks/generate.py new_day_dates)."""
     import dagster as dg
 
-    from benchmarks.generate import append_tracker_days, tracker_days
+    from benchmarks.generate import append_tracker_days, new_day_dates, tracker_days
 
     mirror = Path(os.environ["AIMETRICS_DATA_DIR"])
-    today = datetime.now(UTC).date()
     days, per_day = int(history_days), int(rows_per_day)
-    path = tracker_days(mirror, days, per_day, first_day=today - timedelta(days=days + 1))
+    first_day, warm_up, measured = new_day_dates(days)
+    path = tracker_days(mirror, days, per_day, first_day=first_day)
     started = time.perf_counter()
     _land_history(mirror)
     setup = time.perf_counter() - started
     instance = dg.DagsterInstance.get()
-    warm_up, measured = today - timedelta(days=1), today
     append_tracker_days(path, warm_up, 1, per_day)
     warm = _timed_day(warm_up.isoformat(), instance)
     append_tracker_days(path, measured, 1, per_day)
