@@ -48,6 +48,12 @@ def test_settings_are_read_on_every_call_and_relative_folders_from_the_current_o
     assert settings.cache_dir == PROJECT_ROOT / "data" / "cache"  # empty is unset
     monkeypatch.setenv("AIMETRICS_SKYPILOT_CLOUDS", " aws, lambda ,")
     assert load_settings().clouds() == ["aws", "lambda"]
+    assert load_settings() is load_settings()  # read once while the environment stays as it is
+    monkeypatch.setenv("aimetrics_keep_versions", "3")  # a name in any case counts, as pydantic-settings reads it
+    assert load_settings().keep_versions == 3
+    (tmp_path / "elsewhere").mkdir()
+    monkeypatch.chdir(tmp_path / "elsewhere")
+    assert load_settings().mirror_dir == tmp_path / "elsewhere" / "mirror"
 
 
 def _environment_reads(path: Path) -> list[str]:
