@@ -24,6 +24,7 @@ from ingest.validate import empty_frame, split_by_schema
 from warehouse import ledger
 from warehouse.db import connect_write, is_write_conflict
 from warehouse.ledger import DeliveryKey, LoadOutcome
+from warehouse.preview import table_preview_markdown
 from warehouse.schema import PROVENANCE_SCHEMA, checked_identifier, ensure_raw_table
 from warehouse.write import DELIVERY_INDEX, tagged, write_deliveries
 
@@ -54,6 +55,8 @@ class LandingReport:
     """The newest observation day of each feed in the table (a source with freshness_days)."""
     rows_by_edition: dict[str, int] = field(default_factory=dict)
     """Rows in the table per edition of the deliveries landed (asked for with `count_editions`: a partition's own count)."""
+    preview: str = ""
+    """The table's first rows as markdown, read in the landing's own connection."""
 
     def count(self, status: str) -> int:
         return sum(1 for d in self.deliveries if d.outcome.status == status)
@@ -148,6 +151,7 @@ def _land_source(
         )
         report.table_rows, report.deliveries_in_table, report.fingerprint = held.rows, held.deliveries, held.fingerprint
         report.rows_by_edition, report.newest_by_feed = held.rows_by_edition, held.newest_by_feed
+        report.preview = table_preview_markdown(f"raw.{table}", conn=conn)
     return report
 
 

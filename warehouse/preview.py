@@ -4,20 +4,27 @@ from __future__ import annotations
 
 import re
 
+import duckdb
+
 from warehouse.db import connect_read
 
 _QUALIFIED = re.compile(r"^[a-z][a-z0-9_]*\.[a-z][a-z0-9_]*$")
 
 
-def table_preview_markdown(table: str, limit: int = 5, max_chars: int = 40) -> str:
-    """The first rows of `schema.table` as a markdown table (cells cut to `max_chars`)."""
+def table_preview_markdown(
+    table: str, limit: int = 5, max_chars: int = 40, conn: duckdb.DuckDBPyConnection | None = None
+) -> str:
+    """The first rows of `schema.table` as a markdown table (cells cut to `max_chars`), read through `conn` when
+    given (a connection the caller holds open), else through a read-only connection of its own."""
     if not _QUALIFIED.match(table):
         raise ValueError(f"not a schema-qualified table name: {table!r}")
+    if conn is None:
+        with connect_read() as own:
+            return table_preview_markdown(table, limit, max_chars, own)
     schema, name = table.split(".")
-    with connect_read() as conn:
-        relation = conn.sql(f'select * from "{schema}"."{name}" limit {int(limit)}')
-        columns, rows = relation.columns, relation.fetchall()
-    return markdown_table(columns, rows, max_chars)
+    result = conn.execute(f'select * from "{schema}"."{name}" limit {int(limit)}')
+    rows = result.fetchall()
+    return markdown_table([column[0] for column in result.description], rows, max_chars)
 
 
 _CONTROL = re.compile("[\x00-\x09\x0b-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069]")

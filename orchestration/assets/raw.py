@@ -12,7 +12,6 @@ from orchestration.drop_checks import drop_check_result, drop_check_spec
 from orchestration.freshness import freshness_check_result, freshness_check_spec
 from orchestration.tracker import PARTITIONED
 from warehouse.land import LandingReport, land_source
-from warehouse.preview import table_preview_markdown
 
 
 def raw_key(source: Source) -> dg.AssetKey:
@@ -107,7 +106,7 @@ def build_raw_asset(source: Source) -> dg.AssetsDefinition:
                 "rows_quarantined": report.rows_quarantined,
                 "parser_version": source.parser_version,
                 "deliveries": dg.MetadataValue.md(_deliveries_markdown(report)),
-                "preview": dg.MetadataValue.md(table_preview_markdown(f"raw.{source.raw_table}")),
+                "preview": dg.MetadataValue.md(report.preview),
             },
         )
 

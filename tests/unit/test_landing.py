@@ -131,8 +131,12 @@ def test_table_names_reaching_sql_are_checked():
 def test_every_source_lands_from_the_fixture_mirror(monkeypatch):
     monkeypatch.setenv("AIMETRICS_DATA_DIR", str(FIXTURE_MIRROR))
     settings = load_settings()
-    rows = {name: land_source(source, settings=settings).table_rows for name, source in SOURCES.items()}
+    reports = {name: land_source(source, settings=settings) for name, source in SOURCES.items()}
+    rows = {name: report.table_rows for name, report in reports.items()}
     assert rows["ai_index"] > 0 and rows["skypilot_catalog"] == 6 and rows["funding_exports"] == 11
+    # the raw asset's preview: the table's first rows, read in the landing's connection
+    preview = reports["skypilot_catalog"].preview.splitlines()
+    assert preview[0].startswith("| ") and "source_file" in preview[0] and len(preview) == 2 + 5
     with connect_read() as conn:
         tables = {
             t
