@@ -35,12 +35,25 @@ offers as (
           between monthly.reference_usd_per_gpu_hour / 4 and monthly.reference_usd_per_gpu_hour * 4
 ),
 
-yearly as (
-    select gpu_model, pricing, year, median(usd_per_gpu_hour) as median_usd_per_gpu_hour, count(*) as offers,
-           count(distinct provider) as providers, count(distinct source) as sources,
-           string_agg(distinct source, ', ' order by source) as source_names
+-- the median and the offers behind it, computed apart: distinct counts beside the median over a year's offers took
+-- 0.28 s at 10,000 offers a day; from each chip's distinct providers and sources first, 0.12 s (2026-12-07)
+prices as (
+    select gpu_model, pricing, year, median(usd_per_gpu_hour) as median_usd_per_gpu_hour, count(*) as offers
     from offers
     group by all
+),
+
+behind as (
+    select gpu_model, pricing, year, count(distinct provider) as providers, count(distinct source) as sources,
+           string_agg(distinct source, ', ' order by source) as source_names
+    from (select distinct gpu_model, pricing, year, provider, source from offers) as offered_by
+    group by all
+),
+
+yearly as (
+    select prices.*, behind.providers, behind.sources, behind.source_names
+    from prices
+    inner join behind using (gpu_model, pricing, year)
 ),
 
 recomputed_years as (
