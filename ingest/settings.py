@@ -97,12 +97,13 @@ def load_settings() -> Settings:
 
 
 def _environment() -> tuple:
-    """What the settings are read from: the variables (pydantic-settings matches their names in any case) and the
-    folder relative paths are resolved from."""
-    names = {"DAGSTER_HOME"}
+    """What the settings are read from: their variables (pydantic-settings matches the names in any case), HOME
+    (`~` in a folder) and the folder relative paths are resolved from."""
     return os.getcwd(), tuple(
         sorted(
-            item for item in os.environ.items() if item[0].upper().startswith("AIMETRICS_") or item[0].upper() in names
+            (name, value)
+            for name, value in os.environ.items()
+            if name.upper().startswith("AIMETRICS_") or name.upper() in ("DAGSTER_HOME", "HOME")
         )
     )
 

@@ -54,6 +54,10 @@ def test_settings_are_read_on_every_call_and_relative_folders_from_the_current_o
     (tmp_path / "elsewhere").mkdir()
     monkeypatch.chdir(tmp_path / "elsewhere")
     assert load_settings().mirror_dir == tmp_path / "elsewhere" / "mirror"
+    monkeypatch.setenv("AIMETRICS_DATA_DIR", "~/mirror")  # `~` follows HOME
+    for home in ("one", "two"):
+        monkeypatch.setenv("HOME", str(tmp_path / home))
+        assert load_settings().mirror_dir == tmp_path / home / "mirror"
 
 
 def _environment_reads(path: Path) -> list[str]:
