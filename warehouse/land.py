@@ -151,7 +151,7 @@ def _land_source(
         )
         report.table_rows, report.deliveries_in_table, report.fingerprint = held.rows, held.deliveries, held.fingerprint
         report.rows_by_edition, report.newest_by_feed = held.rows_by_edition, held.newest_by_feed
-        report.preview = table_preview_markdown(f"raw.{table}", conn=conn)
+        report.preview = table_preview_markdown(conn, f"raw.{table}")
     return report
 
 

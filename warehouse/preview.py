@@ -1,4 +1,4 @@
-"""Small read-only looks at warehouse tables, for asset metadata and the command line."""
+"""Small looks at warehouse tables, for asset metadata and the command line."""
 
 from __future__ import annotations
 
@@ -6,21 +6,13 @@ import re
 
 import duckdb
 
-from warehouse.db import connect_read
-
 _QUALIFIED = re.compile(r"^[a-z][a-z0-9_]*\.[a-z][a-z0-9_]*$")
 
 
-def table_preview_markdown(
-    table: str, limit: int = 5, max_chars: int = 40, conn: duckdb.DuckDBPyConnection | None = None
-) -> str:
-    """The first rows of `schema.table` as a markdown table (cells cut to `max_chars`), read through `conn` when
-    given (a connection the caller holds open), else through a read-only connection of its own."""
+def table_preview_markdown(conn: duckdb.DuckDBPyConnection, table: str, limit: int = 5, max_chars: int = 40) -> str:
+    """The first rows of `schema.table` as a markdown table (cells cut to `max_chars`), read through `conn`."""
     if not _QUALIFIED.match(table):
         raise ValueError(f"not a schema-qualified table name: {table!r}")
-    if conn is None:
-        with connect_read() as own:
-            return table_preview_markdown(table, limit, max_chars, own)
     schema, name = table.split(".")
     result = conn.execute(f'select * from "{schema}"."{name}" limit {int(limit)}')
     rows = result.fetchall()
