@@ -3,8 +3,10 @@
 1. ingest: the pipeline's SkyPilot path (locate, checksum, stream, parse, pandera, atomic load) vs raw DuckDB
    `read_csv` of the same files into a table: rows/s ratio and peak memory (each in its own process).
 2. new day: the daily partitioned job for one new day (tracker ingest + dbt incremental + checks) with 30 and
-   with 1,000 days of history already loaded.
-3. cold build of everything from the real data (`aimetrics run`) vs DuckDB reading every CSV file of it.
+   with 1,000 days of history already loaded; then the same job for a day of a few rows, which costs what the stack
+   costs (Dagster's run and steps, dbt's start and nodes) with next to no data.
+3. cold build of everything from the real data (`aimetrics run`) vs DuckDB reading every CSV file of it; then the
+   same build over the test fixtures (every source, a few rows each), the stack's part of it.
 4. mart queries at the 1,000-day history vs DuckDB answering the same question from the CSV file.
 5. the shared engine (benchmarks/shared_engine.py): the cold build with 1 and with 2 Celery workers and one new day
    into a DuckLake on Postgres and S3, as multiples of 3 and 2 into the local file.
@@ -92,17 +94,11 @@ def new_day(work: Path, history_days: int, rows_per_day: int) -> dict:
     from benchmarks.generate import new_day_dates
 
     run = work / f"history_{history_days}"
-    first_day = new_day_dates(history_days)[0].isoformat()
     env = {
-        "AIMETRICS_DATA_DIR": str(run / "mirror"),
-        "AIMETRICS_CACHE_DIR": str(run / "cache"),
-        "AIMETRICS_DUCKDB_PATH": str(run / "warehouse.duckdb"),
-        "DAGSTER_HOME": str(run / "dagster_home"),
-        "AIMETRICS_TRACKER_FIRST_DAY": first_day,  # the synthetic tracker starts before the real one
+        **run_environment(run, data=run / "mirror"),
+        "AIMETRICS_TRACKER_FIRST_DAY": new_day_dates(history_days)[0].isoformat(),  # before the real tracker's
         **STEADY_STATE,
     }
-    (run / "dagster_home").mkdir(parents=True, exist_ok=True)
-    shutil.copy(ROOT / "orchestration" / "dagster.yaml", run / "dagster_home" / "dagster.yaml")
     result = _child(["new-day", str(history_days), str(rows_per_day)], env)
     result.update(history_days=history_days, rows_per_day=rows_per_day)
     return result
@@ -113,15 +109,27 @@ def floor(work: Path, data: Path) -> dict:
     return _child(["baseline-cold", str(data), str(work / "floor.duckdb")], {})
 
 
-def cold_build(work: Path, data: Path) -> dict:
-    env = {
+def run_environment(folder: Path, data: Path) -> dict[str, str]:
+    """A measured run's settings: everything it reads or writes in `folder` (a new Dagster instance too), never the
+    project's own warehouse, inbox (data/inbox) or report (reports/aimetrics.html), and its sources from `data`."""
+    home = folder / "dagster_home"
+    home.mkdir(parents=True, exist_ok=True)
+    shutil.copy(ROOT / "orchestration" / "dagster.yaml", home / "dagster.yaml")
+    return {
         "AIMETRICS_DATA_DIR": str(data),
-        "AIMETRICS_CACHE_DIR": str(work / "cold_cache"),
-        "AIMETRICS_DUCKDB_PATH": str(work / "cold.duckdb"),
-        "DAGSTER_HOME": str(work / "cold_home"),
+        "AIMETRICS_CACHE_DIR": str(folder / "cache"),
+        "AIMETRICS_DUCKDB_PATH": str(folder / "warehouse.duckdb"),
+        "AIMETRICS_INBOX_DIR": str(folder / "inbox"),
+        "AIMETRICS_REPORT_PATH": str(folder / "report.html"),
+        "DAGSTER_HOME": str(home),
     }
-    (work / "cold_home").mkdir(exist_ok=True)
-    shutil.copy(ROOT / "orchestration" / "dagster.yaml", work / "cold_home" / "dagster.yaml")
+
+
+def cold_build(work: Path, data: Path, name: str = "cold") -> dict:
+    """`aimetrics run` of everything in `data`, in a fresh process, into a new warehouse (work/<name>)."""
+    from benchmarks.shared_engine import local_counts
+
+    env = run_environment(work / name, data)
     # what `make run` does before the run (`make setup`): dbt parses the project for this warehouse
     subprocess.run(
         [str(Path(sys.executable).parent / "dbt"), "--quiet", "parse", "--profiles-dir", "."],
@@ -140,7 +148,24 @@ def cold_build(work: Path, data: Path) -> dict:
     seconds = time.perf_counter() - started
     if done.returncode != 0:
         raise RuntimeError(f"aimetrics run failed:\n{done.stdout[-2000:]}\n{done.stderr[-2000:]}")
-    return {"seconds": round(seconds, 2)}
+    mart_rows = sum(local_counts(work / name / "warehouse.duckdb").values())
+    assert mart_rows, f"the build of {data} published empty marts"
+    return {"seconds": round(seconds, 2), "mart_rows": mart_rows}
+
+
+def fixture_build(work: Path) -> dict:
+    """The cold build over the test fixtures: every source, a few rows each, so the same steps and dbt nodes as the
+    real data's build with next to no data. What it takes is what the stack (Python's start, Dagster's steps and
+    events, dbt's start and nodes) costs whatever the data."""
+    from tests.conftest import write_fixture_mirror
+
+    mirror = write_fixture_mirror(work / "fixture_mirror")
+    files = [path for path in mirror.rglob("*") if path.is_file()]
+    return {
+        **cold_build(work, mirror, name="fixtures"),
+        "files": len(files),
+        "megabytes": round(sum(path.stat().st_size for path in files) / 1e6, 2),
+    }
 
 
 def queries(work: Path) -> dict:
@@ -192,6 +217,17 @@ def verdicts(results: dict) -> list[tuple[str, str, str, bool]]:
             rows.append(
                 (f"2. one new day, {history:,} days of history", f"{item['seconds']:.1f} s ({phases})", "-", None)
             )
+        few = item.get("few_rows")
+        if few and base:
+            rows.append(
+                (
+                    f"2. the same job for a day of {few['rows']} rows, {history:,} days of history: multiple of the floor",
+                    f"{few['seconds'] / base:.1f}x ({few['seconds']:.1f} s: dbt {few['dbt_s']:.1f}; the measured day, "
+                    f"{item['rows_per_day']:,} rows and the rest of its month: {item['seconds'] - few['seconds']:+.1f} s)",
+                    "-",
+                    None,
+                )
+            )
         share = item["publish_s"] / item["seconds"]
         rows.append(
             (
@@ -223,6 +259,17 @@ def verdicts(results: dict) -> list[tuple[str, str, str, bool]]:
                 f"{results['floor']['files']} CSV files: {base:.2f} s)",
                 f"<= {TARGETS['cold_build_floors']:.0f}x",
                 cold["floors"] <= TARGETS["cold_build_floors"],
+            )
+        )
+    fixtures = results.get("fixture_build")
+    if isinstance(fixtures, dict) and isinstance(cold, dict) and base:
+        rows.append(
+            (
+                f"3. the same build over the test fixtures ({fixtures['files']} files, {fixtures['megabytes']} MB)",
+                f"{fixtures['seconds'] / base:.1f}x ({fixtures['seconds']:.1f} s; the real data's "
+                f"{100 * fixtures['seconds'] / cold['seconds']:.0f} %)",
+                "-",
+                None,
             )
         )
     rows += shared_verdicts(results)
@@ -286,7 +333,7 @@ def measure_shared(args: argparse.Namespace, results: dict, history: int, per_da
     if not local_days:
         _progress(f"shared engine: first the local new day at {history:,} days it is compared with")
         local_days = [new_day(args.work, history, per_day)]
-    local = shared_engine.local_counts(args.work / "cold.duckdb")
+    local = shared_engine.local_counts(args.work / "cold" / "warehouse.duckdb")
     results["shared"] = {"cold": [], "local_new_day": local_days[0]}
     for workers in (1, 2):
         _progress(f"shared engine: cold build with {workers} worker(s), on a fresh deployment")
@@ -347,6 +394,9 @@ def main(argv: list[str] | None = None) -> int:
             _progress(f"cold build: aimetrics run over {args.data}, in a fresh process")
             results["cold_build"] = cold_build(args.work, args.data)
             _progress(f"cold build: {results['cold_build']['seconds']:.1f} s")
+            _progress("cold build over the test fixtures (next to no data), in a fresh process")
+            results["fixture_build"] = fixture_build(args.work)
+            _progress(f"cold build over the fixtures: {results['fixture_build']['seconds']:.1f} s")
         else:
             results["cold_build"] = f"skipped: no real data at {args.data} (set AIMETRICS_DATA_DIR)"
     if "shared" in args.only:

@@ -10,6 +10,7 @@ import statistics
 import subprocess
 import sys
 import time
+from datetime import timedelta
 from pathlib import Path
 
 import duckdb
@@ -133,9 +134,15 @@ def _in_a_new_process(day: str) -> dict:
     return json.loads(done.stdout.strip().splitlines()[-1])
 
 
+FEW_ROWS = 10
+"""The rows of the day timed after the measured one: the same job, the same dbt nodes, next to no data."""
+
+
 def new_day(history_days: str, rows_per_day: str) -> None:
     """`history_days` days of history, the next day's partition as a warm-up, the day after timed in a process of its
-    own: the last day of last month (benchmarks/generate.py new_day_dates)."""
+    own: the last day of last month (benchmarks/generate.py new_day_dates). Then the first day of this month, with
+    FEW_ROWS rows, timed the same way: what the job costs when the day's data costs next to nothing (its month holds
+    that day alone), which is the part of a new day no faster SQL can remove."""
     import dagster as dg
 
     from benchmarks.generate import append_tracker_days, new_day_dates, tracker_days
@@ -152,17 +159,32 @@ def new_day(history_days: str, rows_per_day: str) -> None:
     warm = _timed_day(warm_up.isoformat(), instance)
     append_tracker_days(path, measured, 1, per_day)
     timed = _in_a_new_process(measured.isoformat())
+    few_rows_day = measured + timedelta(days=1)
+    append_tracker_days(path, few_rows_day, 1, FEW_ROWS)
+    few = _in_a_new_process(few_rows_day.isoformat())
     from warehouse.db import connect_published
 
     with connect_published() as conn:  # the local file's published version, or the DuckLake's published snapshot
         rows = conn.execute("select count(*) from raw.gpu_tracker_observations").fetchone()[0]
-        # the measured day moved what it claims: its offers are in the published mart, bar the few set aside
-        reached = conn.execute(
-            "select count(*) from marts.gpu_prices where source = 'gpu_pricing_tracker' and observed_on = ?",
-            [measured],
-        ).fetchone()[0]
+        # each timed day moved what it claims: its offers are in the published mart, bar the few set aside
+        reached, few_reached = (
+            conn.execute(
+                "select count(*) from marts.gpu_prices where source = 'gpu_pricing_tracker' and observed_on = ?", [day]
+            ).fetchone()[0]
+            for day in (measured, few_rows_day)
+        )
     assert reached >= 0.9 * per_day, f"only {reached} of the day's {per_day} offers reached marts.gpu_prices"
-    _emit({**timed, "warm_up_s": warm["seconds"], "setup_s": round(setup, 1), "raw_rows": rows, "day_offers": reached})
+    assert few_reached >= 0.9 * FEW_ROWS, f"only {few_reached} of {FEW_ROWS} offers of {few_rows_day} reached the mart"
+    _emit(
+        {
+            **timed,
+            "warm_up_s": warm["seconds"],
+            "setup_s": round(setup, 1),
+            "raw_rows": rows,
+            "day_offers": reached,
+            "few_rows": {**few, "rows": FEW_ROWS, "day_offers": few_reached},
+        }
+    )
 
 
 def baseline_cold(data: str, db: str) -> None:
