@@ -110,6 +110,9 @@ class Deployment:
             "AIMETRICS_DUCKDB_EXTENSION_DIR": str(EXTENSIONS),
             "AIMETRICS_DATA_DIR": str(self.mirror),
             "AIMETRICS_CACHE_DIR": str(self.root / "cache"),
+            # never the project's own inbox (data/inbox) or report (reports/aimetrics.html)
+            "AIMETRICS_INBOX_DIR": str(self.root / "inbox"),
+            "AIMETRICS_REPORT_PATH": str(self.root / "report.html"),
             "AIMETRICS_EXECUTOR": "celery",
             "AIMETRICS_CELERY_BROKER": redis,
             "AIMETRICS_CELERY_BACKEND": redis,

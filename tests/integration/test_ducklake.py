@@ -36,6 +36,9 @@ def _lake_env(tmp_path: Path, mirror: Path) -> dict[str, str]:
         "DAGSTER_HOME": str(home),
         "AIMETRICS_DATA_DIR": str(mirror),
         "AIMETRICS_CACHE_DIR": str(tmp_path / "lake_cache"),
+        # never the project's own inbox (data/inbox) or report (reports/aimetrics.html)
+        "AIMETRICS_INBOX_DIR": str(tmp_path / "lake_inbox"),
+        "AIMETRICS_REPORT_PATH": str(tmp_path / "lake_report.html"),
         "AIMETRICS_WAREHOUSE": f"ducklake:{tmp_path / 'catalog.ducklake'}",
         "AIMETRICS_DUCKLAKE_DATA_PATH": f"{tmp_path / 'lake_files'}/",
         "AIMETRICS_DUCKDB_EXTENSION_DIR": str(EXTENSIONS),
