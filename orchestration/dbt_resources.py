@@ -15,6 +15,7 @@ process exits); it is closed when dbt returns, so the step can count rows in the
 
 from __future__ import annotations
 
+import hashlib
 import importlib.metadata
 import queue
 import shutil
@@ -33,6 +34,8 @@ from dagster_dbt.core.dbt_cli_invocation import PARTIAL_PARSE_FILE_NAME, _get_db
 from dagster_dbt.dagster_dbt_translator import validate_opt_translator
 from dagster_dbt.dbt_manifest import validate_manifest
 from packaging import version
+
+from warehouse.db import warehouse_path, warehouse_target
 
 _DONE = object()
 
@@ -186,11 +189,29 @@ def _close_dbts_database() -> None:
         environment.close()
 
 
+PARSE_STATES = "parse_states"
+
+
+def saved_parse_states(project_target: Path) -> list[Path]:
+    """Where dbt's parse state is kept, the one to start from first: this run's warehouse's own, then the project's
+    (what `make setup` parsed, or the latest call's). dbt parses the whole project again (3 s) when its state was
+    made for another connection (tests/unit/test_dbt_invocations.py), so each warehouse keeps its own: runs into two
+    warehouses in turn (a local file and a DuckLake, the tests or the bench beside the schedule) no longer make each
+    other parse everything again."""
+    warehouse = f"{warehouse_target()!r}|{warehouse_path().resolve()}"
+    key = hashlib.sha256(warehouse.encode()).hexdigest()[:16]
+    return [project_target / PARSE_STATES / key / PARTIAL_PARSE_FILE_NAME, project_target / PARTIAL_PARSE_FILE_NAME]
+
+
 def _start_from_saved_parse(project_dir: Path, target: Path) -> None:
-    """dbt parses only what changed when the target folder holds the project's saved parse state (as dagster-dbt
-    does for its subprocess)."""
+    """dbt parses only what changed when the target folder holds a saved parse state (as dagster-dbt does for its
+    subprocess, from the project's)."""
+    if (target / PARTIAL_PARSE_FILE_NAME).exists():
+        return
     saved_target = _get_dbt_target_path()
-    saved = (saved_target if saved_target.is_absolute() else project_dir / saved_target) / PARTIAL_PARSE_FILE_NAME
-    if saved.exists() and not (target / PARTIAL_PARSE_FILE_NAME).exists():
-        target.mkdir(parents=True, exist_ok=True)
-        shutil.copy(saved, target / PARTIAL_PARSE_FILE_NAME)
+    project_target = saved_target if saved_target.is_absolute() else project_dir / saved_target
+    for saved in saved_parse_states(project_target):
+        if saved.exists():
+            target.mkdir(parents=True, exist_ok=True)
+            shutil.copy(saved, target / PARTIAL_PARSE_FILE_NAME)
+            return

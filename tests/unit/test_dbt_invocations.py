@@ -6,6 +6,7 @@ import sys
 import time
 
 from orchestration.assets import dbt as dbt_assets
+from orchestration.dbt_resources import _start_from_saved_parse
 from tests.conftest import PROJECT_ROOT
 
 
@@ -19,6 +20,7 @@ def test_a_runs_parse_state_is_what_the_next_run_starts_from(tmp_path, monkeypat
     dbt_assets.keep_parse_state(call)
     assert (project / "target" / "partial_parse.msgpack").read_bytes() == b"parsed for /srv/warehouse.duckdb"
     assert sorted(p.name for p in (project / "target").iterdir()) == [
+        "parse_states",
         "partial_parse.msgpack",
         call.name,
     ]  # no temp file
@@ -29,6 +31,32 @@ def test_a_runs_parse_state_is_what_the_next_run_starts_from(tmp_path, monkeypat
     assert (project / "target" / "partial_parse.msgpack").read_bytes() == b"parsed for /srv/warehouse.duckdb"
 
 
+def test_each_warehouse_starts_from_its_own_parse_state(tmp_path, monkeypatch):
+    """Runs into two warehouses in turn: each starts from the state its own warehouse's last call left, not from the
+    other's (with which dbt would parse the whole project again); a warehouse with none starts from the latest."""
+    project = tmp_path / "dbt_project"
+    monkeypatch.setattr(dbt_assets, "DBT_PROJECT_DIR", project)
+
+    def a_call_into(warehouse: str, state: bytes) -> None:
+        monkeypatch.setenv("AIMETRICS_DUCKDB_PATH", str(tmp_path / warehouse))
+        call = project / "target" / f"warehouse_dbt_models-{warehouse[0]}000000-0000000"
+        call.mkdir(parents=True)
+        (call / "partial_parse.msgpack").write_bytes(state)
+        dbt_assets.keep_parse_state(call)
+
+    def starts_from(warehouse: str) -> bytes:
+        monkeypatch.setenv("AIMETRICS_DUCKDB_PATH", str(tmp_path / warehouse))
+        target = tmp_path / "next" / warehouse
+        _start_from_saved_parse(project, target)
+        return (target / "partial_parse.msgpack").read_bytes()
+
+    a_call_into("a.duckdb", b"parsed for a")
+    a_call_into("b.duckdb", b"parsed for b")
+    assert starts_from("a.duckdb") == b"parsed for a"
+    assert starts_from("b.duckdb") == b"parsed for b"
+    assert starts_from("c.duckdb") == b"parsed for b"
+
+
 def test_only_the_newest_target_folders_stay(tmp_path):
     now = time.time()
     for age in range(14):
@@ -37,9 +65,16 @@ def test_only_the_newest_target_folders_stay(tmp_path):
         (folder / "manifest.json").write_text("{}")
         os.utime(folder, (now - age * 60, now - age * 60))
     (tmp_path / "partial_parse.msgpack").write_bytes(b"state")
+    for age in range(14):
+        state = tmp_path / "parse_states" / f"{age:016d}" / "partial_parse.msgpack"
+        state.parent.mkdir(parents=True)
+        state.write_bytes(b"state")
+        os.utime(state.parent, (now - age * 60, now - age * 60))
     dbt_assets.prune_invocations(tmp_path, keep=dbt_assets.KEPT_INVOCATIONS)
     left = sorted(p.name for p in tmp_path.glob("warehouse_dbt_models-*"))
     assert left == [f"warehouse_dbt_models-{age:07d}-0000000" for age in range(dbt_assets.KEPT_INVOCATIONS)]
+    states = sorted(p.name for p in (tmp_path / "parse_states").iterdir())
+    assert states == [f"{age:016d}" for age in range(dbt_assets.KEPT_INVOCATIONS)]
     assert (tmp_path / "partial_parse.msgpack").exists()
 
 
