@@ -192,15 +192,15 @@ def _close_dbts_database() -> None:
 PARSE_STATES = "parse_states"
 
 
-def saved_parse_states(project_target: Path) -> list[Path]:
-    """Where dbt's parse state is kept, the one to start from first: this run's warehouse's own, then the project's
-    (what `make setup` parsed, or the latest call's). dbt parses the whole project again (3 s) when its state was
-    made for another connection (tests/unit/test_dbt_invocations.py), so each warehouse keeps its own: runs into two
-    warehouses in turn (a local file and a DuckLake, the tests or the bench beside the schedule) no longer make each
-    other parse everything again."""
+def warehouse_parse_state(project_target: Path) -> Path:
+    """Where the parse state of this run's warehouse is kept. dbt parses the whole project again (3 s) when its saved
+    state was made for another connection (tests/unit/test_dbt_invocations.py), so each warehouse keeps its own:
+    runs into two warehouses in turn (a local file and a DuckLake, the tests or the bench beside the schedule) do not
+    make each other parse everything, and the project's own state (`make setup`'s, for the warehouse `make run`
+    builds) stays what a warehouse without one starts from."""
     warehouse = f"{warehouse_target()!r}|{warehouse_path().resolve()}"
     key = hashlib.sha256(warehouse.encode()).hexdigest()[:16]
-    return [project_target / PARSE_STATES / key / PARTIAL_PARSE_FILE_NAME, project_target / PARTIAL_PARSE_FILE_NAME]
+    return project_target / PARSE_STATES / key / PARTIAL_PARSE_FILE_NAME
 
 
 def _start_from_saved_parse(project_dir: Path, target: Path) -> None:
@@ -210,7 +210,7 @@ def _start_from_saved_parse(project_dir: Path, target: Path) -> None:
         return
     saved_target = _get_dbt_target_path()
     project_target = saved_target if saved_target.is_absolute() else project_dir / saved_target
-    for saved in saved_parse_states(project_target):
+    for saved in (warehouse_parse_state(project_target), project_target / PARTIAL_PARSE_FILE_NAME):
         if saved.exists():
             target.mkdir(parents=True, exist_ok=True)
             shutil.copy(saved, target / PARTIAL_PARSE_FILE_NAME)

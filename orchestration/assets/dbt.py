@@ -17,7 +17,12 @@ from dagster_dbt import DagsterDbtTranslator, DagsterDbtTranslatorSettings, DbtC
 from ingest.settings import load_settings
 from orchestration.constants import FULL_REFRESH_TAG, OWNERS, WAREHOUSE_POOL
 from orchestration.dbt_progress import FoldedDbtOutput
-from orchestration.dbt_resources import PARSE_STATES, InProcessDbtCliResource, LocalDbtCliResource, saved_parse_states
+from orchestration.dbt_resources import (
+    PARSE_STATES,
+    InProcessDbtCliResource,
+    LocalDbtCliResource,
+    warehouse_parse_state,
+)
 from orchestration.dbt_reuse import forget_builds, leave_as_they_are, record_builds
 from orchestration.stale_runs import hold_the_build_lease
 from warehouse.db import (
@@ -232,17 +237,16 @@ def run_results(run_id: str) -> dict | None:
 
 def keep_parse_state(invocation_target: Path) -> None:
     """dbt parses the whole project again (3 s) when its saved parse state was made with other connection settings,
-    such as another warehouse path than the one `make` parsed with. Each call starts from its warehouse's saved state
-    (else the project's, orchestration/dbt_resources.py), so this call's state replaces both: the next run against
-    the same warehouse parses only what changed. Replaced atomically, since runs into other warehouses (tests,
-    benchmarks) may read them at the same time."""
+    such as another warehouse path. Each call starts from its warehouse's saved state (else the project's,
+    orchestration/dbt_resources.py), so this call's state replaces its warehouse's: the next run against the same
+    warehouse parses only what changed. Replaced atomically, since another process may read it at the same time."""
     state = invocation_target / "partial_parse.msgpack"
     if state.exists():
-        for saved in saved_parse_states(DBT_PROJECT_DIR / "target"):
-            saved.parent.mkdir(parents=True, exist_ok=True)
-            partial = saved.with_suffix(f".{os.getpid()}.tmp")
-            shutil.copyfile(state, partial)
-            os.replace(partial, saved)
+        saved = warehouse_parse_state(DBT_PROJECT_DIR / "target")
+        saved.parent.mkdir(parents=True, exist_ok=True)
+        partial = saved.with_suffix(f".{os.getpid()}.tmp")
+        shutil.copyfile(state, partial)
+        os.replace(partial, saved)
 
 
 def prune_invocations(folder: Path, keep: int) -> None:

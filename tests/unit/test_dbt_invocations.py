@@ -10,51 +10,37 @@ from orchestration.dbt_resources import _start_from_saved_parse
 from tests.conftest import PROJECT_ROOT
 
 
-def test_a_runs_parse_state_is_what_the_next_run_starts_from(tmp_path, monkeypatch):
-    project = tmp_path / "dbt_project"
-    call = project / "target" / "warehouse_dbt_models-abc1234-0000000"
-    call.mkdir(parents=True)
-    (project / "target" / "partial_parse.msgpack").write_bytes(b"parsed for ../data/warehouse.duckdb")
-    (call / "partial_parse.msgpack").write_bytes(b"parsed for /srv/warehouse.duckdb")
-    monkeypatch.setattr(dbt_assets, "DBT_PROJECT_DIR", project)
-    dbt_assets.keep_parse_state(call)
-    assert (project / "target" / "partial_parse.msgpack").read_bytes() == b"parsed for /srv/warehouse.duckdb"
-    assert sorted(p.name for p in (project / "target").iterdir()) == [
-        "parse_states",
-        "partial_parse.msgpack",
-        call.name,
-    ]  # no temp file
-    # a call that failed before dbt wrote any state changes nothing
-    empty = project / "target" / "warehouse_dbt_models-def5678-0000000"
-    empty.mkdir()
-    dbt_assets.keep_parse_state(empty)
-    assert (project / "target" / "partial_parse.msgpack").read_bytes() == b"parsed for /srv/warehouse.duckdb"
-
-
 def test_each_warehouse_starts_from_its_own_parse_state(tmp_path, monkeypatch):
     """Runs into two warehouses in turn: each starts from the state its own warehouse's last call left, not from the
-    other's (with which dbt would parse the whole project again); a warehouse with none starts from the latest."""
+    other's (with which dbt would parse the whole project again). A warehouse without one starts from the project's
+    (what `make setup` parsed), which no call replaces."""
     project = tmp_path / "dbt_project"
+    (project / "target").mkdir(parents=True)
+    (project / "target" / "partial_parse.msgpack").write_bytes(b"parsed by make setup")
     monkeypatch.setattr(dbt_assets, "DBT_PROJECT_DIR", project)
 
-    def a_call_into(warehouse: str, state: bytes) -> None:
+    def a_call_into(warehouse: str, state: bytes | None) -> None:
         monkeypatch.setenv("AIMETRICS_DUCKDB_PATH", str(tmp_path / warehouse))
-        call = project / "target" / f"warehouse_dbt_models-{warehouse[0]}000000-0000000"
-        call.mkdir(parents=True)
-        (call / "partial_parse.msgpack").write_bytes(state)
+        call = project / "target" / f"warehouse_dbt_models-{len(list(project.glob('target/*'))):07d}-0000000"
+        call.mkdir()
+        if state is not None:  # None: a call that failed before dbt wrote any state
+            (call / "partial_parse.msgpack").write_bytes(state)
         dbt_assets.keep_parse_state(call)
 
     def starts_from(warehouse: str) -> bytes:
         monkeypatch.setenv("AIMETRICS_DUCKDB_PATH", str(tmp_path / warehouse))
-        target = tmp_path / "next" / warehouse
+        target = tmp_path / "next" / str(len(list(tmp_path.glob("next/*"))))  # a new call's own folder
         _start_from_saved_parse(project, target)
         return (target / "partial_parse.msgpack").read_bytes()
 
+    assert starts_from("a.duckdb") == b"parsed by make setup"
     a_call_into("a.duckdb", b"parsed for a")
     a_call_into("b.duckdb", b"parsed for b")
+    a_call_into("a.duckdb", None)
     assert starts_from("a.duckdb") == b"parsed for a"
     assert starts_from("b.duckdb") == b"parsed for b"
-    assert starts_from("c.duckdb") == b"parsed for b"
+    assert starts_from("c.duckdb") == b"parsed by make setup"
+    assert not list(project.rglob("*.tmp"))
 
 
 def test_only_the_newest_target_folders_stay(tmp_path):
