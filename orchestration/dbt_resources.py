@@ -53,6 +53,13 @@ class LocalDbtCliResource(DbtCliResource):
     def _initialize_dbt_core_adapter(self, args):
         return None
 
+    def cli(self, args: Sequence[str], *, target_path: Path | None = None, context=None, **kwargs) -> DbtCliInvocation:
+        """dagster-dbt's call, started from this warehouse's parse state (else the project's, as dagster-dbt does)."""
+        target = Path(target_path or self._get_unique_target_path(context=context))
+        project_dir = Path(self.project_dir)
+        _start_from_saved_parse(project_dir, target if target.is_absolute() else project_dir / target)
+        return super().cli(args, target_path=target, context=context, **kwargs)
+
 
 class InProcessDbt:
     """What dagster-dbt reads of a dbt subprocess (`args`, `returncode`, `wait`, the events), for a dbt invocation

@@ -5,6 +5,9 @@ import subprocess
 import sys
 import time
 
+from dagster_dbt import DbtCliResource
+
+from orchestration import dbt_resources
 from orchestration.assets import dbt as dbt_assets
 from orchestration.dbt_resources import _start_from_saved_parse
 from tests.conftest import PROJECT_ROOT
@@ -99,3 +102,21 @@ def test_dbt_parses_again_when_the_warehouse_path_changes(tmp_path):
     third.mkdir(parents=True)
     (third / "partial_parse.msgpack").write_bytes((second / "partial_parse.msgpack").read_bytes())
     assert "profile has changed" not in parse(tmp_path / "two" / "warehouse.duckdb", third)
+
+
+def test_dbt_as_a_subprocess_starts_from_the_warehouses_state_too(tmp_path, monkeypatch):
+    """AIMETRICS_DBT_IN_PROCESS=false: dagster-dbt would copy the project's state; the warehouse's own comes first."""
+    saved = tmp_path / "target"
+    monkeypatch.setattr(dbt_resources, "_get_dbt_target_path", lambda: saved)
+    own = dbt_resources.warehouse_parse_state(saved)
+    own.parent.mkdir(parents=True)
+    own.write_bytes(b"parsed for this warehouse")
+    (saved / "partial_parse.msgpack").write_bytes(b"parsed by make setup")
+    calls = []
+    monkeypatch.setattr(DbtCliResource, "cli", lambda self, args, **kwargs: calls.append(kwargs["target_path"]))
+    dbt = PROJECT_ROOT / ".venv" / "bin" / "dbt"
+    resource = dbt_resources.LocalDbtCliResource(project_dir=str(PROJECT_ROOT / "dbt_project"), dbt_executable=str(dbt))
+    call = tmp_path / "call"
+    resource.cli(["parse"], target_path=call)
+    assert calls == [call]
+    assert (call / "partial_parse.msgpack").read_bytes() == b"parsed for this warehouse"
