@@ -21,19 +21,36 @@ rounds as (
     select *, coalesce(closed_on, announced_on) as dated_on from {{ ref('funding_rounds') }}
 ),
 
+-- Every pick below has one answer, so a rebuild gives the same row: a tie in a mode or an arg_max is broken by a
+-- stated rule, and a sum of money is rounded to the cent (the won), since the last digits of a sum of doubles depend
+-- on the order DuckDB's threads add the rows up in.
+countries as (
+    select company_id, country, count(*) as rounds, max(dated_on) as latest_round_on
+    from rounds
+    where country is not null
+    group by all
+),
+
+main_country as (
+    -- the country its rounds name most often; of two as often, the one its latest round names, then by name
+    select company_id, first(country order by rounds desc, latest_round_on desc nulls last, country asc) as country
+    from countries
+    group by company_id
+),
+
 raised as (
     select
         company_id,
-        mode(country) as country,
         count(*) filter (where counts_as_raised) as rounds,
-        sum(amount_usd) filter (where counts_as_raised) as raised_usd,
-        sum(amount_krw) filter (where counts_as_raised) as raised_krw,
-        sum(amount_usd) filter (where counts_as_raised and year >= 2023) as raised_usd_since_2023,
+        round(sum(amount_usd) filter (where counts_as_raised), 2) as raised_usd,
+        round(sum(amount_krw) filter (where counts_as_raised), 0) as raised_krw,
+        round(sum(amount_usd) filter (where counts_as_raised and year >= 2023), 2) as raised_usd_since_2023,
         min(dated_on) filter (where counts_as_raised) as first_round_on,
         max(dated_on) filter (where counts_as_raised) as last_round_on,
         count(*) filter (where not counts_as_raised) as rounds_in_discussion,
-        sum(amount_usd) filter (where not counts_as_raised) as in_discussion_usd,
-        arg_max(valuation_post_money_usd, dated_on) filter (
+        round(sum(amount_usd) filter (where not counts_as_raised), 2) as in_discussion_usd,
+        -- of two valuations on the same day, the higher
+        arg_max(valuation_post_money_usd, (dated_on, valuation_post_money_usd)) filter (
             where counts_as_raised and valuation_post_money_usd is not null
         ) as latest_valuation_post_money_usd,
         max(dated_on) filter (where counts_as_raised and valuation_post_money_usd is not null) as latest_valuation_on
@@ -57,7 +74,8 @@ coverage as (
 ),
 
 revenue as (
-    select company_id, arg_max(annualized_revenue_usd, reported_for) as latest_annualized_revenue_usd,
+    select company_id,
+           arg_max(annualized_revenue_usd, (reported_for, annualized_revenue_usd)) as latest_annualized_revenue_usd,
            max(reported_for) as revenue_reported_for
     from {{ ref('company_revenue') }}
     group by company_id
@@ -72,7 +90,8 @@ yearly_spend as (
             max(amount_usd) filter (where category like '%R&D%' and category like '%Inference%'),
             case when count(distinct category) filter (
                           where category in ('R&D cloud compute', 'Inference cloud compute')) = 2
-                 then sum(amount_usd) filter (where category in ('R&D cloud compute', 'Inference cloud compute')) end
+                 then round(sum(amount_usd) filter (
+                          where category in ('R&D cloud compute', 'Inference cloud compute')), 2) end
         ) as amount_usd
     from {{ ref('company_compute_spend') }}
     where basis = 'reported for the year'
@@ -80,7 +99,7 @@ yearly_spend as (
 ),
 
 spend as (
-    select company_id, arg_max(amount_usd, period_end) as latest_yearly_compute_spend_usd,
+    select company_id, arg_max(amount_usd, (period_end, amount_usd)) as latest_yearly_compute_spend_usd,
            max(period_end) as compute_spend_year_end
     from yearly_spend
     where amount_usd is not null
@@ -96,11 +115,23 @@ organizations as (
 
 models as (
     select names.company_id, count(distinct organizations.model) as notable_models,
-           mode(organizations.organization_kind) as organization_kind,
            max(organizations.training_compute_flop) as largest_training_compute_flop
     from organizations
     inner join (select distinct name, company_id from names) as names using (name)
     group by names.company_id
+),
+
+main_kind as (
+    -- the kind most of its notable models' rows give; of two as many, by name
+    select company_id, first(organization_kind order by models desc, organization_kind asc) as organization_kind
+    from (
+        select names.company_id, organizations.organization_kind, count(*) as models
+        from organizations
+        inner join (select distinct name, company_id from names) as names using (name)
+        where organizations.organization_kind is not null
+        group by all
+    ) as kinds
+    group by company_id
 ),
 
 clusters as (
@@ -115,8 +146,8 @@ select
     companies.company,
     companies.names,
     companies.spellings,
-    raised.country,
-    models.organization_kind,
+    main_country.country,
+    main_kind.organization_kind,
     coalesce(raised.rounds, 0) as rounds,
     raised.raised_usd,
     raised.raised_krw,
@@ -137,9 +168,11 @@ select
     clusters.largest_cluster_chips,
     coverage.sources_and_years
 from companies
+left join main_country using (company_id)
 left join raised using (company_id)
 left join revenue using (company_id)
 left join spend using (company_id)
 left join models using (company_id)
+left join main_kind using (company_id)
 left join clusters using (company_id)
 left join coverage using (company_id)

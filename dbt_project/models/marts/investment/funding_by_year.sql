@@ -5,7 +5,8 @@ select
     coalesce(country, 'Unknown') as country,
     coalesce(round_type, 'unknown') as round_type,
     count(*) as rounds,
-    sum(amount_usd) as amount_usd
+    -- to the cent: the last digits of a sum of doubles depend on the order DuckDB's threads add the rows up in
+    round(sum(amount_usd), 2) as amount_usd
 from {{ ref('funding_rounds') }}
 where counts_as_raised
 group by all

@@ -2,7 +2,8 @@
 -- of 2015-2020 (its `Funding Event` sheet) beside the aggregates made from them: per year and event type (the
 -- `Event Type` pivot, whose header is its first row, read up to its first Grand Total) and per year and country
 -- for private investment (the `Investment Amount` sheet, in marts.ai_investment). One row per published aggregate,
--- with the sum of its deals.
+-- with the sum of its deals. Sums are rounded to the cent before they become billions: the last digits of a sum of
+-- doubles depend on the order DuckDB's threads add the rows up in, and a rebuild must give the same rows.
 with cells as (
     select * from {{ ref('stg_ai_index__figure_values') }} where edition = 2021
 ),
@@ -41,7 +42,7 @@ pivot_amounts as (
 ),
 
 by_type_published as (
-    select row_labels.event_type, pivot_header.year, sum(pivot_amounts.value_number) / 1e9 as usd_billions
+    select row_labels.event_type, pivot_header.year, round(sum(pivot_amounts.value_number), 2) / 1e9 as usd_billions
     from pivot_amounts
     inner join row_labels using (row_number)
     inner join pivot_header using (column_index)
@@ -58,7 +59,7 @@ by_country_published as (
 compared as (
     select 'event_type' as breakdown, published.event_type as breakdown_value, published.year,
            published.usd_billions as published_usd_billions,
-           (select sum(usd) / 1e9 from deals where deals.event_type = published.event_type
+           (select round(sum(usd), 2) / 1e9 from deals where deals.event_type = published.event_type
                                               and deals.year = published.year) as deals_usd_billions,
            (select count(*) from deals where deals.event_type = published.event_type
                                         and deals.year = published.year) as deals,
@@ -66,7 +67,7 @@ compared as (
     from by_type_published as published
     union all
     select 'country', published.country, published.year, published.usd_billions,
-           (select sum(usd) / 1e9 from deals
+           (select round(sum(usd), 2) / 1e9 from deals
             where deals.event_type = 'Private Investment' and deals.year = published.year
               and (published.country = 'World'
                    or coalesce(nullif(trim(deals.country), ''), 'Not listed') = published.country)),
