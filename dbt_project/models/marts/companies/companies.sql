@@ -113,22 +113,28 @@ organizations as (
     where runs.is_notable
 ),
 
-models as (
-    select names.company_id, count(distinct organizations.model) as notable_models,
-           max(organizations.training_compute_flop) as largest_training_compute_flop
+-- a row per company and notable model it is listed on
+company_models as (
+    select names.company_id, organizations.model, organizations.organization_kind,
+           organizations.training_compute_flop
     from organizations
     inner join (select distinct name, company_id from names) as names using (name)
-    group by names.company_id
+),
+
+models as (
+    select company_id, count(distinct model) as notable_models,
+           max(training_compute_flop) as largest_training_compute_flop
+    from company_models
+    group by company_id
 ),
 
 main_kind as (
     -- the kind most of its notable models' rows give; of two as many, by name
     select company_id, first(organization_kind order by models desc, organization_kind asc) as organization_kind
     from (
-        select names.company_id, organizations.organization_kind, count(*) as models
-        from organizations
-        inner join (select distinct name, company_id from names) as names using (name)
-        where organizations.organization_kind is not null
+        select company_id, organization_kind, count(*) as models
+        from company_models
+        where organization_kind is not null
         group by all
     ) as kinds
     group by company_id
