@@ -199,6 +199,13 @@ def _close_dbts_database() -> None:
 PARSE_STATES = "parse_states"
 
 
+def project_target(project_dir: Path) -> Path:
+    """The folder dagster-dbt puts each call's target folder in (DBT_TARGET_PATH, `target` by default), and where
+    the parse states are kept."""
+    saved_target = _get_dbt_target_path()
+    return saved_target if saved_target.is_absolute() else project_dir / saved_target
+
+
 def warehouse_parse_state(project_target: Path) -> Path:
     """Where the parse state of this run's warehouse is kept. dbt parses the whole project again (3 s) when its saved
     state was made for another connection (tests/unit/test_dbt_invocations.py), so each warehouse keeps its own:
@@ -215,9 +222,8 @@ def _start_from_saved_parse(project_dir: Path, target: Path) -> None:
     subprocess, from the project's)."""
     if (target / PARTIAL_PARSE_FILE_NAME).exists():
         return
-    saved_target = _get_dbt_target_path()
-    project_target = saved_target if saved_target.is_absolute() else project_dir / saved_target
-    for saved in (warehouse_parse_state(project_target), project_target / PARTIAL_PARSE_FILE_NAME):
+    saved_in = project_target(project_dir)
+    for saved in (warehouse_parse_state(saved_in), saved_in / PARTIAL_PARSE_FILE_NAME):
         if saved.exists():
             target.mkdir(parents=True, exist_ok=True)
             shutil.copy(saved, target / PARTIAL_PARSE_FILE_NAME)

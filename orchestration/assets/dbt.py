@@ -21,6 +21,7 @@ from orchestration.dbt_resources import (
     PARSE_STATES,
     InProcessDbtCliResource,
     LocalDbtCliResource,
+    project_target,
     warehouse_parse_state,
 )
 from orchestration.dbt_reuse import forget_builds, leave_as_they_are, record_builds
@@ -230,7 +231,7 @@ def _results_of(target: Path) -> dict | None:
 def run_results(run_id: str) -> dict | None:
     """The `run_results.json` of a run's latest dbt call (dagster-dbt names its target folder after the op and the
     run; a step run again makes a second), or None where this machine has none (a step on another machine's worker)."""
-    found = (DBT_PROJECT_DIR / "target").glob(f"{warehouse_dbt_models.op.name}-{run_id[:7]}-*/run_results.json")
+    found = project_target(DBT_PROJECT_DIR).glob(f"{warehouse_dbt_models.op.name}-{run_id[:7]}-*/run_results.json")
     latest = max(found, key=lambda path: path.stat().st_mtime, default=None)
     return json.loads(latest.read_text()) if latest else None
 
@@ -239,14 +240,21 @@ def keep_parse_state(invocation_target: Path) -> None:
     """dbt parses the whole project again (3 s) when its saved parse state was made with other connection settings,
     such as another warehouse path. Each call starts from its warehouse's saved state (else the project's,
     orchestration/dbt_resources.py), so this call's state replaces its warehouse's: the next run against the same
-    warehouse parses only what changed. Replaced atomically, since another process may read it at the same time."""
+    warehouse parses only what changed. Replaced atomically, since another process may read it at the same time; a
+    state that cannot be kept (another process pruning its folder) costs the next run a parse, never this run."""
     state = invocation_target / "partial_parse.msgpack"
-    if state.exists():
-        saved = warehouse_parse_state(DBT_PROJECT_DIR / "target")
+    if not state.exists():
+        return
+    saved = warehouse_parse_state(project_target(DBT_PROJECT_DIR))
+    partial = saved.with_suffix(f".{os.getpid()}.tmp")
+    try:
         saved.parent.mkdir(parents=True, exist_ok=True)
-        partial = saved.with_suffix(f".{os.getpid()}.tmp")
         shutil.copyfile(state, partial)
         os.replace(partial, saved)
+    except OSError as error:
+        dg.get_dagster_logger().warning(f"dbt's parse state not kept for the next run: {error}")
+        with contextlib.suppress(OSError):
+            partial.unlink(missing_ok=True)
 
 
 def prune_invocations(folder: Path, keep: int) -> None:

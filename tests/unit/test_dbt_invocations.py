@@ -120,3 +120,17 @@ def test_dbt_as_a_subprocess_starts_from_the_warehouses_state_too(tmp_path, monk
     resource.cli(["parse"], target_path=call)
     assert calls == [call]
     assert (call / "partial_parse.msgpack").read_bytes() == b"parsed for this warehouse"
+
+
+def test_a_parse_state_that_cannot_be_kept_does_not_fail_the_run(tmp_path, monkeypatch):
+    """Keeping the state is a saving for the next run: a folder it cannot write (here a file in its way, as when
+    another process prunes it) leaves the next run a parse to do, and this run goes on."""
+    project = tmp_path / "dbt_project"
+    call = project / "target" / "warehouse_dbt_models-abc1234-0000000"
+    call.mkdir(parents=True)
+    (call / "partial_parse.msgpack").write_bytes(b"parsed")
+    (project / "target" / "parse_states").write_text("not a folder")
+    monkeypatch.setattr(dbt_assets, "DBT_PROJECT_DIR", project)
+    dbt_assets.keep_parse_state(call)  # no error
+    assert (project / "target" / "parse_states").read_text() == "not a folder"
+    assert not list(project.rglob("*.tmp"))
